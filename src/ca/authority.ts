@@ -1,0 +1,168 @@
+import { loadBankCa, runCeremony, type BankCa } from "./bank-ca.js";
+import { OcspResponder } from "./ocsp-responder.js";
+import type { KeyStore } from "./key-store.js";
+import type { Store } from "../store/store.js";
+import { effectivePolicy, type BankConfig } from "../config/schema.js";
+import type { Clock } from "../domain/clock.js";
+import { addDuration, parseDuration } from "../domain/duration.js";
+
+interface CrlCache {
+  number: number;
+  statusRevision: number;
+  nextUpdate: number;
+  der: Uint8Array;
+}
+
+export interface AuthorityLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Every bank's CA in this process, and the status answers built from them (CRL, OCSP). Keeps the
+ * answers current: a revocation made here clears them at once; one made by another process is seen
+ * by poll() through the CA's status revision, a single small query.
+ */
+export class CertificateAuthority {
+  private readonly cas = new Map<string, BankCa>();
+  private readonly responders = new Map<string, OcspResponder>();
+  private readonly crls = new Map<number, CrlCache>();
+  private readonly seenRevision = new Map<number, number>();
+  private readonly configs = new Map<string, BankConfig>();
+  private polling: NodeJS.Timeout | undefined;
+  private pollBusy = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyStore,
+    private readonly httpBase: string,
+    private readonly clock: Clock,
+    private readonly log: AuthorityLog,
+  ) {}
+
+  /** Loads (and, with create, makes by ceremony) the CA of each configured bank. */
+  async load(banks: BankConfig[], opts: { create?: boolean; actor?: string } = {}): Promise<void> {
+    for (const b of banks) {
+      this.configs.set(b.id, b);
+      await this.store.upsertBank({ id: b.id, nameJa: b.nameJa, nameEn: b.nameEn, organization: b.organization, caName: b.caName }, this.clock.now());
+      let ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
+      if (!ca && opts.create) {
+        await runCeremony(this.store, this.keys, b, b.policyOid, this.clock, opts.actor ?? "system");
+        ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
+      }
+      if (!ca) throw new Error(`bank ${b.id} has no CA yet: run \`inkan ca init --bank ${b.id}\``);
+      this.cas.set(b.id, ca);
+      const policy = effectivePolicy(b);
+      this.responders.set(b.id, new OcspResponder(ca, (caId, serial) => this.store.certificateStatus(caId, serial), this.clock, durationMs(policy.ocspValidity, this.clock)));
+      const existing = await this.store.getCrl(ca.issuing.id);
+      const revs = await this.store.issuingRevisions();
+      const rev = revs.find((r) => r.id === ca.issuing.id)?.statusRevision ?? 0;
+      this.seenRevision.set(ca.issuing.id, rev);
+      if (existing && existing.statusRevision >= rev && existing.nextUpdate.getTime() > this.clock.now().getTime()) {
+        this.crls.set(ca.issuing.id, { number: existing.number, statusRevision: existing.statusRevision, nextUpdate: existing.nextUpdate.getTime(), der: existing.der });
+      } else {
+        await this.rebuildCrl(b.id);
+      }
+    }
+  }
+
+  bank(id: string): BankCa | undefined {
+    return this.cas.get(id);
+  }
+
+  bankIds(): string[] {
+    return [...this.cas.keys()];
+  }
+
+  async ocsp(bankId: string, request: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.responders.get(bankId)?.respond(request);
+  }
+
+  /** The current CRL of an issuing CA, DER. */
+  crl(bankId: string, caId: number): CrlCache | undefined {
+    const ca = this.cas.get(bankId);
+    if (!ca || ca.issuing.id !== caId) return undefined;
+    return this.crls.get(caId);
+  }
+
+  /** Builds, signs and stores a new CRL for the bank's issuing CA, and serves it from now on. */
+  async rebuildCrl(bankId: string): Promise<number> {
+    const ca = this.cas.get(bankId);
+    const cfg = this.configs.get(bankId);
+    if (!ca || !cfg) throw new Error(`unknown bank ${bankId}`);
+    const policy = effectivePolicy(cfg);
+    const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
+    const { number, statusRevision } = await this.store.nextCrlNumber(ca.issuing.id);
+    const entries = await this.store.revokedEntries(ca.issuing.id, now);
+    const nextUpdate = addDuration(now, parseDuration(policy.crlValidity));
+    const der = await ca.crl(entries, number, now, nextUpdate);
+    await this.store.saveCrl({ caId: ca.issuing.id, number, thisUpdate: now, nextUpdate, statusRevision, der });
+    const stored = await this.store.getCrl(ca.issuing.id);
+    if (stored) this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    this.log.info({ bank: bankId, crlNumber: number, entries: entries.length }, "CRL rebuilt");
+    return number;
+  }
+
+  /** Called in the process that revoked: answers change before the call returns. */
+  async revoked(bankId: string): Promise<void> {
+    this.responders.get(bankId)?.invalidate();
+    await this.rebuildCrl(bankId);
+    const ca = this.cas.get(bankId);
+    if (ca) {
+      const revs = await this.store.issuingRevisions();
+      const r = revs.find((x) => x.id === ca.issuing.id);
+      if (r) this.seenRevision.set(ca.issuing.id, r.statusRevision);
+    }
+  }
+
+  /**
+   * One look at the database: revocations by other processes clear this process's OCSP answers;
+   * a CRL that does not reflect them, or is past half its life, is rebuilt.
+   */
+  async poll(): Promise<void> {
+    if (this.pollBusy) return;
+    this.pollBusy = true;
+    try {
+      const revs = await this.store.issuingRevisions();
+      for (const [bankId, ca] of this.cas) {
+        const r = revs.find((x) => x.id === ca.issuing.id);
+        if (!r) continue;
+        const seen = this.seenRevision.get(ca.issuing.id) ?? -1;
+        if (r.statusRevision !== seen) {
+          this.responders.get(bankId)?.invalidate();
+          this.seenRevision.set(ca.issuing.id, r.statusRevision);
+        }
+        const cached = this.crls.get(ca.issuing.id);
+        const half = cached ? (cached.nextUpdate - this.clock.now().getTime()) : 0;
+        const cfg = this.configs.get(bankId)!;
+        const life = durationMs(effectivePolicy(cfg).crlValidity, this.clock);
+        if (!cached || cached.statusRevision < r.statusRevision || half < life / 2) {
+          const stored = await this.store.getCrl(ca.issuing.id);
+          if (stored && stored.statusRevision >= r.statusRevision && stored.nextUpdate.getTime() - this.clock.now().getTime() >= life / 2) {
+            this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+          } else {
+            await this.rebuildCrl(bankId);
+          }
+        }
+      }
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, "status poll failed");
+    } finally {
+      this.pollBusy = false;
+    }
+  }
+
+  startPolling(ms: number): void {
+    this.polling = setInterval(() => void this.poll(), ms);
+    this.polling.unref();
+  }
+
+  stop(): void {
+    if (this.polling) clearInterval(this.polling);
+  }
+}
+
+function durationMs(iso: string, clock: Clock): number {
+  const now = clock.now();
+  return addDuration(now, parseDuration(iso)).getTime() - now.getTime();
+}

@@ -1,0 +1,164 @@
+import { AsnConvert } from "@peculiar/asn1-schema";
+import * as asn from "@peculiar/asn1-x509";
+import { buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, toHex } from "./certificate-builder.js";
+import { buildCrl } from "./crl-builder.js";
+import { issuingExtensions, ocspResponderExtensions, rootExtensions, userExtensions, type UserProfileUrls } from "./profiles.js";
+import type { KeyKind, Signer } from "./signer.js";
+import type { KeyStore } from "./key-store.js";
+import type { Store, RevokedEntry } from "../store/store.js";
+import type { BankConfig } from "../config/schema.js";
+import type { Clock } from "../domain/clock.js";
+
+const YEAR = 365 * 86_400_000;
+
+export interface LoadedCa {
+  id: number;
+  der: Uint8Array;
+  signer: Signer;
+}
+
+/** The URLs a bank's certificates point at (CDP and AIA), served over plain HTTP. */
+export function bankUrls(httpBase: string, bankId: string, issuingCaId: number): UserProfileUrls {
+  return {
+    crl: `${httpBase}/crl/${bankId}-${issuingCaId}.crl`,
+    ocsp: `${httpBase}/ocsp/${bankId}`,
+    caIssuers: `${httpBase}/ca/${bankId}-${issuingCaId}.crt`,
+  };
+}
+
+/**
+ * One bank's certificate authority at run time: its issuing CA (which signs user certificates and
+ * CRLs), its root, and its delegated OCSP responder. Only this module holds the private keys.
+ */
+export class BankCa {
+  readonly issuingSubject: asn.Name;
+  readonly issuingSpki: Uint8Array;
+  readonly urls: UserProfileUrls;
+
+  constructor(
+    readonly bankId: string,
+    readonly organization: string,
+    readonly caName: string,
+    readonly policyOid: string,
+    readonly root: { id: number; der: Uint8Array },
+    readonly issuing: LoadedCa,
+    readonly ocsp: LoadedCa,
+    httpBase: string,
+  ) {
+    this.issuingSubject = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
+    this.issuingSpki = certificateSpki(issuing.der);
+    this.urls = bankUrls(httpBase, bankId, issuing.id);
+  }
+
+  /** Builds the to-be-signed user certificate; nothing is signed here (record before you sign). */
+  prepareUserCertificate(p: { commonName: string; spki: Uint8Array; notBefore: Date; notAfter: Date }) {
+    const serial = randomSerial();
+    const subject = buildName([
+      { type: "O", value: this.organization },
+      { type: "OU", value: this.caName },
+      { type: "CN", value: p.commonName },
+    ]);
+    const tbsDer = buildTbs({
+      serial,
+      issuer: this.issuingSubject,
+      subject,
+      notBefore: p.notBefore,
+      notAfter: p.notAfter,
+      subjectSpki: p.spki,
+      issuerSpki: this.issuingSpki,
+      signer: this.issuing.signer,
+      extensions: userExtensions(this.urls, this.policyOid),
+    });
+    return { serial: toHex(serial), tbsDer, subject: nameToString(subject) };
+  }
+
+  /** Signs a TBS this CA prepared; refuses anything naming another issuer. */
+  async sign(tbsDer: Uint8Array): Promise<Uint8Array> {
+    const tbs = AsnConvert.parse(tbsDer, asn.TBSCertificate);
+    const issuer = Buffer.from(AsnConvert.serialize(tbs.issuer));
+    if (!issuer.equals(Buffer.from(AsnConvert.serialize(this.issuingSubject)))) throw new Error("TBS names another issuer");
+    return signTbs(tbsDer, this.issuing.signer);
+  }
+
+  async crl(entries: RevokedEntry[], number: number, thisUpdate: Date, nextUpdate: Date): Promise<Uint8Array> {
+    return buildCrl({ issuerCertDer: this.issuing.der, signer: this.issuing.signer, number, thisUpdate, nextUpdate, entries });
+  }
+
+  /** Issuing CA then root: what EST cacerts and a PKCS#12 chain carry. */
+  get chain(): Uint8Array[] {
+    return [this.issuing.der, this.root.der];
+  }
+}
+
+/**
+ * The key ceremony of a bank: a root, an issuing CA under it and an OCSP responder certificate,
+ * each key made in the key store and each certificate recorded, with an audit record.
+ */
+export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string, clock: Clock, actor: string): Promise<void> {
+  const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
+  const stamp = now.toISOString().slice(0, 10).replace(/-/g, "");
+  const kind = bank.caKey as KeyKind;
+  const root = await keys.create(bank.id, `root-${stamp}-${Date.now().toString(36)}`, kind);
+  const rootName = buildName([
+    { type: "O", value: bank.organization },
+    { type: "CN", value: `${bank.caName} Root` },
+  ]);
+  const rootNotAfter = new Date(now.getTime() + 20 * YEAR);
+  const rootDer = await signTbs(
+    buildTbs({ serial: randomSerial(), issuer: rootName, subject: rootName, notBefore: now, notAfter: rootNotAfter, subjectSpki: root.signer.spki, issuerSpki: root.signer.spki, signer: root.signer, extensions: rootExtensions() }),
+    root.signer,
+  );
+  const issuing = await keys.create(bank.id, `issuing-${stamp}-${Date.now().toString(36)}`, kind);
+  const issuingName = buildName([
+    { type: "O", value: bank.organization },
+    { type: "CN", value: bank.caName },
+  ]);
+  const issuingNotAfter = new Date(now.getTime() + 10 * YEAR);
+  const issuingDer = await signTbs(
+    buildTbs({ serial: randomSerial(), issuer: rootName, subject: issuingName, notBefore: now, notAfter: issuingNotAfter, subjectSpki: issuing.signer.spki, issuerSpki: root.signer.spki, signer: root.signer, extensions: issuingExtensions(policyOid) }),
+    root.signer,
+  );
+  await store.write(bank.id, async (w) => {
+    await w.insertCa({ kind: "root", subject: nameToString(rootName), certDer: rootDer, keyRef: root.keyRef, notAfter: rootNotAfter, at: now });
+    const issuingId = await w.insertCa({ kind: "issuing", subject: nameToString(issuingName), certDer: issuingDer, keyRef: issuing.keyRef, notAfter: issuingNotAfter, at: now });
+    await w.audit({ at: now, actorKind: "cli", actorId: actor, action: "ca.ceremony", result: "ok", detail: { issuingCaId: issuingId, keyKind: kind, root: nameToString(rootName), issuing: nameToString(issuingName) } });
+  });
+  await issueOcspResponder(store, keys, bank, { der: issuingDer, signer: issuing.signer }, clock, actor);
+}
+
+/** A delegated OCSP signing certificate, ECDSA P-256 (answers are signed often), valid one year. */
+export async function issueOcspResponder(store: Store, keys: KeyStore, bank: BankConfig, issuing: { der: Uint8Array; signer: Signer }, clock: Clock, actor: string): Promise<void> {
+  const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
+  const key = await keys.create(bank.id, `ocsp-${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, "ECDSA-P256");
+  const issuerName = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
+  const subject = buildName([
+    { type: "O", value: bank.organization },
+    { type: "CN", value: `${bank.caName} OCSP Responder` },
+  ]);
+  const notAfter = new Date(now.getTime() + YEAR);
+  const der = await signTbs(
+    buildTbs({ serial: randomSerial(), issuer: issuerName, subject, notBefore: now, notAfter, subjectSpki: key.signer.spki, issuerSpki: certificateSpki(issuing.der), signer: issuing.signer, extensions: ocspResponderExtensions() }),
+    issuing.signer,
+  );
+  await store.write(bank.id, async (w) => {
+    await w.insertCa({ kind: "ocsp", subject: nameToString(subject), certDer: der, keyRef: key.keyRef, notAfter, at: now });
+    await w.audit({ at: now, actorKind: "cli", actorId: actor, action: "ca.ocsp_responder_issued", result: "ok", detail: { notAfter: notAfter.toISOString() } });
+  });
+}
+
+/** Loads a bank's current CAs; renews the OCSP responder certificate when it has under 30 days left. */
+export async function loadBankCa(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string, httpBase: string, clock: Clock): Promise<BankCa | undefined> {
+  let cas = await store.currentCas(bank.id);
+  const root = cas.find((c) => c.kind === "root");
+  const issuingRec = cas.find((c) => c.kind === "issuing");
+  if (!root || !issuingRec) return undefined;
+  const issuing = { id: issuingRec.id, der: issuingRec.certDer, signer: await keys.open(issuingRec.keyRef) };
+  let ocspRec = cas.find((c) => c.kind === "ocsp");
+  if (!ocspRec || ocspRec.notAfter.getTime() - clock.now().getTime() < 30 * 86_400_000) {
+    await issueOcspResponder(store, keys, bank, issuing, clock, "system");
+    cas = await store.currentCas(bank.id);
+    ocspRec = cas.find((c) => c.kind === "ocsp")!;
+  }
+  const ocsp = { id: ocspRec.id, der: ocspRec.certDer, signer: await keys.open(ocspRec.keyRef) };
+  return new BankCa(bank.id, bank.organization, bank.caName, policyOid, { id: root.id, der: root.certDer }, issuing, ocsp, httpBase);
+}

@@ -1,0 +1,36 @@
+import { join, resolve, sep } from "node:path";
+import { FileSigner } from "./file-signer.js";
+import type { KeyKind, Signer } from "./signer.js";
+
+/** Where CA keys are made and found. The key reference stored in the database names the key only. */
+export interface KeyStore {
+  create(bankId: string, name: string, kind: KeyKind): Promise<{ signer: Signer; keyRef: string }>;
+  open(keyRef: string): Promise<Signer>;
+}
+
+/** Keys as encrypted PKCS#8 files under <dataDir>/ca/<bank>/. */
+export class FileKeyStore implements KeyStore {
+  private readonly root: string;
+  constructor(
+    dataDir: string,
+    private readonly passphrase: string,
+  ) {
+    this.root = resolve(dataDir, "ca");
+  }
+
+  async create(bankId: string, name: string, kind: KeyKind) {
+    const keyRef = `file:${bankId}/${name}.key.pem`;
+    return { signer: FileSigner.generate(kind, this.path(keyRef), this.passphrase), keyRef };
+  }
+
+  async open(keyRef: string): Promise<Signer> {
+    return FileSigner.load(this.path(keyRef), this.passphrase);
+  }
+
+  private path(keyRef: string): string {
+    if (!keyRef.startsWith("file:")) throw new Error(`not a file key: ${keyRef}`);
+    const p = resolve(join(this.root, keyRef.slice(5)));
+    if (!p.startsWith(this.root + sep)) throw new Error(`key reference outside the CA directory: ${keyRef}`);
+    return p;
+  }
+}

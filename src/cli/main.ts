@@ -1,0 +1,337 @@
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig, readConfigFile, saveConfigFile, ConfigError, CONFIG_FILE } from "../config/load.js";
+import { bankSchema, type BankConfig } from "../config/schema.js";
+import { openRuntime, caPassphrase, type Runtime } from "./runtime.js";
+import { serve, writeCaFiles } from "./serve.js";
+import { createDemo, demoBanks, demoJson, readDemo, uuidOid } from "./demo.js";
+import { ensureServerTls } from "../ca/server-tls.js";
+import { isDomainError } from "../domain/errors.js";
+import { bilingual } from "../i18n/index.js";
+import { DISPLAY_STATUS_LABELS, displayStatus } from "../domain/certificate.js";
+import { formatLocalDateTime } from "../domain/time-zone.js";
+import { verifyAuditChain } from "../audit/verify.js";
+import { systemClock } from "../domain/clock.js";
+
+const USAGE = `inkan — client certificates for corporate internet banking
+
+  inkan start                         first run: make the demo, then serve (what \`npm start\` does)
+  inkan init [--demo]                 make the data directory, CA passphrase and server TLS
+  inkan serve                         serve HTTPS (EST) and HTTP (CRL, OCSP)
+  inkan demo [--json]                 make the demo banks and users if missing; print how to log in
+  inkan bank add --id ID --name-ja N --name-en N --organization O --ca-name C [--policy JSON]
+  inkan bank list
+  inkan contract add --bank B --code C --name N [--method certificate|password]
+  inkan contract list --bank B
+  inkan user add --bank B --contract C --login-id ID --name N --email E --role master|admin|general
+                 --password P --confirm-password P
+  inkan user list --bank B [--contract C]
+  inkan cert list --bank B [--contract C] [--state S]
+  inkan cert revoke SERIAL --bank B --reason R [--reference FORM-NO]
+  inkan ca init --bank B              key ceremony for a bank added to the configuration
+  inkan ca crl --bank B               rebuild the bank's CRL now
+  inkan audit verify --bank B         check the operation log's hash chain
+
+  --data DIR (or INKAN_DATA_DIR) chooses the data directory; default ./data.
+  DATABASE_URL=postgres://… uses PostgreSQL instead of the embedded SQLite.`;
+
+const OPTIONS = {
+  data: { type: "string" },
+  json: { type: "boolean" },
+  demo: { type: "boolean" },
+  id: { type: "string" },
+  "name-ja": { type: "string" },
+  "name-en": { type: "string" },
+  organization: { type: "string" },
+  "ca-name": { type: "string" },
+  policy: { type: "string" },
+  bank: { type: "string" },
+  code: { type: "string" },
+  name: { type: "string" },
+  method: { type: "string" },
+  contract: { type: "string" },
+  "login-id": { type: "string" },
+  email: { type: "string" },
+  role: { type: "string" },
+  password: { type: "string" },
+  "confirm-password": { type: "string" },
+  state: { type: "string" },
+  reason: { type: "string" },
+  reference: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Args = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+class UsageError extends Error {}
+
+function need(v: string | undefined, name: string): string {
+  if (!v) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+const CLI = { actorKind: "cli" as const, actorId: process.env.USER ?? "operator" };
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values: a, positionals } = parsed;
+  const [cmd, sub, ...rest] = positionals;
+  if (a.help || !cmd) {
+    console.log(USAGE);
+    return;
+  }
+  const dataDir = resolve(a.data ?? process.env.INKAN_DATA_DIR ?? "data");
+  try {
+    await run(cmd, sub, rest, a, dataDir);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`inkan: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (e instanceof ConfigError) {
+      console.error(`inkan: ${e.message}`);
+      process.exit(3);
+    }
+    if (isDomainError(e)) {
+      const m = bilingual(e.code, e.params);
+      console.error(`inkan: ${m.ja}\n       ${m.en}`);
+      process.exit(4);
+    }
+    console.error(`inkan: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
+async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>, createCas = false): Promise<T> {
+  const rt = await openRuntime(loadConfig(dataDir), { createCas });
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function init(dataDir: string, withDemo: boolean): boolean {
+  if (existsSync(join(dataDir, CONFIG_FILE))) return false;
+  saveConfigFile(dataDir, { banks: withDemo ? demoBanks() : [] });
+  return true;
+}
+
+async function run(cmd: string, sub: string | undefined, rest: string[], a: Args, dataDir: string): Promise<void> {
+  switch (cmd) {
+    case "init": {
+      const made = init(dataDir, a.demo ?? false);
+      const config = loadConfig(dataDir);
+      const pass = caPassphrase(config, true);
+      await ensureServerTls(dataDir, config.serverNames, pass, systemClock);
+      console.log(made ? `initialised ${dataDir}` : `${dataDir} was already initialised`);
+      return;
+    }
+    case "start": {
+      const fresh = init(dataDir, true);
+      const rt = await openRuntime(loadConfig(dataDir), { createCas: true });
+      let demo = readDemo(dataDir);
+      if (!demo && rt.config.banks.some((b) => b.id === "aoba")) demo = await createDemo(rt);
+      const s = await serve(rt);
+      printBanner(rt, s.httpsPort, s.httpPort, fresh, demo);
+      shutdownOnSignal(rt, s.stop);
+      return;
+    }
+    case "serve": {
+      const rt = await openRuntime(loadConfig(dataDir), { createCas: false });
+      const s = await serve(rt);
+      printBanner(rt, s.httpsPort, s.httpPort, false, readDemo(dataDir));
+      shutdownOnSignal(rt, s.stop);
+      return;
+    }
+    case "demo": {
+      init(dataDir, true);
+      await withRuntime(
+        dataDir,
+        async (rt) => {
+          let demo = readDemo(dataDir);
+          if (!demo) demo = await createDemo(rt);
+          writeCaFiles(rt);
+          await ensureServerTls(dataDir, rt.config.serverNames, rt.passphrase, rt.clock);
+          const j = demoJson(rt, demo);
+          if (a.json) console.log(JSON.stringify(j, null, 2));
+          else printDemo(j);
+        },
+        true,
+      );
+      return;
+    }
+    case "bank":
+      return bankCommand(sub, a, dataDir);
+    case "contract":
+      return withRuntime(dataDir, async (rt) => {
+        const bank = need(a.bank, "bank");
+        if (sub === "add") {
+          const method = (a.method ?? "certificate") as "certificate" | "password";
+          if (method !== "certificate" && method !== "password") throw new UsageError("--method is certificate or password");
+          const id = await rt.lifecycle.addContract(bank, { code: need(a.code, "code"), name: need(a.name, "name"), loginMethod: method }, CLI);
+          console.log(`contract ${a.code} added (id ${id})`);
+        } else if (sub === "list") {
+          for (const c of await rt.store.listContracts(bank)) console.log(`${c.code}\t${c.name}\t${c.loginMethod}\t${c.status}`);
+        } else throw new UsageError(`unknown: contract ${sub ?? ""}`);
+      });
+    case "user":
+      return withRuntime(dataDir, async (rt) => {
+        const bank = need(a.bank, "bank");
+        if (sub === "add") {
+          const contract = await rt.store.getContractByCode(bank, need(a.contract, "contract"));
+          if (!contract) throw new UsageError(`no contract ${a.contract} in bank ${bank}`);
+          const role = need(a.role, "role") as "master" | "admin" | "general";
+          if (!["master", "admin", "general"].includes(role)) throw new UsageError("--role is master, admin or general");
+          const r = await rt.lifecycle.addUser(
+            bank,
+            { contractId: contract.id, loginId: need(a["login-id"], "login-id"), name: need(a.name, "name"), email: need(a.email, "email"), role, password: need(a.password, "password"), confirmPassword: need(a["confirm-password"], "confirm-password") },
+            CLI,
+          );
+          console.log(`user ${a["login-id"]} added as ${r.userNo}`);
+        } else if (sub === "list") {
+          const contract = a.contract ? await rt.store.getContractByCode(bank, a.contract) : undefined;
+          if (a.contract && !contract) throw new UsageError(`no contract ${a.contract} in bank ${bank}`);
+          const ctx = rt.lifecycle.bank(bank);
+          for (const u of await rt.store.listUsers(bank, contract?.id)) {
+            const certs = await rt.store.userCertificates(bank, u.id);
+            const st = displayStatus(certs, rt.clock.now(), ctx.policy.renewalWindow);
+            console.log(`${u.loginId}\t${u.userNo}\t${u.role}\t${u.name}\t${DISPLAY_STATUS_LABELS[st].ja} (${DISPLAY_STATUS_LABELS[st].en})`);
+          }
+        } else throw new UsageError(`unknown: user ${sub ?? ""}`);
+      });
+    case "cert":
+      return withRuntime(dataDir, async (rt) => {
+        const bank = need(a.bank, "bank");
+        const ctx = rt.lifecycle.bank(bank);
+        if (sub === "list") {
+          const contract = a.contract ? await rt.store.getContractByCode(bank, a.contract) : undefined;
+          const certs = await rt.store.listCertificates(bank, { contractId: contract?.id, state: a.state as any });
+          for (const c of certs) console.log(`${c.serial}\t${c.state}\t${formatLocalDateTime(c.notAfter, ctx.offsetMinutes)}\t${c.subject}`);
+        } else if (sub === "revoke") {
+          const serial = rest[0];
+          if (!serial) throw new UsageError("cert revoke needs a SERIAL");
+          const r = await rt.lifecycle.revoke(bank, serial, need(a.reason, "reason"), CLI, a.reference ?? null);
+          console.log(`revoked ${r.serial} (reason ${a.reason}) at ${r.revokedAt.toISOString()}; CRL rebuilt`);
+        } else throw new UsageError(`unknown: cert ${sub ?? ""}`);
+      });
+    case "ca":
+      if (sub === "init") {
+        const bank = need(a.bank, "bank");
+        return withRuntime(dataDir, async (rt) => {
+          writeCaFiles(rt);
+          console.log(`bank ${bank}: CA ready (${rt.ca.bank(bank)?.issuing.id ? "issuing CA " + rt.ca.bank(bank)!.issuing.id : "none"})`);
+        }, true);
+      }
+      if (sub === "crl") {
+        const bank = need(a.bank, "bank");
+        return withRuntime(dataDir, async (rt) => {
+          const n = await rt.ca.rebuildCrl(bank);
+          console.log(`bank ${bank}: CRL number ${n} published`);
+        });
+      }
+      throw new UsageError(`unknown: ca ${sub ?? ""}`);
+    case "audit":
+      if (sub !== "verify") throw new UsageError(`unknown: audit ${sub ?? ""}`);
+      return withRuntime(dataDir, async (rt) => {
+        const bank = need(a.bank, "bank");
+        const r = await verifyAuditChain(rt.store, bank);
+        if (r.ok) console.log(`bank ${bank}: ${r.count} audit records, chain intact`);
+        else {
+          console.error(`bank ${bank}: audit chain broken at record seq ${r.firstBadSeq}: ${r.problem}`);
+          process.exitCode = 5;
+        }
+      });
+    default:
+      throw new UsageError(`unknown command: ${cmd}`);
+  }
+}
+
+async function bankCommand(sub: string | undefined, a: Args, dataDir: string) {
+  if (sub === "list") {
+    const config = loadConfig(dataDir);
+    for (const b of config.banks) console.log(`${b.id}\t${b.nameJa} / ${b.nameEn}\t${b.caName}`);
+    return;
+  }
+  if (sub !== "add") throw new UsageError(`unknown: bank ${sub ?? ""}`);
+  init(dataDir, false);
+  const file = readConfigFile(dataDir);
+  const banks = (file.banks ?? []) as BankConfig[];
+  const id = need(a.id, "id");
+  if (banks.some((b) => b.id === id)) throw new UsageError(`bank ${id} exists already`);
+  let policy = {};
+  if (a.policy) {
+    try {
+      policy = JSON.parse(a.policy);
+    } catch {
+      throw new UsageError("--policy must be JSON, e.g. '{\"renewalWindow\":\"P40D\"}'");
+    }
+  }
+  const bank = bankSchema.parse({ id, nameJa: need(a["name-ja"], "name-ja"), nameEn: need(a["name-en"], "name-en"), organization: need(a.organization, "organization"), caName: need(a["ca-name"], "ca-name"), policyOid: uuidOid(), policy });
+  saveConfigFile(dataDir, { ...file, banks: [...banks, bank] });
+  loadConfig(dataDir); // validates the whole file again
+  await withRuntime(dataDir, async (rt) => writeCaFiles(rt), true);
+  console.log(`bank ${id} added; its CA was made by key ceremony`);
+}
+
+function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: boolean, demo: ReturnType<typeof readDemo>) {
+  const https = rt.config.publicHttpsUrl ? rt.urls.https : rt.urls.https.replace(/:\d+$/, `:${httpsPort}`);
+  const http = rt.config.publicHttpUrl ? rt.urls.http : rt.urls.http.replace(/:\d+$/, `:${httpPort}`);
+  const lines = [
+    "",
+    `Inkan is running${fresh ? " (a new data directory with the demo was made)" : ""}.`,
+    `  data:      ${rt.config.dataDir} (${rt.store.describe})`,
+    `  HTTPS:     ${https}   (EST; trust ${join(rt.config.dataDir, "tls", "server-ca.pem")})`,
+    `  HTTP:      ${http}    (CRL, OCSP, CA certificates)`,
+  ];
+  for (const id of rt.ca.bankIds()) {
+    const b = rt.ca.bank(id)!;
+    lines.push(`  bank ${id}: EST ${https}/.well-known/est/${id}/   CRL ${b.urls.crl}   OCSP ${b.urls.ocsp}`);
+  }
+  if (demo) {
+    lines.push("", "Demo logins (login password / confirmation password):");
+    for (const b of demo.banks) for (const u of b.users) lines.push(`  ${b.id}  ${u.loginId.padEnd(12)} ${u.userNo} ${u.role.padEnd(7)} ${u.password} / ${u.confirmPassword}   TOTP ${u.totpSecret}`);
+    const u = demo.banks[0]?.users[2];
+    if (u) {
+      lines.push(
+        "",
+        "Enroll a certificate with openssl and curl:",
+        `  openssl req -new -newkey rsa:2048 -nodes -keyout user.key -subj /CN=x -outform DER | base64 > user.csr`,
+        `  curl --cacert ${join(rt.config.dataDir, "tls", "server-ca.pem")} -u ${u.loginId}:${u.password} -H 'Content-Type: application/pkcs10' \\`,
+        `       --data-binary @user.csr ${https}/.well-known/est/${demo.banks[0]!.id}/simpleenroll | base64 -d | openssl pkcs7 -inform DER -print_certs`,
+        "",
+        "`inkan demo --json` prints all of this for scripts.",
+      );
+    }
+  }
+  console.log(lines.join("\n"));
+}
+
+function printDemo(j: ReturnType<typeof demoJson>) {
+  console.log(`HTTPS ${j.urls.https}  HTTP ${j.urls.http}  server CA ${j.serverCaFile}`);
+  for (const b of j.banks) {
+    console.log(`\n${b.name.ja} / ${b.name.en} (${b.id})  EST ${b.est}  chain ${b.caFiles.chain}`);
+    for (const u of b.users) console.log(`  ${u.loginId.padEnd(12)} ${u.userNo} ${u.role.padEnd(7)} ${u.password} / ${u.confirmPassword}  TOTP ${u.totpSecret}`);
+  }
+}
+
+function shutdownOnSignal(rt: Runtime, stop: () => Promise<void>) {
+  let stopping = false;
+  const bye = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.log.info({ signal: sig }, "stopping");
+    await stop();
+    await rt.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void bye("SIGINT"));
+  process.on("SIGTERM", () => void bye("SIGTERM"));
+}

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import pino, { type Logger } from "pino";
+import { Store } from "../store/store.js";
+import { FileKeyStore, type KeyStore } from "../ca/key-store.js";
+import { CertificateAuthority } from "../ca/authority.js";
+import { Lifecycle } from "../lifecycle/lifecycle.js";
+import { publicUrls } from "../config/load.js";
+import type { Config } from "../config/schema.js";
+import { systemClock, type Clock } from "../domain/clock.js";
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  keys: KeyStore;
+  ca: CertificateAuthority;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  log: Logger;
+  passphrase: string;
+  urls: { http: string; https: string };
+  close(): Promise<void>;
+}
+
+/** Secrets that must never reach a log line, wherever they appear. */
+export const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-inkan-otp"]', "password", "passphrase", "caPassphrase", "*.password", "*.passphrase"];
+
+export function makeLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, destination as any);
+}
+
+/** The CA passphrase: from configuration, else from the file init wrote (0600). */
+export function caPassphrase(config: Config, create: boolean): string {
+  if (config.caPassphrase) return config.caPassphrase;
+  const file = join(config.dataDir, "ca", "passphrase");
+  if (!existsSync(file)) {
+    if (!create) throw new Error(`no CA passphrase: set INKAN_CA_PASSPHRASE or run \`inkan init\` (expected ${file})`);
+    mkdirSync(join(config.dataDir, "ca"), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(24).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The one place that builds the program's parts (database, keys, CA, lifecycle) and hands them
+ * to each other. Options let tests inject a clock and a database.
+ */
+export async function openRuntime(config: Config, opts: { clock?: Clock; log?: Logger; createCas?: boolean; pgSchema?: string; keys?: KeyStore } = {}): Promise<Runtime> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? makeLogger(config.logLevel);
+  const passphrase = caPassphrase(config, opts.createCas ?? false);
+  const store = await Store.open({ database: config.database, dataDir: config.dataDir, pgSchema: opts.pgSchema });
+  const keys = opts.keys ?? new FileKeyStore(config.dataDir, passphrase);
+  const urls = publicUrls(config);
+  const ca = new CertificateAuthority(store, keys, urls.http, clock, log);
+  await ca.load(config.banks, { create: opts.createCas, actor: "init" });
+  const lifecycle = new Lifecycle({ store, ca, clock, banks: config.banks });
+  return {
+    config,
+    store,
+    keys,
+    ca,
+    lifecycle,
+    clock,
+    log,
+    passphrase,
+    urls,
+    async close() {
+      ca.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { toPem } from "../ca/certificate-builder.js";
+import { ensureServerTls } from "../ca/server-tls.js";
+import { buildServers } from "../web/server.js";
+import { Metrics } from "../web/metrics.js";
+import type { Runtime } from "./runtime.js";
+
+/** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
+export function writeCaFiles(rt: Runtime): void {
+  for (const id of rt.ca.bankIds()) {
+    const b = rt.ca.bank(id)!;
+    const dir = join(rt.config.dataDir, "ca", id);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, "root.pem"), toPem(b.root.der));
+    writeFileSync(join(dir, "issuing.pem"), toPem(b.issuing.der));
+    writeFileSync(join(dir, "chain.pem"), toPem(b.issuing.der) + toPem(b.root.der));
+    writeFileSync(join(dir, "ocsp.pem"), toPem(b.ocsp.der));
+  }
+}
+
+export interface Serving {
+  https: FastifyInstance;
+  http: FastifyInstance;
+  httpsPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts both listeners, the status poll and crash recovery. */
+export async function serve(rt: Runtime): Promise<Serving> {
+  const recovered = await rt.lifecycle.recover();
+  if (recovered > 0) rt.log.warn({ recovered }, "finished certificates left unsigned by an earlier crash");
+  writeCaFiles(rt);
+  const tls = await ensureServerTls(rt.config.dataDir, rt.config.serverNames, rt.passphrase, rt.clock);
+  const clientCaPem = rt.ca.bankIds().flatMap((id) => [toPem(rt.ca.bank(id)!.issuing.der), toPem(rt.ca.bank(id)!.root.der)]);
+  const metrics = new Metrics();
+  const { https, http } = await buildServers({
+    lifecycle: rt.lifecycle,
+    ca: rt.ca,
+    metrics,
+    tls,
+    clientCaPem,
+    logger: rt.log,
+    bodyLimit: rt.config.bodyLimit,
+    health: async () => {
+      try {
+        await rt.store.listBanks();
+        return { ok: true, detail: { database: rt.store.dialect, banks: rt.ca.bankIds() } };
+      } catch {
+        return { ok: false, detail: { database: "unreachable" } };
+      }
+    },
+  });
+  await https.listen({ host: rt.config.host, port: rt.config.httpsPort });
+  await http.listen({ host: rt.config.host, port: rt.config.httpPort });
+  rt.ca.startPolling(rt.config.statusPollMs);
+  const port = (app: FastifyInstance) => {
+    const a = app.server.address();
+    return typeof a === "object" && a ? a.port : 0;
+  };
+  return {
+    https,
+    http,
+    httpsPort: port(https),
+    httpPort: port(http),
+    async stop() {
+      rt.ca.stop();
+      await Promise.all([https.close(), http.close()]);
+    },
+  };
+}

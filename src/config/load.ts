@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { configSchema, type Config } from "./schema.js";
+
+export const CONFIG_FILE = "inkan.json";
+
+/** Environment variables that override the file, and the key each sets. */
+const ENV: Array<[string, keyof Config, "string" | "number"]> = [
+  ["DATABASE_URL", "database", "string"],
+  ["INKAN_HOST", "host", "string"],
+  ["INKAN_HTTPS_PORT", "httpsPort", "number"],
+  ["INKAN_HTTP_PORT", "httpPort", "number"],
+  ["INKAN_PUBLIC_HTTP_URL", "publicHttpUrl", "string"],
+  ["INKAN_PUBLIC_HTTPS_URL", "publicHttpsUrl", "string"],
+  ["INKAN_LOG_LEVEL", "logLevel", "string"],
+  ["INKAN_CA_PASSPHRASE", "caPassphrase", "string"],
+];
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads <dataDir>/inkan.json, lays the environment over it and validates the whole once. Nothing
+ * else in the program reads process.env for settings.
+ */
+export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const dir = resolve(dataDir);
+  const file = join(dir, CONFIG_FILE);
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const merged: Record<string, unknown> = { ...raw, dataDir: dir };
+  for (const [name, key, kind] of ENV) {
+    const v = env[name];
+    if (v !== undefined && v !== "") merged[key] = kind === "number" ? Number(v) : v;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`invalid configuration (${file} and environment):\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Writes the file part of the configuration (never the environment overrides). */
+export function saveConfigFile(dataDir: string, fileConfig: Partial<Config>): void {
+  mkdirSync(dataDir, { recursive: true });
+  const { dataDir: _omit, ...rest } = fileConfig;
+  const file = join(dataDir, CONFIG_FILE);
+  writeFileSync(file + ".tmp", JSON.stringify(rest, null, 2) + "\n", { mode: 0o600 });
+  renameSync(file + ".tmp", file);
+}
+
+export function readConfigFile(dataDir: string): Partial<Config> {
+  const file = join(dataDir, CONFIG_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<Config>) : {};
+}
+
+export function publicUrls(c: Config) {
+  const host = c.host === "0.0.0.0" || c.host === "::" ? "localhost" : c.host;
+  return {
+    http: (c.publicHttpUrl ?? `http://${host}:${c.httpPort}`).replace(/\/$/, ""),
+    https: (c.publicHttpsUrl ?? `https://${host === "127.0.0.1" ? "localhost" : host}:${c.httpsPort}`).replace(/\/$/, ""),
+  };
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { DEFAULT_POLICY, type BankPolicy } from "../domain/policy.js";
+import { isValidDuration } from "../domain/duration.js";
+import { SUPPORTED_ZONES } from "../domain/time-zone.js";
+
+const duration = z.string().refine(isValidDuration, { message: "must be an ISO-8601 duration such as P30D or PT10M" });
+
+export const policySchema = z
+  .object({
+    validity: duration,
+    renewalWindow: duration,
+    noticeOffsets: z.array(duration).max(10),
+    graceAfterExpiry: duration,
+    maxUsersPerContract: z.number().int().min(1).max(999),
+    keys: z
+      .object({
+        rsaMinBits: z.number().int().min(2048).max(16384),
+        rsaMaxBits: z.number().int().min(2048).max(16384),
+        ecCurves: z.array(z.enum(["P-256", "P-384"])),
+      })
+      .strict()
+      .refine((k) => k.rsaMinBits <= k.rsaMaxBits, { message: "rsaMinBits must not exceed rsaMaxBits" }),
+    otp: z.object({ acquisition: z.boolean(), renewal: z.boolean() }).strict(),
+    masterSelfRevokeOnline: z.boolean(),
+    lockoutThreshold: z.number().int().min(1).max(20),
+    historyOnline: duration,
+    noticeToManagers: z.boolean(),
+    timeZone: z.enum(SUPPORTED_ZONES as [string, ...string[]]),
+    crlValidity: duration,
+    ocspValidity: duration,
+  })
+  .strict() satisfies z.ZodType<BankPolicy>;
+
+/** A bank's own partial policy, laid over the defaults. */
+export const policyOverridesSchema = policySchema.partial();
+
+export const bankSchema = z
+  .object({
+    /** URL prefix and key of the bank: lower-case letters, digits and hyphens */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}$/),
+    nameJa: z.string().min(1).max(100),
+    nameEn: z.string().min(1).max(100),
+    /** O= of every certificate */
+    organization: z.string().min(1).max(64),
+    /** OU= of every certificate, and the issuing CA's name */
+    caName: z.string().min(1).max(64),
+    /** key of the issuing CA: RSA-2048 (as Japanese banking CAs use) or ECDSA P-256 */
+    /** the certificatePolicies OID written into every user certificate (a 2.25 UUID arc by default) */
+    policyOid: z.string().regex(/^[0-2](\.\d+)+$/),
+    caKey: z.enum(["RSA-2048", "RSA-3072", "ECDSA-P256"]).default("RSA-2048"),
+    /** where the CA keys live: an encrypted file in the data directory, or a PKCS#11 token */
+    keyStore: z
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("file") }).strict(),
+        z
+          .object({
+            kind: z.literal("pkcs11"),
+            library: z.string(),
+            slot: z.number().int().min(0).default(0),
+            tokenLabel: z.string().optional(),
+          })
+          .strict(),
+      ])
+      .default({ kind: "file" }),
+    policy: policyOverridesSchema.default({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string(),
+    /** sqlite file path (relative to dataDir) or a postgres:// URL */
+    database: z.string().default("inkan.db"),
+    host: z.string().default("127.0.0.1"),
+    httpsPort: z.number().int().min(0).max(65535).default(8443),
+    httpPort: z.number().int().min(0).max(65535).default(8080),
+    /** the base URLs written into certificates (CDP, AIA) and printed for people */
+    publicHttpUrl: z.string().url().optional(),
+    publicHttpsUrl: z.string().url().optional(),
+    /** names the server's TLS certificate is made for */
+    serverNames: z.array(z.string()).default(["localhost", "127.0.0.1"]),
+    /** unlocks the CA key files; when unset, <dataDir>/ca/passphrase (made at init) is read */
+    caPassphrase: z.string().min(16).optional(),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** how often the server looks for revocations made by other processes */
+    statusPollMs: z.number().int().min(20).max(60_000).default(250),
+    /** how often scheduled work (CRL refresh) runs */
+    scheduleMs: z.number().int().min(1000).default(60_000),
+    /** largest request body accepted, in bytes */
+    bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
+    banks: z.array(bankSchema).default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type BankConfig = z.infer<typeof bankSchema>;
+
+export function effectivePolicy(bank: BankConfig): BankPolicy {
+  return { ...DEFAULT_POLICY, ...bank.policy, keys: { ...DEFAULT_POLICY.keys, ...bank.policy.keys }, otp: { ...DEFAULT_POLICY.otp, ...bank.policy.otp } };
+}

@@ -1,0 +1,58 @@
+/**
+ * Every refusal below web/ is a DomainError with a code; web/ maps the code once to an HTTP status
+ * and to the ja/en message (i18n/). Params fill the message; they never carry secrets.
+ */
+export const ERROR_CODES = [
+  "bank_not_found",
+  "auth_required",
+  "auth_failed",
+  "user_suspended",
+  "user_locked",
+  "contract_suspended",
+  "contract_not_certificate",
+  "csr_missing",
+  "csr_malformed",
+  "csr_signature_invalid",
+  "key_type_not_allowed",
+  "rsa_key_too_small",
+  "rsa_key_too_large",
+  "curve_not_allowed",
+  "key_reused",
+  "csr_forbidden_extension",
+  "certificate_already_valid",
+  "acquisition_grace_expired",
+  "certificate_not_found",
+  "certificate_already_revoked",
+  "revocation_reason_invalid",
+  "user_not_found",
+  "contract_not_found",
+  "login_id_taken",
+  "login_id_invalid",
+  "password_invalid",
+  "user_limit_reached",
+  "master_exists",
+  "body_too_large",
+  "unsupported_media_type",
+  "not_found",
+  "concurrent_request",
+  "internal_error",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorParams = Record<string, string | number>;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  constructor(code: ErrorCode, params: ErrorParams = {}, detail?: string) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = "DomainError";
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,40 @@
+import { fill, type MessageTable } from "./messages.js";
+
+const t = (s: string) => (p: Parameters<MessageTable["auth_failed"]>[0]) => fill(s, p);
+
+/** English, the second language of every screen and answer. */
+export const en: MessageTable = {
+  bank_not_found: t("The bank ({bank}) is not served here. Please check the URL."),
+  auth_required: t("Please enter your login ID and login password."),
+  auth_failed: t("The login ID or login password is not correct. Please check and try again."),
+  user_suspended: t("This login ID is suspended. Please ask your master user or an administrator."),
+  user_locked: t("This login ID has been locked after too many wrong passwords. Ask your master user or an administrator to unlock it (a master user asks the bank)."),
+  contract_suspended: t("Your contract cannot be used at the moment. Please contact your branch."),
+  contract_not_certificate: t("Your contract does not use client certificates, so no certificate can be issued."),
+  csr_missing: t("No certificate signing request (CSR) was sent."),
+  csr_malformed: t("The certificate signing request (CSR) is malformed ({reason}). Please create it again with the issuing app or the browser."),
+  csr_signature_invalid: t("The signature on the certificate signing request (CSR) is not valid. Please create a new key and try again."),
+  key_type_not_allowed: t("This key type ({keyType}) is not accepted. Use an RSA key of {rsaMinBits} bits or more, or an ECDSA key ({curves})."),
+  rsa_key_too_small: t("The RSA key ({bits} bits) is too short. Use a key of {rsaMinBits} bits or more."),
+  rsa_key_too_large: t("The RSA key ({bits} bits) is not supported. Use a key of at most {rsaMaxBits} bits."),
+  curve_not_allowed: t("This elliptic curve ({curve}) is not accepted. Accepted curves: {curves}."),
+  key_reused: t("This key is already used by another certificate. Please create a new key."),
+  csr_forbidden_extension: t("The certificate signing request (CSR) asks for something that is not allowed ({extension}). Please create it again the usual way."),
+  certificate_already_valid: t("A valid certificate has already been issued. Renew it when renewal is offered."),
+  acquisition_grace_expired: t("Too long has passed since the certificate expired, so it cannot be issued. {wayOut}"),
+  certificate_not_found: t("The certificate was not found."),
+  certificate_already_revoked: t("This certificate has already been revoked."),
+  revocation_reason_invalid: t("The revocation reason ({reason}) is not valid."),
+  user_not_found: t("The user was not found."),
+  contract_not_found: t("The contract was not found."),
+  login_id_taken: t("The login ID ({loginId}) is already in use. Please choose another."),
+  login_id_invalid: t("A login ID is 6 to 12 half-width letters and digits."),
+  password_invalid: t("A password is 6 to 12 half-width letters and digits, mixing both, and must differ from the login ID and the other password."),
+  user_limit_reached: t("Your contract has reached its limit of {max} users."),
+  master_exists: t("This contract already has a master user."),
+  body_too_large: t("The data sent is too large (limit {limit} bytes)."),
+  unsupported_media_type: t("This data format ({type}) is not supported."),
+  not_found: t("The page was not found."),
+  concurrent_request: t("The same request is already being processed. Please reload the screen in a moment."),
+  internal_error: t("A system error occurred. Please try again later. (Reference: {requestId})"),
+};

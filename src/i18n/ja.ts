@@ -1,0 +1,40 @@
+import { fill, type MessageTable } from "./messages.js";
+
+const t = (s: string) => (p: Parameters<MessageTable["auth_failed"]>[0]) => fill(s, p);
+
+/** Japanese, the first language of every screen and answer. */
+export const ja: MessageTable = {
+  bank_not_found: t("指定された金融機関（{bank}）は本サービスに登録されていません。URLをご確認ください。"),
+  auth_required: t("ログインIDとログインパスワードを入力してください。"),
+  auth_failed: t("ログインIDまたはログインパスワードが正しくありません。入力内容をご確認のうえ、再度お試しください。"),
+  user_suspended: t("このログインIDは利用停止中です。マスターユーザまたは管理者ユーザにお問い合わせください。"),
+  user_locked: t("パスワードを一定回数誤ったため、このログインIDは利用停止となりました。マスターユーザまたは管理者ユーザに解除を依頼してください（マスターユーザはお取引店へ）。"),
+  contract_suspended: t("ご契約は現在ご利用いただけません。お取引店にお問い合わせください。"),
+  contract_not_certificate: t("ご契約は電子証明書方式ではないため、電子証明書は発行できません。"),
+  csr_missing: t("証明書発行要求（CSR）が送信されていません。"),
+  csr_malformed: t("証明書発行要求（CSR）の形式が正しくありません（{reason}）。発行アプリまたはブラウザで作り直してください。"),
+  csr_signature_invalid: t("証明書発行要求（CSR）の署名が正しくありません。鍵を作り直してから再度お試しください。"),
+  key_type_not_allowed: t("この鍵の種類（{keyType}）は利用できません。RSA（{rsaMinBits}ビット以上）または ECDSA（{curves}）の鍵をご利用ください。"),
+  rsa_key_too_small: t("RSA鍵の長さ（{bits}ビット）が短すぎます。{rsaMinBits}ビット以上の鍵をご利用ください。"),
+  rsa_key_too_large: t("RSA鍵の長さ（{bits}ビット）は対応していません。{rsaMaxBits}ビット以下の鍵をご利用ください。"),
+  curve_not_allowed: t("この楕円曲線（{curve}）は利用できません。利用できる曲線：{curves}。"),
+  key_reused: t("この鍵はすでに別の電子証明書で使われています。新しい鍵を作成してください。"),
+  csr_forbidden_extension: t("証明書発行要求（CSR）に許可されていない項目（{extension}）が含まれています。通常の手順で作り直してください。"),
+  certificate_already_valid: t("有効な電子証明書がすでに発行されています。更新期間内であれば電子証明書の更新を行ってください。"),
+  acquisition_grace_expired: t("電子証明書の有効期限から一定期間が経過したため、発行できません。{wayOut}"),
+  certificate_not_found: t("指定された電子証明書が見つかりません。"),
+  certificate_already_revoked: t("この電子証明書はすでに失効しています。"),
+  revocation_reason_invalid: t("失効理由（{reason}）が正しくありません。"),
+  user_not_found: t("指定された利用者が見つかりません。"),
+  contract_not_found: t("指定されたご契約が見つかりません。"),
+  login_id_taken: t("このログインID（{loginId}）はすでに使われています。別のログインIDを指定してください。"),
+  login_id_invalid: t("ログインIDは半角英数字6～12桁で入力してください。"),
+  password_invalid: t("パスワードは半角英数字6～12桁で、英字と数字を混在させ、ログインIDおよび他のパスワードと異なるものにしてください。"),
+  user_limit_reached: t("ご契約の利用者数が上限（{max}名）に達しているため、追加できません。"),
+  master_exists: t("このご契約にはすでにマスターユーザが登録されています。"),
+  body_too_large: t("送信されたデータが大きすぎます（上限 {limit} バイト）。"),
+  unsupported_media_type: t("送信されたデータの形式（{type}）には対応していません。"),
+  not_found: t("お探しのページは見つかりません。"),
+  concurrent_request: t("同じお手続きが処理中です。しばらくしてから画面を更新してください。"),
+  internal_error: t("システムエラーが発生しました。しばらくしてから再度お試しください。（受付番号：{requestId}）"),
+};

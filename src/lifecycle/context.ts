@@ -1,0 +1,51 @@
+import type { Store } from "../store/store.js";
+import type { CertificateAuthority } from "../ca/authority.js";
+import type { Clock } from "../domain/clock.js";
+import type { BankPolicy } from "../domain/policy.js";
+import type { ActorKind } from "../domain/audit.js";
+import { DomainError } from "../domain/errors.js";
+import { effectivePolicy, type BankConfig } from "../config/schema.js";
+import { zoneOffsetMinutes } from "../domain/time-zone.js";
+
+export interface BankContext {
+  config: BankConfig;
+  policy: BankPolicy;
+  offsetMinutes: number;
+}
+
+/** Who asks, and from where: what every audit record needs. */
+export interface RequestContext {
+  actorKind: ActorKind;
+  actorId: string;
+  address?: string | null;
+  /** the serial of the client certificate the request came with, if any */
+  certSerial?: string | null;
+}
+
+export interface LifecycleDeps {
+  store: Store;
+  ca: CertificateAuthority;
+  clock: Clock;
+  banks: BankConfig[];
+}
+
+export class Banks {
+  private readonly map = new Map<string, BankContext>();
+  constructor(banks: BankConfig[]) {
+    for (const b of banks) {
+      const policy = effectivePolicy(b);
+      this.map.set(b.id, { config: b, policy, offsetMinutes: zoneOffsetMinutes(policy.timeZone) });
+    }
+  }
+  get(bankId: string): BankContext {
+    const b = this.map.get(bankId);
+    if (!b) throw new DomainError("bank_not_found", { bank: bankId });
+    return b;
+  }
+  has(bankId: string): boolean {
+    return this.map.has(bankId);
+  }
+  list(): BankContext[] {
+    return [...this.map.values()];
+  }
+}

@@ -1,0 +1,155 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * Migrations are code, numbered, applied at start inside Kysely's migrator (which takes a lock so
+ * two starting nodes do not race). Column types differ by dialect only where they must.
+ */
+export function migrations(dialect: Dialect): MigrationProvider {
+  const blob = dialect === "postgres" ? "bytea" : "blob";
+  const big = "bigint";
+  const autoId = (t: any) =>
+    dialect === "postgres"
+      ? t.addColumn("id", "bigserial", (c: any) => c.primaryKey())
+      : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement());
+
+  const m001: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("banks")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name_ja", "text", (c) => c.notNull())
+        .addColumn("name_en", "text", (c) => c.notNull())
+        .addColumn("organization", "text", (c) => c.notNull())
+        .addColumn("ca_name", "text", (c) => c.notNull())
+        .addColumn("audit_seq", big, (c) => c.notNull().defaultTo(0))
+        .addColumn("audit_head", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("created_at", big, (c) => c.notNull())
+        .execute();
+
+      await autoId(db.schema.createTable("contracts"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("code", "text", (c: any) => c.notNull())
+        .addColumn("name", "text", (c: any) => c.notNull())
+        .addColumn("login_method", "text", (c: any) => c.notNull())
+        .addColumn("status", "text", (c: any) => c.notNull())
+        .addColumn("next_user_index", "integer", (c: any) => c.notNull().defaultTo(1))
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .addUniqueConstraint("contracts_bank_code", ["bank_id", "code"])
+        .execute();
+
+      await autoId(db.schema.createTable("users"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("contract_id", big, (c: any) => c.notNull().references("contracts.id"))
+        .addColumn("login_id", "text", (c: any) => c.notNull())
+        .addColumn("user_no", "text", (c: any) => c.notNull())
+        .addColumn("name", "text", (c: any) => c.notNull())
+        .addColumn("email", "text", (c: any) => c.notNull())
+        .addColumn("role", "text", (c: any) => c.notNull())
+        .addColumn("password_hash", "text", (c: any) => c.notNull())
+        .addColumn("confirm_hash", "text", (c: any) => c.notNull())
+        .addColumn("totp_secret", "text")
+        .addColumn("status", "text", (c: any) => c.notNull())
+        .addColumn("must_change_password", "integer", (c: any) => c.notNull().defaultTo(1))
+        .addColumn("failed_logins", "integer", (c: any) => c.notNull().defaultTo(0))
+        .addColumn("failed_confirms", "integer", (c: any) => c.notNull().defaultTo(0))
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .addColumn("updated_at", big, (c: any) => c.notNull())
+        .addUniqueConstraint("users_bank_login", ["bank_id", "login_id"])
+        .addUniqueConstraint("users_contract_no", ["contract_id", "user_no"])
+        .execute();
+
+      await autoId(db.schema.createTable("cas"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("kind", "text", (c: any) => c.notNull())
+        .addColumn("subject", "text", (c: any) => c.notNull())
+        .addColumn("cert_der", blob, (c: any) => c.notNull())
+        .addColumn("key_ref", "text", (c: any) => c.notNull())
+        .addColumn("not_after", big, (c: any) => c.notNull())
+        .addColumn("current", "integer", (c: any) => c.notNull())
+        .addColumn("crl_number", big, (c: any) => c.notNull().defaultTo(0))
+        .addColumn("status_revision", big, (c: any) => c.notNull().defaultTo(0))
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .execute();
+
+      await autoId(db.schema.createTable("requests"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("user_id", big, (c: any) => c.notNull().references("users.id"))
+        .addColumn("kind", "text", (c: any) => c.notNull())
+        .addColumn("csr_sha256", "text", (c: any) => c.notNull())
+        .addColumn("csr_der", blob, (c: any) => c.notNull())
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("certificates")
+        .addColumn("serial", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("ca_id", big, (c) => c.notNull().references("cas.id"))
+        .addColumn("contract_id", big, (c) => c.notNull().references("contracts.id"))
+        .addColumn("user_id", big, (c) => c.notNull().references("users.id"))
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("not_before", big, (c) => c.notNull())
+        .addColumn("not_after", big, (c) => c.notNull())
+        .addColumn("spki_sha256", "text", (c) => c.notNull().unique())
+        .addColumn("tbs_der", blob, (c) => c.notNull())
+        .addColumn("der", blob)
+        .addColumn("request_id", big, (c) => c.notNull().references("requests.id"))
+        .addColumn("replaces_serial", "text")
+        .addColumn("revoked_at", big)
+        .addColumn("revocation_reason", "integer")
+        .addColumn("created_at", big, (c) => c.notNull())
+        .addColumn("updated_at", big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("certificates_user").on("certificates").columns(["bank_id", "user_id"]).execute();
+      await db.schema.createIndex("certificates_ca_state").on("certificates").columns(["ca_id", "state"]).execute();
+
+      await db.schema
+        .createTable("revocations")
+        .addColumn("serial", "text", (c) => c.primaryKey().references("certificates.serial"))
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("ca_id", big, (c) => c.notNull().references("cas.id"))
+        .addColumn("reason", "integer", (c) => c.notNull())
+        .addColumn("revoked_at", big, (c) => c.notNull())
+        .addColumn("not_after", big, (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("reference", "text")
+        .execute();
+      await db.schema.createIndex("revocations_ca").on("revocations").columns(["ca_id", "not_after"]).execute();
+
+      await db.schema
+        .createTable("crls")
+        .addColumn("ca_id", big, (c) => c.primaryKey().references("cas.id"))
+        .addColumn("number", big, (c) => c.notNull())
+        .addColumn("this_update", big, (c) => c.notNull())
+        .addColumn("next_update", big, (c) => c.notNull())
+        .addColumn("status_revision", big, (c) => c.notNull())
+        .addColumn("der", blob, (c) => c.notNull())
+        .execute();
+
+      await autoId(db.schema.createTable("audit_events"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("seq", big, (c: any) => c.notNull())
+        .addColumn("at", big, (c: any) => c.notNull())
+        .addColumn("actor_kind", "text", (c: any) => c.notNull())
+        .addColumn("actor_id", "text", (c: any) => c.notNull())
+        .addColumn("address", "text")
+        .addColumn("cert_serial", "text")
+        .addColumn("action", "text", (c: any) => c.notNull())
+        .addColumn("contract_id", big)
+        .addColumn("target_user_id", big)
+        .addColumn("result", "text", (c: any) => c.notNull())
+        .addColumn("detail", "text", (c: any) => c.notNull())
+        .addColumn("prev_hash", "text", (c: any) => c.notNull())
+        .addColumn("hash", "text", (c: any) => c.notNull())
+        .addUniqueConstraint("audit_bank_seq", ["bank_id", "seq"])
+        .execute();
+      await db.schema.createIndex("audit_bank_at").on("audit_events").columns(["bank_id", "at"]).execute();
+      void sql;
+    },
+  };
+
+  return { getMigrations: async () => ({ "001_initial": m001 }) };
+}

@@ -1,0 +1,62 @@
+import Database from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { isAbsolute, join, dirname } from "node:path";
+import { mkdirSync } from "node:fs";
+import type { Database as Schema } from "./schema.js";
+import { migrations, type Dialect } from "./migrations.js";
+
+// bigint columns hold epoch milliseconds and counters, all far below 2^53
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface OpenOptions {
+  /** a postgres:// URL, or a SQLite file path (relative to dataDir) */
+  database: string;
+  dataDir: string;
+  /** PostgreSQL schema to use instead of public (each test run gets its own) */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+export interface Opened {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  describe: string;
+}
+
+export async function openDatabase(o: OpenOptions): Promise<Opened> {
+  if (/^postgres(ql)?:\/\//.test(o.database)) {
+    const options = o.pgSchema ? `-c search_path=${o.pgSchema}` : undefined;
+    if (o.pgSchema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(o.pgSchema)) throw new Error(`bad schema name ${o.pgSchema}`);
+      const admin = new pg.Client({ connectionString: o.database });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${o.pgSchema}`);
+      await admin.end();
+    }
+    const pool = new pg.Pool({ connectionString: o.database, max: o.poolSize ?? 10, options });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const u = new URL(o.database);
+    return { db, dialect: "postgres", describe: `postgresql://${u.host}${u.pathname}${o.pgSchema ? ` (schema ${o.pgSchema})` : ""}` };
+  }
+  const file = isAbsolute(o.database) ? o.database : join(o.dataDir, o.database);
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // another process (the CLI, a second server) may hold the write lock for a moment
+  sqlite.pragma("busy_timeout = 10000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", describe: `sqlite:${file}` };
+}
+
+export async function migrate(db: Kysely<Schema>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${(error as Error).message ?? error}`);
+  }
+  void sql;
+}

@@ -1,0 +1,262 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, RevokedEntry, UserRecord } from "./records.js";
+import type { CertState } from "../domain/certificate.js";
+
+type Db = Kysely<Database>;
+const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b);
+
+export function toCertificate(r: Database["certificates"]): CertificateRecord {
+  return {
+    serial: r.serial,
+    bankId: r.bank_id,
+    caId: Number(r.ca_id),
+    contractId: Number(r.contract_id),
+    userId: Number(r.user_id),
+    state: r.state as CertState,
+    subject: r.subject,
+    notBefore: new Date(r.not_before),
+    notAfter: new Date(r.not_after),
+    spkiSha256: r.spki_sha256,
+    tbsDer: bytes(r.tbs_der),
+    der: r.der ? bytes(r.der) : null,
+    requestId: Number(r.request_id),
+    replacesSerial: r.replaces_serial,
+    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+    revocationReason: r.revocation_reason,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+export function toUser(r: Database["users"] & { id: number }): UserRecord {
+  return {
+    id: Number(r.id),
+    bankId: r.bank_id,
+    contractId: Number(r.contract_id),
+    loginId: r.login_id,
+    userNo: r.user_no,
+    name: r.name,
+    email: r.email,
+    role: r.role as UserRecord["role"],
+    passwordHash: r.password_hash,
+    confirmHash: r.confirm_hash,
+    totpSecret: r.totp_secret,
+    status: r.status as UserRecord["status"],
+    mustChangePassword: r.must_change_password === 1,
+    failedLogins: r.failed_logins,
+    failedConfirms: r.failed_confirms,
+  };
+}
+
+function toContract(r: Database["contracts"] & { id: number }): ContractRecord {
+  return {
+    id: Number(r.id),
+    bankId: r.bank_id,
+    code: r.code,
+    name: r.name,
+    loginMethod: r.login_method as ContractRecord["loginMethod"],
+    status: r.status as ContractRecord["status"],
+  };
+}
+
+function toCa(r: Database["cas"] & { id: number }): CaRecord {
+  return {
+    id: Number(r.id),
+    bankId: r.bank_id,
+    kind: r.kind as CaRecord["kind"],
+    subject: r.subject,
+    certDer: bytes(r.cert_der),
+    keyRef: r.key_ref,
+    notAfter: new Date(r.not_after),
+    crlNumber: Number(r.crl_number),
+    statusRevision: Number(r.status_revision),
+  };
+}
+
+/** Reads and writes, every one scoped to a bank. Works on the database or inside a transaction. */
+export class Repositories {
+  constructor(protected readonly db: Db) {}
+
+  // ---- banks
+  async getBank(id: string): Promise<BankRecord | undefined> {
+    const r = await this.db.selectFrom("banks").selectAll().where("id", "=", id).executeTakeFirst();
+    return r && { id: r.id, nameJa: r.name_ja, nameEn: r.name_en, organization: r.organization, caName: r.ca_name };
+  }
+
+  async listBanks(): Promise<BankRecord[]> {
+    const rows = await this.db.selectFrom("banks").selectAll().orderBy("id").execute();
+    return rows.map((r) => ({ id: r.id, nameJa: r.name_ja, nameEn: r.name_en, organization: r.organization, caName: r.ca_name }));
+  }
+
+  // ---- contracts
+  async getContract(bankId: string, id: number): Promise<ContractRecord | undefined> {
+    const r = await this.db.selectFrom("contracts").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
+    return r && toContract(r as any);
+  }
+
+  async getContractByCode(bankId: string, code: string): Promise<ContractRecord | undefined> {
+    const r = await this.db.selectFrom("contracts").selectAll().where("bank_id", "=", bankId).where("code", "=", code).executeTakeFirst();
+    return r && toContract(r as any);
+  }
+
+  async listContracts(bankId: string): Promise<ContractRecord[]> {
+    const rows = await this.db.selectFrom("contracts").selectAll().where("bank_id", "=", bankId).orderBy("code").execute();
+    return rows.map((r) => toContract(r as any));
+  }
+
+  // ---- users
+  async getUserByLoginId(bankId: string, loginId: string): Promise<UserRecord | undefined> {
+    const r = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("bank_id", "=", bankId)
+      .where("login_id", "=", loginId)
+      .where("status", "!=", "deleted")
+      .executeTakeFirst();
+    return r && toUser(r as any);
+  }
+
+  async getUser(bankId: string, id: number): Promise<UserRecord | undefined> {
+    const r = await this.db.selectFrom("users").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
+    return r && toUser(r as any);
+  }
+
+  async listUsers(bankId: string, contractId?: number): Promise<UserRecord[]> {
+    let q = this.db.selectFrom("users").selectAll().where("bank_id", "=", bankId).where("status", "!=", "deleted");
+    if (contractId !== undefined) q = q.where("contract_id", "=", contractId);
+    const rows = await q.orderBy("contract_id").orderBy("user_no").execute();
+    return rows.map((r) => toUser(r as any));
+  }
+
+  async countUsers(bankId: string, contractId: number): Promise<number> {
+    const r = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("bank_id", "=", bankId)
+      .where("contract_id", "=", contractId)
+      .where("status", "!=", "deleted")
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  // ---- CAs
+  async currentCas(bankId: string): Promise<CaRecord[]> {
+    const rows = await this.db.selectFrom("cas").selectAll().where("bank_id", "=", bankId).where("current", "=", 1).execute();
+    return rows.map((r) => toCa(r as any));
+  }
+
+  async getCa(bankId: string, id: number): Promise<CaRecord | undefined> {
+    const r = await this.db.selectFrom("cas").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
+    return r && toCa(r as any);
+  }
+
+  /** The cheap question a server asks often: has anything been revoked since I last looked? */
+  async issuingRevisions(): Promise<Array<{ id: number; bankId: string; statusRevision: number; crlNumber: number }>> {
+    const rows = await this.db.selectFrom("cas").select(["id", "bank_id", "status_revision", "crl_number"]).where("kind", "=", "issuing").execute();
+    return rows.map((r) => ({ id: Number(r.id), bankId: r.bank_id, statusRevision: Number(r.status_revision), crlNumber: Number(r.crl_number) }));
+  }
+
+  // ---- certificates
+  async getCertificate(bankId: string, serial: string): Promise<CertificateRecord | undefined> {
+    const r = await this.db.selectFrom("certificates").selectAll().where("bank_id", "=", bankId).where("serial", "=", serial).executeTakeFirst();
+    return r && toCertificate(r);
+  }
+
+  /** Status lookup for OCSP and login: only the fields those need. */
+  async certificateStatus(caId: number, serial: string) {
+    const r = await this.db
+      .selectFrom("certificates")
+      .select(["state", "not_after", "revoked_at", "revocation_reason"])
+      .where("ca_id", "=", caId)
+      .where("serial", "=", serial)
+      .executeTakeFirst();
+    return (
+      r && {
+        state: r.state as CertState,
+        notAfter: new Date(r.not_after),
+        revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+        reason: r.revocation_reason,
+      }
+    );
+  }
+
+  async userCertificates(bankId: string, userId: number): Promise<CertificateRecord[]> {
+    const rows = await this.db
+      .selectFrom("certificates")
+      .selectAll()
+      .where("bank_id", "=", bankId)
+      .where("user_id", "=", userId)
+      .orderBy("created_at", "desc")
+      .execute();
+    return rows.map(toCertificate);
+  }
+
+  async listCertificates(bankId: string, opts: { contractId?: number; state?: CertState } = {}): Promise<CertificateRecord[]> {
+    let q = this.db.selectFrom("certificates").selectAll().where("bank_id", "=", bankId);
+    if (opts.contractId !== undefined) q = q.where("contract_id", "=", opts.contractId);
+    if (opts.state) q = q.where("state", "=", opts.state);
+    return (await q.orderBy("created_at").execute()).map(toCertificate);
+  }
+
+  async spkiInUse(spkiSha256: string): Promise<{ serial: string; bankId: string; userId: number } | undefined> {
+    const r = await this.db.selectFrom("certificates").select(["serial", "bank_id", "user_id"]).where("spki_sha256", "=", spkiSha256).executeTakeFirst();
+    return r && { serial: r.serial, bankId: r.bank_id, userId: Number(r.user_id) };
+  }
+
+  /** Records left between "recorded" and "signed" by a process that died. */
+  async unfinishedSignings(bankId?: string): Promise<CertificateRecord[]> {
+    let q = this.db.selectFrom("certificates").selectAll().where("state", "=", "signing");
+    if (bankId) q = q.where("bank_id", "=", bankId);
+    return (await q.execute()).map(toCertificate);
+  }
+
+  // ---- revocation lists
+  async revokedEntries(caId: number, notExpiredAt: Date): Promise<RevokedEntry[]> {
+    const rows = await this.db
+      .selectFrom("revocations")
+      .select(["serial", "revoked_at", "reason"])
+      .where("ca_id", "=", caId)
+      .where("not_after", ">=", notExpiredAt.getTime())
+      .orderBy("revoked_at")
+      .execute();
+    return rows.map((r) => ({ serial: r.serial, revokedAt: new Date(r.revoked_at), reason: r.reason }));
+  }
+
+  async getCrl(caId: number): Promise<CrlRecord | undefined> {
+    const r = await this.db.selectFrom("crls").selectAll().where("ca_id", "=", caId).executeTakeFirst();
+    return r && { caId: Number(r.ca_id), number: Number(r.number), thisUpdate: new Date(r.this_update), nextUpdate: new Date(r.next_update), statusRevision: Number(r.status_revision), der: bytes(r.der) };
+  }
+
+  /**
+   * Takes the next CRL number, and reads the status revision in the same statement, so a CRL is
+   * never labelled with a revision newer than the entries read after it.
+   */
+  async nextCrlNumber(caId: number): Promise<{ number: number; statusRevision: number }> {
+    const r = await this.db
+      .updateTable("cas")
+      .set((eb) => ({ crl_number: eb("crl_number", "+", 1) }))
+      .where("id", "=", caId)
+      .returning(["crl_number", "status_revision"])
+      .executeTakeFirstOrThrow();
+    return { number: Number(r.crl_number), statusRevision: Number(r.status_revision) };
+  }
+
+  /** Keeps the newest CRL only: an older build finishing late never replaces a newer one. */
+  async saveCrl(c: CrlRecord): Promise<boolean> {
+    const existing = await this.getCrl(c.caId);
+    if (existing && existing.number >= c.number) return false;
+    const row = { ca_id: c.caId, number: c.number, this_update: c.thisUpdate.getTime(), next_update: c.nextUpdate.getTime(), status_revision: c.statusRevision, der: c.der };
+    if (existing) {
+      const r = await this.db.updateTable("crls").set(row).where("ca_id", "=", c.caId).where("number", "<", c.number).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    }
+    try {
+      await this.db.insertInto("crls").values(row).execute();
+      return true;
+    } catch {
+      // another node inserted first; keep whichever is newer
+      const r = await this.db.updateTable("crls").set(row).where("ca_id", "=", c.caId).where("number", "<", c.number).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import type { Generated } from "kysely";
+
+/** Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite): one type on both. */
+export interface BankTable {
+  id: string;
+  name_ja: string;
+  name_en: string;
+  organization: string;
+  ca_name: string;
+  audit_seq: number;
+  audit_head: string;
+  created_at: number;
+}
+
+export interface ContractTable {
+  id: Generated<number>;
+  bank_id: string;
+  code: string;
+  name: string;
+  login_method: string;
+  status: string;
+  next_user_index: number;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  bank_id: string;
+  contract_id: number;
+  login_id: string;
+  user_no: string;
+  name: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  confirm_hash: string;
+  totp_secret: string | null;
+  status: string;
+  must_change_password: number;
+  failed_logins: number;
+  failed_confirms: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CaTable {
+  id: Generated<number>;
+  bank_id: string;
+  kind: string;
+  subject: string;
+  cert_der: Uint8Array;
+  key_ref: string;
+  not_after: number;
+  current: number;
+  crl_number: number;
+  status_revision: number;
+  created_at: number;
+}
+
+export interface CertificateTable {
+  serial: string;
+  bank_id: string;
+  ca_id: number;
+  contract_id: number;
+  user_id: number;
+  state: string;
+  subject: string;
+  not_before: number;
+  not_after: number;
+  spki_sha256: string;
+  tbs_der: Uint8Array;
+  der: Uint8Array | null;
+  request_id: number;
+  replaces_serial: string | null;
+  revoked_at: number | null;
+  revocation_reason: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RequestTable {
+  id: Generated<number>;
+  bank_id: string;
+  user_id: number;
+  kind: string;
+  csr_sha256: string;
+  csr_der: Uint8Array;
+  created_at: number;
+}
+
+export interface RevocationTable {
+  serial: string;
+  bank_id: string;
+  ca_id: number;
+  reason: number;
+  revoked_at: number;
+  not_after: number;
+  actor: string;
+  reference: string | null;
+}
+
+export interface CrlTable {
+  ca_id: number;
+  number: number;
+  this_update: number;
+  next_update: number;
+  /** the CA's status revision this CRL reflects */
+  status_revision: number;
+  der: Uint8Array;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  bank_id: string;
+  seq: number;
+  at: number;
+  actor_kind: string;
+  actor_id: string;
+  address: string | null;
+  cert_serial: string | null;
+  action: string;
+  contract_id: number | null;
+  target_user_id: number | null;
+  result: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  banks: BankTable;
+  contracts: ContractTable;
+  users: UserTable;
+  cas: CaTable;
+  certificates: CertificateTable;
+  requests: RequestTable;
+  revocations: RevocationTable;
+  crls: CrlTable;
+  audit_events: AuditTable;
+}

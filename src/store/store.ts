@@ -1,0 +1,62 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+import { Repositories } from "./repositories.js";
+import { WriteTx } from "./write-tx.js";
+import { openDatabase, migrate, type OpenOptions } from "./open.js";
+import type { Dialect } from "./migrations.js";
+import type { BankRecord } from "./records.js";
+
+export type { WriteTx } from "./write-tx.js";
+export * from "./records.js";
+
+/** Reads that status answers (OCSP, CRL, login) need, and nothing more. */
+export type StatusReader = Pick<Repositories, "certificateStatus" | "issuingRevisions" | "revokedEntries" | "getCrl" | "currentCas" | "listBanks">;
+
+/**
+ * The database, seen by the rest of the program. Reads go straight to the repositories; every
+ * write goes through write(bankId, …), one transaction locked on that bank.
+ */
+export class Store extends Repositories {
+  private constructor(
+    private readonly kdb: Kysely<Database>,
+    readonly dialect: Dialect,
+    readonly describe: string,
+  ) {
+    super(kdb);
+  }
+
+  static async open(o: OpenOptions): Promise<Store> {
+    const { db, dialect, describe } = await openDatabase(o);
+    await migrate(db, dialect);
+    return new Store(db, dialect, describe);
+  }
+
+  async write<T>(bankId: string, fn: (w: WriteTx) => Promise<T>): Promise<T> {
+    return this.kdb.transaction().execute(async (trx) => {
+      const w = new WriteTx(trx, bankId);
+      await w.lock();
+      return fn(w);
+    });
+  }
+
+  /** Creates or renames a bank; the audit chain of an existing bank is left as it is. */
+  async upsertBank(b: BankRecord, at: Date): Promise<void> {
+    await this.kdb.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom("banks").select("id").where("id", "=", b.id).executeTakeFirst();
+      const row = { name_ja: b.nameJa, name_en: b.nameEn, organization: b.organization, ca_name: b.caName };
+      if (existing) await trx.updateTable("banks").set(row).where("id", "=", b.id).execute();
+      else await trx.insertInto("banks").values({ id: b.id, ...row, audit_seq: 0, audit_head: "", created_at: at.getTime() }).execute();
+    });
+  }
+
+  /** The whole audit chain of a bank in order, for verification. */
+  async auditChain(bankId: string) {
+    const rows = await this.kdb.selectFrom("audit_events").selectAll().where("bank_id", "=", bankId).orderBy("seq").execute();
+    const head = await this.kdb.selectFrom("banks").select(["audit_seq", "audit_head"]).where("id", "=", bankId).executeTakeFirst();
+    return { rows, headSeq: Number(head?.audit_seq ?? 0), headHash: head?.audit_head ?? "" };
+  }
+
+  async close(): Promise<void> {
+    await this.kdb.destroy();
+  }
+}

@@ -1,0 +1,231 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+import { Repositories } from "./repositories.js";
+import { chainHash, type AuditEntry } from "../domain/audit.js";
+import type { CertState } from "../domain/certificate.js";
+import type { UserRole, LoginMethod } from "../domain/roles.js";
+
+export interface NewCertificate {
+  serial: string;
+  caId: number;
+  contractId: number;
+  userId: number;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  spkiSha256: string;
+  tbsDer: Uint8Array;
+  requestId: number;
+  replacesSerial: string | null;
+}
+
+/**
+ * Everything written in one transaction of one bank. The bank row is locked first, which makes
+ * the transaction a writer at once (SQLite) and serialises the bank's audit chain (PostgreSQL);
+ * audit records are appended in the same transaction as the change they describe.
+ */
+export class WriteTx extends Repositories {
+  private seq = 0;
+  private head = "";
+  constructor(
+    db: Kysely<Database>,
+    readonly bankId: string,
+  ) {
+    super(db);
+  }
+
+  async lock(): Promise<void> {
+    const r = await this.db
+      .updateTable("banks")
+      .set((eb) => ({ audit_seq: eb.ref("audit_seq") }))
+      .where("id", "=", this.bankId)
+      .returning(["audit_seq", "audit_head"])
+      .executeTakeFirst();
+    if (!r) throw new Error(`bank ${this.bankId} is not in the database`);
+    this.seq = Number(r.audit_seq);
+    this.head = r.audit_head;
+  }
+
+  async audit(e: AuditEntry): Promise<void> {
+    const seq = this.seq + 1;
+    const hash = chainHash({ bankId: this.bankId, seq, prevHash: this.head }, e);
+    await this.db
+      .insertInto("audit_events")
+      .values({
+        bank_id: this.bankId,
+        seq,
+        at: e.at.getTime(),
+        actor_kind: e.actorKind,
+        actor_id: e.actorId,
+        address: e.address ?? null,
+        cert_serial: e.certSerial ?? null,
+        action: e.action,
+        contract_id: e.contractId ?? null,
+        target_user_id: e.targetUserId ?? null,
+        result: e.result,
+        detail: JSON.stringify(e.detail ?? {}),
+        prev_hash: this.head,
+        hash,
+      })
+      .execute();
+    await this.db.updateTable("banks").set({ audit_seq: seq, audit_head: hash }).where("id", "=", this.bankId).execute();
+    this.seq = seq;
+    this.head = hash;
+  }
+
+  async addContract(c: { code: string; name: string; loginMethod: LoginMethod; at: Date }): Promise<number> {
+    const r = await this.db
+      .insertInto("contracts")
+      .values({ bank_id: this.bankId, code: c.code, name: c.name, login_method: c.loginMethod, status: "active", next_user_index: 1, created_at: c.at.getTime() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  /** Takes the contract's next user number (A001, A002…); numbers are never reused. */
+  async takeUserIndex(contractId: number): Promise<number> {
+    const r = await this.db
+      .updateTable("contracts")
+      .set((eb) => ({ next_user_index: eb("next_user_index", "+", 1) }))
+      .where("bank_id", "=", this.bankId)
+      .where("id", "=", contractId)
+      .returning("next_user_index")
+      .executeTakeFirstOrThrow();
+    return Number(r.next_user_index) - 1;
+  }
+
+  async addUser(u: {
+    contractId: number;
+    loginId: string;
+    userNo: string;
+    name: string;
+    email: string;
+    role: UserRole;
+    passwordHash: string;
+    confirmHash: string;
+    totpSecret: string | null;
+    mustChangePassword: boolean;
+    at: Date;
+  }): Promise<number> {
+    const r = await this.db
+      .insertInto("users")
+      .values({
+        bank_id: this.bankId,
+        contract_id: u.contractId,
+        login_id: u.loginId,
+        user_no: u.userNo,
+        name: u.name,
+        email: u.email,
+        role: u.role,
+        password_hash: u.passwordHash,
+        confirm_hash: u.confirmHash,
+        totp_secret: u.totpSecret,
+        status: "active",
+        must_change_password: u.mustChangePassword ? 1 : 0,
+        failed_logins: 0,
+        failed_confirms: 0,
+        created_at: u.at.getTime(),
+        updated_at: u.at.getTime(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async setFailedLogins(userId: number, n: number, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ failed_logins: n, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  async addRequest(r: { userId: number; kind: string; csrSha256: string; csrDer: Uint8Array; at: Date }): Promise<number> {
+    const row = await this.db
+      .insertInto("requests")
+      .values({ bank_id: this.bankId, user_id: r.userId, kind: r.kind, csr_sha256: r.csrSha256, csr_der: r.csrDer, created_at: r.at.getTime() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  async insertSigning(c: NewCertificate, at: Date): Promise<void> {
+    await this.db
+      .insertInto("certificates")
+      .values({
+        serial: c.serial,
+        bank_id: this.bankId,
+        ca_id: c.caId,
+        contract_id: c.contractId,
+        user_id: c.userId,
+        state: "signing",
+        subject: c.subject,
+        not_before: c.notBefore.getTime(),
+        not_after: c.notAfter.getTime(),
+        spki_sha256: c.spkiSha256,
+        tbs_der: c.tbsDer,
+        der: null,
+        request_id: c.requestId,
+        replaces_serial: c.replacesSerial,
+        revoked_at: null,
+        revocation_reason: null,
+        created_at: at.getTime(),
+        updated_at: at.getTime(),
+      })
+      .execute();
+  }
+
+  /** signing → pending, once: a second finisher of the same record changes nothing. */
+  async completeSigning(serial: string, der: Uint8Array, at: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable("certificates")
+      .set({ der, state: "pending", updated_at: at.getTime() })
+      .where("bank_id", "=", this.bankId)
+      .where("serial", "=", serial)
+      .where("state", "=", "signing")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async setState(serial: string, from: CertState[], to: CertState, at: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable("certificates")
+      .set({ state: to, updated_at: at.getTime() })
+      .where("bank_id", "=", this.bankId)
+      .where("serial", "=", serial)
+      .where("state", "in", from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Marks a certificate revoked (or superseded, which is published as revoked) and bumps its CA's
+   * status revision so that every server drops what it cached about that CA's certificates.
+   */
+  async revoke(p: { serial: string; caId: number; notAfter: Date; reason: number; state: "revoked" | "superseded"; actor: string; reference?: string | null; at: Date }): Promise<boolean> {
+    const r = await this.db
+      .updateTable("certificates")
+      .set({ state: p.state, revoked_at: p.at.getTime(), revocation_reason: p.reason, updated_at: p.at.getTime() })
+      .where("bank_id", "=", this.bankId)
+      .where("serial", "=", p.serial)
+      .where("state", "in", ["pending", "active", "signing"])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await this.db
+      .insertInto("revocations")
+      .values({ serial: p.serial, bank_id: this.bankId, ca_id: p.caId, reason: p.reason, revoked_at: p.at.getTime(), not_after: p.notAfter.getTime(), actor: p.actor, reference: p.reference ?? null })
+      .execute();
+    await this.db
+      .updateTable("cas")
+      .set((eb) => ({ status_revision: eb("status_revision", "+", 1) }))
+      .where("id", "=", p.caId)
+      .execute();
+    return true;
+  }
+
+  async insertCa(c: { kind: string; subject: string; certDer: Uint8Array; keyRef: string; notAfter: Date; at: Date }): Promise<number> {
+    await this.db.updateTable("cas").set({ current: 0 }).where("bank_id", "=", this.bankId).where("kind", "=", c.kind).execute();
+    const r = await this.db
+      .insertInto("cas")
+      .values({ bank_id: this.bankId, kind: c.kind, subject: c.subject, cert_der: c.certDer, key_ref: c.keyRef, not_after: c.notAfter.getTime(), current: 1, crl_number: 0, status_revision: 0, created_at: c.at.getTime() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { DomainError } from "../domain/errors.js";
+import { certsOnly, csrAttributes } from "../ca/est-encoding.js";
+import type { CertificateAuthority } from "../ca/authority.js";
+import type { Lifecycle } from "../lifecycle/lifecycle.js";
+import type { Metrics } from "./metrics.js";
+
+const PKCS7 = "application/pkcs7-mime; smime-type=certs-only";
+
+/** base64 with line breaks every 64 characters, as EST (RFC 7030 4.1.3) sends it */
+const b64 = (der: Uint8Array) => Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n") + "\n";
+
+function basicAuth(req: FastifyRequest): { loginId: string; password: string } {
+  const h = req.headers.authorization ?? "";
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h);
+  if (!m) throw new DomainError("auth_required");
+  const text = Buffer.from(m[1]!, "base64").toString("utf8");
+  const i = text.indexOf(":");
+  if (i < 1) throw new DomainError("auth_required");
+  return { loginId: text.slice(0, i), password: text.slice(i + 1) };
+}
+
+/** EST (RFC 7030) under /.well-known/est/<bank>/. */
+export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CertificateAuthority; metrics: Metrics }) {
+  const { lifecycle, ca, metrics } = deps;
+  const bankCa = (bank: string) => {
+    const b = ca.bank(bank);
+    if (!b || !lifecycle.banks.has(bank)) throw new DomainError("bank_not_found", { bank: bank.slice(0, 40) });
+    return b;
+  };
+
+  app.addContentTypeParser(["application/pkcs10", "application/x-pem-file"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/cacerts", async (req, reply) => {
+    const b = bankCa(req.params.bank);
+    return reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").send(b64(certsOnly(b.chain)));
+  });
+
+  app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/csrattrs", async (req, reply) => {
+    bankCa(req.params.bank);
+    const policy = lifecycle.bank(req.params.bank).policy;
+    return reply
+      .header("content-type", "application/csrattrs")
+      .header("content-transfer-encoding", "base64")
+      .send(b64(csrAttributes({ otp: policy.otp.acquisition, ecCurves: policy.keys.ecCurves })));
+  });
+
+  app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simpleenroll", async (req, reply) => {
+    const bank = req.params.bank;
+    bankCa(bank);
+    const { loginId, password } = basicAuth(req);
+    if (typeof req.body !== "string") throw new DomainError("csr_missing");
+    try {
+      const issued = await lifecycle.enrollWithPassword(bank, loginId, password, req.body, { address: req.ip });
+      metrics.issued.inc({ bank });
+      req.log.info({ bank, serial: issued.serial, repeated: issued.repeated }, "certificate issued");
+      return reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").header("cache-control", "no-store").send(b64(certsOnly([issued.der])));
+    } catch (e) {
+      if (e instanceof DomainError) metrics.refused.inc({ bank, reason: e.code });
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,74 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Logger } from "pino";
+import { errorHandler, sendError } from "./errors.js";
+import { estRoutes } from "./est-routes.js";
+import { statusRoutes } from "./status-routes.js";
+import type { Metrics } from "./metrics.js";
+import type { CertificateAuthority } from "../ca/authority.js";
+import type { Lifecycle } from "../lifecycle/lifecycle.js";
+import type { ServerTls } from "../ca/server-tls.js";
+
+export interface WebDeps {
+  lifecycle: Lifecycle;
+  ca: CertificateAuthority;
+  metrics: Metrics;
+  tls: ServerTls;
+  /** every bank's issuing CA and root, PEM: offered to browsers as acceptable client CAs */
+  clientCaPem: string[];
+  logger: Logger;
+  bodyLimit: number;
+  health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+}
+
+function common(app: FastifyInstance, deps: WebDeps) {
+  app.setErrorHandler(errorHandler(deps.bodyLimit));
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, "not_found"));
+  app.addHook("onResponse", async (req, reply) => {
+    deps.metrics.requests.observe({ route: req.routeOptions.url ?? "unknown", method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.get("/healthz", async (_req, reply) => {
+    const h = await deps.health();
+    return reply.code(h.ok ? 200 : 503).header("cache-control", "no-store").send({ status: h.ok ? "ok" : "unavailable", ...h.detail });
+  });
+  app.get("/metrics", async (_req, reply) => reply.header("content-type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+}
+
+function options(deps: WebDeps): FastifyServerOptions {
+  return {
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit,
+    // the client's address as seen on the socket; proxies are trusted only by explicit configuration
+    trustProxy: false,
+  };
+}
+
+/**
+ * Two listeners: HTTPS (EST, and later the portal and API) which asks for a client certificate
+ * without requiring one, and plain HTTP for what relying parties fetch (CRL, OCSP, CA certificate).
+ */
+export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInstance; http: FastifyInstance }> {
+  const https = (Fastify as any)({
+    ...options(deps),
+    https: {
+      key: deps.tls.key,
+      passphrase: deps.tls.passphrase,
+      cert: deps.tls.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: deps.clientCaPem,
+      minVersion: "TLSv1.2",
+    },
+  }) as FastifyInstance;
+  common(https, deps);
+  https.addHook("onSend", async (_req, reply) => {
+    reply.header("strict-transport-security", "max-age=31536000");
+    reply.header("x-content-type-options", "nosniff");
+  });
+  estRoutes(https, deps);
+  statusRoutes(https, deps);
+
+  const http = Fastify(options(deps));
+  common(http, deps);
+  statusRoutes(http, deps);
+  return { https, http };
+}
