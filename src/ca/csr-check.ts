@@ -68,9 +68,6 @@ export function checkCsr(der: Uint8Array, policy: BankPolicy): CheckedCsr {
   const info = csr.certificationRequestInfo;
   const spki = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
 
-  const hash = SIG_HASH[csr.signatureAlgorithm.algorithm];
-  if (!hash) throw new DomainError("csr_signature_invalid", {}, `signature algorithm ${csr.signatureAlgorithm.algorithm}`);
-
   let keyDescription: string;
   const keyAlg = info.subjectPKInfo.algorithm.algorithm;
   const curves = policy.keys.ecCurves.join(", ");
@@ -100,6 +97,8 @@ export function checkCsr(der: Uint8Array, policy: BankPolicy): CheckedCsr {
     throw new DomainError("key_type_not_allowed", { keyType: key.asymmetricKeyType ?? keyAlg, ...keyParams });
   }
 
+  const hash = SIG_HASH[csr.signatureAlgorithm.algorithm];
+  if (!hash) throw new DomainError("csr_signature_invalid", {}, `signature algorithm ${csr.signatureAlgorithm.algorithm}`);
   let ok = false;
   try {
     ok = nodeVerify(hash, infoBytes, key, new Uint8Array(csr.signature));

@@ -26,6 +26,13 @@ export interface Opened {
 
 export async function openDatabase(o: OpenOptions): Promise<Opened> {
   if (/^postgres(ql)?:\/\//.test(o.database)) {
+    // ?schema=NAME in the URL puts Inkan's tables in that schema (one database, several installs)
+    const url = new URL(o.database);
+    const fromUrl = url.searchParams.get("schema");
+    if (fromUrl) {
+      url.searchParams.delete("schema");
+      o = { ...o, database: url.toString(), pgSchema: o.pgSchema ?? fromUrl };
+    }
     const options = o.pgSchema ? `-c search_path=${o.pgSchema}` : undefined;
     if (o.pgSchema) {
       if (!/^[a-z_][a-z0-9_]*$/.test(o.pgSchema)) throw new Error(`bad schema name ${o.pgSchema}`);

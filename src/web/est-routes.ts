@@ -22,6 +22,12 @@ function basicAuth(req: FastifyRequest): { loginId: string; password: string } {
 
 /** EST (RFC 7030) under /.well-known/est/<bank>/. */
 export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CertificateAuthority; metrics: Metrics }) {
+  // its own scope: every body is read as text and the handler decides on the media type, so a
+  // wrong type gets a 415 that says so instead of a JSON parser's complaint
+  app.register(async (scope) => est(scope, deps));
+}
+
+function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CertificateAuthority; metrics: Metrics }) {
   const { lifecycle, ca, metrics } = deps;
   const bankCa = (bank: string) => {
     const b = ca.bank(bank);
@@ -29,7 +35,8 @@ export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca
     return b;
   };
 
-  app.addContentTypeParser(["application/pkcs10", "application/x-pem-file"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
 
   app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/cacerts", async (req, reply) => {
     const b = bankCa(req.params.bank);
@@ -48,6 +55,8 @@ export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca
   app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simpleenroll", async (req, reply) => {
     const bank = req.params.bank;
     bankCa(bank);
+    const type = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/pkcs10" && type !== "application/x-pem-file") throw new DomainError("unsupported_media_type", { type: type.slice(0, 60) || "none" });
     const { loginId, password } = basicAuth(req);
     if (typeof req.body !== "string") throw new DomainError("csr_missing");
     try {
