@@ -78,7 +78,9 @@ export async function acquire(
   try {
     await store.write(bankId, async (w) => {
       const certs = await w.userCertificates(bankId, user.id);
-      const current = certs.find((c) => live(c, now));
+      // a record still being signed by a parallel request counts as the current one: it is
+      // superseded like a pending one, so that only the last request's certificate stays valid
+      const current = certs.find((c) => live(c, now) || c.state === "signing");
       if (current?.state === "active") throw new DomainError("certificate_already_valid");
       const latest = certs.find((c) => c.state !== "signing");
       if (!current && latest && (latest.state === "active" || latest.state === "pending")) {
@@ -86,7 +88,7 @@ export async function acquire(
         const ends = graceEndsAt(latest.notAfter, bank.policy.graceAfterExpiry);
         if (now.getTime() > ends.getTime()) throw new DomainError("acquisition_grace_expired", { wayOut: "" }, user.role);
       }
-      if (current?.state === "pending") {
+      if (current && (current.state === "pending" || current.state === "signing")) {
         // a certificate handed out but never used is replaced by the new request
         await w.revoke({ serial: current.serial, caId: current.caId, notAfter: current.notAfter, reason: REVOCATION_REASONS.superseded, state: "superseded", actor: `user:${user.loginId}`, at: now });
         replaced = current.serial;
@@ -110,13 +112,21 @@ export async function acquire(
     throw e;
   }
 
-  const der = await bankCa.sign(prepared.tbsDer);
-  await store.write(bankId, async (w) => {
-    await w.completeSigning(prepared.serial, der, clock.now());
-    await w.audit({ at: clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: prepared.serial, action: "certificate.issued", contractId: contract.id, targetUserId: user.id, result: "ok", detail: { subject: prepared.subject, notAfter: notAfter.toISOString() } });
+  const signed = await bankCa.sign(prepared.tbsDer);
+  const stored = await store.write(bankId, async (w) => {
+    if (await w.completeSigning(prepared.serial, signed, clock.now())) {
+      await w.audit({ at: clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: prepared.serial, action: "certificate.issued", contractId: contract.id, targetUserId: user.id, result: "ok", detail: { subject: prepared.subject, notAfter: notAfter.toISOString() } });
+      return signed;
+    }
+    // a parallel request got here first: it either finished this very record (answer with the
+    // stored copy, byte for byte) or replaced it (this request lost and is told so)
+    const rec = await w.getCertificate(bankId, prepared.serial);
+    return rec?.state === "pending" && rec.der ? rec.der : undefined;
   });
   if (replaced) await ca.revoked(bankId);
-  return { serial: prepared.serial, der, chain: bankCa.chain, notAfter, repeated: false };
+  // the request that replaced this record has already republished the CRL
+  if (!stored) throw await refuse("concurrent_request");
+  return { serial: prepared.serial, der: stored, chain: bankCa.chain, notAfter, repeated: false };
 }
 
 /** The way out of a refusal past the grace period, ja / en. */
