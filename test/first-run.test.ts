@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, run } from "./support/harness.js";
+import { opensslCsr, writeTemp } from "./support/csr.js";
+
+/**
+ * The README's first command, as a new user runs it: `inkan start` on an empty data directory
+ * makes the demo and serves; `inkan demo --json` tells a script everything it needs; curl and
+ * openssl enroll with nothing else.
+ */
+test("first run: start makes the demo and serves; demo --json is enough to enroll with curl and openssl", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "inkan-first-"));
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const env = { ...process.env, INKAN_HTTPS_PORT: String(httpsPort), INKAN_HTTP_PORT: String(httpPort), INKAN_LOG_LEVEL: "warn", DATABASE_URL: "" };
+  const bin = join(process.cwd(), "bin", "inkan.mjs");
+  const server = spawn(process.execPath, [bin, "start", "--data", dataDir], { env });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("`inkan demo --json` prints")) resolve();
+      });
+      server.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      server.on("exit", (code) => reject(new Error(`inkan start exited ${code}: ${out}`)));
+    });
+    assert.match(out, /Inkan is running \(a new data directory with the demo was made\)/);
+    assert.match(out, new RegExp(`HTTPS:\\s+https://localhost:${httpsPort}`));
+    assert.match(out, /aoba\s+aomaster01\s+A001 master\s+Pass1234 \/ Conf5678\s+TOTP [A-Z2-7]{32}/);
+    assert.match(out, /kita\s+kiuser02\s+A004 general/);
+    assert.equal(statSync(join(dataDir, "ca", "passphrase")).mode & 0o777, 0o600);
+
+    const demo = JSON.parse((await run(process.execPath, [bin, "demo", "--json", "--data", dataDir], undefined, { env })).stdout);
+    assert.deepEqual(demo.banks.map((b: { id: string }) => b.id), ["aoba", "kita"]);
+    const bank = demo.banks[1];
+    const user = bank.users.find((u: { role: string }) => u.role === "general");
+    assert.ok(existsSync(bank.caFiles.chain) && existsSync(demo.serverCaFile));
+
+    const csr = await opensslCsr("rsa2048");
+    const r = await run("curl", ["-s", "-f", "--cacert", demo.serverCaFile, "-u", `${user.loginId}:${user.password}`, "-H", "Content-Type: application/pkcs10", "--data-binary", "@-", `${bank.est}/simpleenroll`], csr.b64);
+    const pem = (await run("openssl", ["pkcs7", "-inform", "DER", "-print_certs"], Buffer.from(r.stdout, "base64"))).stdout;
+    const file = writeTemp(csr.dir, "cert.pem", pem);
+    assert.match((await run("openssl", ["verify", "-CAfile", bank.caFiles.chain, file])).stdout, /: OK/);
+    assert.match((await run("openssl", ["x509", "-in", file, "-noout", "-subject"])).stdout, new RegExp(`OU = Kita Shinkin TEST CA - G1, CN = ${user.loginId} ${user.userNo} \\d{20}`));
+
+    // a second start reuses everything: same CA, demo not made twice
+    server.kill("SIGTERM");
+    assert.equal(await exited, 0, "clean shutdown on SIGTERM");
+    const again = await run(process.execPath, [bin, "user", "list", "--bank", "kita", "--data", dataDir], undefined, { env });
+    assert.equal(again.stdout.trim().split("\n").length, 4);
+    assert.match(again.stdout, new RegExp(`${user.loginId}\\s+A00\\d\\s+general\\s+\\S+ \\S+\\s+発行済み \\(Issued\\)`));
+  } finally {
+    if (server.exitCode === null) server.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
