@@ -1,0 +1,88 @@
+import { describe, test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { DATABASES, PG_URL, run } from "./support/harness.js";
+
+const bin = join(process.cwd(), "bin", "inkan.mjs");
+
+for (const db of DATABASES) {
+  describe(`the inkan command (${db})`, () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "inkan-cli-"));
+    const schema = `c_${randomBytes(5).toString("hex")}`;
+    const env = { ...process.env, INKAN_LOG_LEVEL: "silent", DATABASE_URL: db === "postgres" ? `${PG_URL}?schema=${schema}` : "" };
+    const inkan = (...args: string[]) => run(process.execPath, [bin, ...args, "--data", dataDir], undefined, { env, allowFail: true });
+    after(async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (db === "postgres") {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+    });
+
+    test("a bank is added by key ceremony, then its contract and users; refusals are bilingual with exit code 4", async () => {
+      let r = await inkan("init");
+      assert.equal(r.status, 0, r.stderr);
+      r = await inkan("bank", "add", "--id", "hoku", "--name-ja", "北国銀行", "--name-en", "Hokkoku Bank", "--organization", "Hokkoku Bank", "--ca-name", "Hokkoku TEST CA - G4", "--policy", '{"renewalWindow":"P40D","graceAfterExpiry":"P180D","maxUsersPerContract":2}');
+      assert.equal(r.status, 0, r.stderr);
+      const cfg = JSON.parse(readFileSync(join(dataDir, "inkan.json"), "utf8"));
+      assert.equal(cfg.banks[0].policy.renewalWindow, "P40D");
+      assert.match(cfg.banks[0].policyOid, /^2\.25\.\d+$/);
+      assert.match((await run("openssl", ["x509", "-in", join(dataDir, "ca", "hoku", "issuing.pem"), "-noout", "-subject", "-issuer"])).stdout, /subject=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4\nissuer=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4 Root/);
+      // the CA key is encrypted at rest
+      const keyFiles = (await run("sh", ["-c", `ls ${join(dataDir, "ca", "hoku")}/*.key.pem`])).stdout.trim().split("\n");
+      assert.equal(keyFiles.length, 3, "root, issuing, OCSP responder");
+      for (const f of keyFiles) assert.match(readFileSync(f, "utf8"), /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+
+      assert.equal((await inkan("contract", "add", "--bank", "hoku", "--code", "K0001", "--name", "北国商事株式会社")).status, 0);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0001", "--login-id", "hkmaster1", "--name", "北国 一郎", "--email", "m@example.jp", "--role", "master", "--password", "Pass1234", "--confirm-password", "Conf5678");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /hkmaster1 added as A001/);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0001", "--login-id", "hkuser01", "--name", "北国 二郎", "--email", "u@example.jp", "--role", "general", "--password", "abc", "--confirm-password", "Conf5678");
+      assert.equal(r.status, 4);
+      assert.match(r.stderr, /パスワードは半角英数字6～12桁[\s\S]*6 to 12 half-width/);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0001", "--login-id", "hkuser01", "--name", "北国 二郎", "--email", "u@example.jp", "--role", "general", "--password", "Pass1234", "--confirm-password", "Conf5678");
+      assert.equal(r.status, 0, r.stderr);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0001", "--login-id", "hkuser02", "--name", "北国 三郎", "--email", "u2@example.jp", "--role", "general", "--password", "Pass1234", "--confirm-password", "Conf5678");
+      assert.equal(r.status, 4);
+      assert.match(r.stderr, /上限（2名）[\s\S]*limit of 2 users/);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0001", "--login-id", "hkmaster1", "--name", "x", "--email", "x@example.jp", "--role", "general", "--password", "Pass1234", "--confirm-password", "Conf5678");
+      assert.equal(r.status, 4);
+      r = await inkan("user", "list", "--bank", "hoku");
+      assert.deepEqual(r.stdout.trim().split("\n").map((l) => l.split("\t").slice(0, 3).join(" ")), ["hkmaster1 A001 master", "hkuser01 A002 general"]);
+      assert.match(r.stdout, /未発行 \(Not issued\)/);
+
+      r = await inkan("ca", "crl", "--bank", "hoku");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /CRL number 2 published/);
+      r = await inkan("cert", "revoke", "00112233445566778899aabbccddeeff", "--bank", "hoku", "--reason", "keyCompromise");
+      assert.equal(r.status, 4);
+      assert.match(r.stderr, /見つかりません[\s\S]*not found/);
+      r = await inkan("cert", "revoke", "00112233445566778899aabbccddeeff", "--bank", "hoku", "--reason", "because");
+      assert.match(r.stderr, /失効理由（because）/);
+      r = await inkan("audit", "verify", "--bank", "hoku");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /chain intact/);
+      assert.equal((await inkan("frobnicate")).status, 2);
+    });
+
+    test("a broken configuration is refused at start with the field that is wrong", async () => {
+      const cfg = JSON.parse(readFileSync(join(dataDir, "inkan.json"), "utf8"));
+      cfg.banks[0].policy.renewalWindow = "40 days";
+      const bad = mkdtempSync(join(tmpdir(), "inkan-badcfg-"));
+      try {
+        await run("sh", ["-c", `cat > ${join(bad, "inkan.json")}`], JSON.stringify(cfg));
+        const r = await run(process.execPath, [bin, "serve", "--data", bad], undefined, { env, allowFail: true });
+        assert.equal(r.status, 3);
+        assert.match(r.stderr, /banks\.0\.policy\.renewalWindow: must be an ISO-8601 duration/);
+      } finally {
+        rmSync(bad, { recursive: true, force: true });
+      }
+    });
+  });
+}
