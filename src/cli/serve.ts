@@ -6,6 +6,7 @@ import { ensureServerTls } from "../ca/server-tls.js";
 import { buildServers } from "../web/server.js";
 import { Metrics } from "../web/metrics.js";
 import type { Runtime } from "./runtime.js";
+import { systemClock } from "../domain/clock.js";
 
 /** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
 export function writeCaFiles(rt: Runtime): void {
@@ -33,7 +34,9 @@ export async function serve(rt: Runtime): Promise<Serving> {
   const recovered = await rt.lifecycle.recover();
   if (recovered > 0) rt.log.warn({ recovered }, "finished certificates left unsigned by an earlier crash");
   writeCaFiles(rt);
-  const tls = await ensureServerTls(rt.config.dataDir, rt.config.serverNames, rt.passphrase, rt.clock);
+  // the server's own certificate faces real clients and their real clocks, whatever clock the
+  // rules run on (tests move an injected one across years)
+  const tls = await ensureServerTls(rt.config.dataDir, rt.config.serverNames, rt.passphrase, systemClock);
   const clientCaPem = rt.ca.bankIds().flatMap((id) => [toPem(rt.ca.bank(id)!.issuing.der), toPem(rt.ca.bank(id)!.root.der)]);
   const metrics = new Metrics();
   const { https, http } = await buildServers({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
+import { Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import pg from "pg";
@@ -64,7 +65,7 @@ export interface Harness {
  * A real Inkan: a temporary data directory, a real database (a fresh SQLite file or a fresh
  * PostgreSQL schema), real CA keys, and with serve: true real HTTPS and HTTP listeners.
  */
-export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean }): Promise<Harness> {
+export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[] }): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-test-"));
   const schema = `t_${randomBytes(6).toString("hex")}`;
   const databaseUrl = o.db === "postgres" ? `${PG_URL}?schema=${schema}` : "inkan.db";
@@ -79,7 +80,9 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     banks: o.banks ?? [testBank()],
   } as any);
   const config = loadConfig(dataDir, {});
-  const rt = await openRuntime(config, { clock: o.clock, createCas: true, log: makeLogger("silent") });
+  const lines = o.logLines;
+  const log = lines ? makeLogger("debug", new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) })) : makeLogger("silent");
+  const rt = await openRuntime(config, { clock: o.clock, createCas: true, log });
   const serving = o.serve ? await serve(rt) : undefined;
   const h: Harness = {
     db: o.db,
