@@ -151,5 +151,24 @@ export function migrations(dialect: Dialect): MigrationProvider {
     },
   };
 
-  return { getMigrations: async () => ({ "001_initial": m001 }) };
+  /** Issue 3: one-time password replay guard, the reset marker (初期化), web sessions. */
+  const m002: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("users").addColumn("totp_last_step", big, (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("users").addColumn("certs_reset_at", big).execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id_hash", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("user_id", big, (c) => c.notNull().references("users.id"))
+        .addColumn("cert_serial", "text")
+        .addColumn("csrf", "text", (c) => c.notNull())
+        .addColumn("created_at", big, (c) => c.notNull())
+        .addColumn("last_seen", big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_user").on("sessions").columns(["bank_id", "user_id"]).execute();
+    },
+  };
+
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002 }) };
 }

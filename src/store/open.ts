@@ -22,6 +22,8 @@ export interface Opened {
   db: Kysely<Schema>;
   dialect: Dialect;
   describe: string;
+  /** the PostgreSQL schema in use, when not the default */
+  schema?: string;
 }
 
 export async function openDatabase(o: OpenOptions): Promise<Opened> {
@@ -44,7 +46,7 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
     const pool = new pg.Pool({ connectionString: o.database, max: o.poolSize ?? 10, options });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(o.database);
-    return { db, dialect: "postgres", describe: `postgresql://${u.host}${u.pathname}${o.pgSchema ? ` (schema ${o.pgSchema})` : ""}` };
+    return { db, dialect: "postgres", schema: o.pgSchema, describe: `postgresql://${u.host}${u.pathname}${o.pgSchema ? ` (schema ${o.pgSchema})` : ""}` };
   }
   const file = isAbsolute(o.database) ? o.database : join(o.dataDir, o.database);
   mkdirSync(dirname(file), { recursive: true });
@@ -58,8 +60,9 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
   return { db, dialect: "sqlite", describe: `sqlite:${file}` };
 }
 
-export async function migrate(db: Kysely<Schema>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrations(dialect) });
+export async function migrate(db: Kysely<Schema>, dialect: Dialect, schema?: string): Promise<void> {
+  // the migrator looks for its own tables across all schemas unless told which one is ours
+  const migrator = new Migrator({ db, provider: migrations(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error");

@@ -35,6 +35,19 @@ export interface UserRecord {
   mustChangePassword: boolean;
   failedLogins: number;
   failedConfirms: number;
+  totpLastStep: number;
+  /** 初期化: certificates issued before this no longer count for the user's status */
+  certsResetAt: Date | null;
+}
+
+export interface SessionRecord {
+  idHash: string;
+  bankId: string;
+  userId: number;
+  certSerial: string | null;
+  csrf: string;
+  createdAt: Date;
+  lastSeen: Date;
 }
 
 export interface CaRecord {

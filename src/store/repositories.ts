@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
-import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, RevokedEntry, UserRecord } from "./records.js";
+import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, RevokedEntry, SessionRecord, UserRecord } from "./records.js";
 import type { CertState } from "../domain/certificate.js";
 
 type Db = Kysely<Database>;
@@ -45,6 +45,8 @@ export function toUser(r: Database["users"] & { id: number }): UserRecord {
     mustChangePassword: r.must_change_password === 1,
     failedLogins: r.failed_logins,
     failedConfirms: r.failed_confirms,
+    totpLastStep: Number(r.totp_last_step),
+    certsResetAt: r.certs_reset_at === null || r.certs_reset_at === undefined ? null : new Date(Number(r.certs_reset_at)),
   };
 }
 
@@ -208,6 +210,27 @@ export class Repositories {
     let q = this.db.selectFrom("certificates").selectAll().where("state", "=", "signing");
     if (bankId) q = q.where("bank_id", "=", bankId);
     return (await q.execute()).map(toCertificate);
+  }
+
+  /** The certificate a client presented, found by its issuing CA and serial (any bank's CA). */
+  async certificateBySerial(caId: number, serial: string): Promise<CertificateRecord | undefined> {
+    const r = await this.db.selectFrom("certificates").selectAll().where("ca_id", "=", caId).where("serial", "=", serial).executeTakeFirst();
+    return r && toCertificate(r);
+  }
+
+  async getSession(bankId: string, idHash: string): Promise<SessionRecord | undefined> {
+    const r = await this.db.selectFrom("sessions").selectAll().where("bank_id", "=", bankId).where("id_hash", "=", idHash).executeTakeFirst();
+    return (
+      r && {
+        idHash: r.id_hash,
+        bankId: r.bank_id,
+        userId: Number(r.user_id),
+        certSerial: r.cert_serial,
+        csrf: r.csrf,
+        createdAt: new Date(Number(r.created_at)),
+        lastSeen: new Date(Number(r.last_seen)),
+      }
+    );
   }
 
   // ---- revocation lists

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /** Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite): one type on both. */
 export interface BankTable {
@@ -39,8 +39,20 @@ export interface UserTable {
   must_change_password: number;
   failed_logins: number;
   failed_confirms: number;
+  totp_last_step: ColumnType<number, number | undefined, number>;
+  certs_reset_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  bank_id: string;
+  user_id: number;
+  cert_serial: string | null;
+  csrf: string;
+  created_at: number;
+  last_seen: number;
 }
 
 export interface CaTable {
@@ -137,4 +149,5 @@ export interface Database {
   revocations: RevocationTable;
   crls: CrlTable;
   audit_events: AuditTable;
+  sessions: SessionTable;
 }

@@ -26,8 +26,8 @@ export class Store extends Repositories {
   }
 
   static async open(o: OpenOptions): Promise<Store> {
-    const { db, dialect, describe } = await openDatabase(o);
-    await migrate(db, dialect);
+    const { db, dialect, describe, schema } = await openDatabase(o);
+    await migrate(db, dialect, schema);
     return new Store(db, dialect, describe);
   }
 

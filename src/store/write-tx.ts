@@ -136,6 +136,52 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ failed_logins: n, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
+  async setFailedConfirms(userId: number, n: number, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ failed_confirms: n, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  async setUserStatus(userId: number, status: "active" | "suspended" | "deleted", at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ status, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  async setPassword(userId: number, kind: "login" | "confirm", hash: string, mustChange: boolean, at: Date): Promise<void> {
+    const set = kind === "login" ? { password_hash: hash, must_change_password: mustChange ? 1 : 0, failed_logins: 0 } : { confirm_hash: hash, failed_confirms: 0 };
+    await this.db.updateTable("users").set({ ...set, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  async setTotpSecret(userId: number, secret: string, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ totp_secret: secret, totp_last_step: 0, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  /** Accepts a one-time password's time step once: false when it (or a later one) was used already. */
+  async takeTotpStep(userId: number, step: number): Promise<boolean> {
+    const r = await this.db.updateTable("users").set({ totp_last_step: step }).where("bank_id", "=", this.bankId).where("id", "=", userId).where("totp_last_step", "<", step).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async markCertificatesReset(userId: number, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ certs_reset_at: at.getTime(), updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  async addSession(s: { idHash: string; userId: number; certSerial: string | null; csrf: string; at: Date }): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({ id_hash: s.idHash, bank_id: this.bankId, user_id: s.userId, cert_serial: s.certSerial, csrf: s.csrf, created_at: s.at.getTime(), last_seen: s.at.getTime() })
+      .execute();
+  }
+
+  async touchSession(idHash: string, at: Date): Promise<void> {
+    await this.db.updateTable("sessions").set({ last_seen: at.getTime() }).where("bank_id", "=", this.bankId).where("id_hash", "=", idHash).execute();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("id_hash", "=", idHash).execute();
+  }
+
+  async deleteUserSessions(userId: number): Promise<void> {
+    await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("user_id", "=", userId).execute();
+  }
+
   async addRequest(r: { userId: number; kind: string; csrSha256: string; csrDer: Uint8Array; at: Date }): Promise<number> {
     const row = await this.db
       .insertInto("requests")

@@ -1,0 +1,71 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { decide, type Actor, type Right, type Target } from "./rights.js";
+import type { UserRole } from "./roles.js";
+
+const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "history.view"];
+const ROLES: UserRole[] = ["master", "admin", "general"];
+
+const me = (role: UserRole): Actor => ({ kind: "user", bankId: "b1", contractId: 1, userId: 10, role });
+const target = (rel: "self" | "same" | "contract" | "bank", role: UserRole): Target => ({
+  bankId: rel === "bank" ? "b2" : "b1",
+  contractId: rel === "contract" || rel === "bank" ? 2 : 1,
+  userId: rel === "self" ? 10 : 20,
+  role,
+});
+
+/** The expected table, written out by hand from SPEC.md so that any change to rights.ts shows. */
+function expected(actor: UserRole, right: Right, rel: "self" | "same", trole: UserRole, selfRevoke: boolean): string {
+  if (rel === "self" && trole !== actor) return "n/a";
+  if (actor === "master") {
+    if (right === "certificate.revoke") return rel === "self" ? (selfRevoke ? "allow" : "paper") : "allow";
+    if (right === "history.view") return "allow";
+    if (right === "user.add") return trole === "master" ? "deny" : "allow";
+    return rel === "self" || trole === "master" ? "deny" : "allow";
+  }
+  if (actor === "admin") {
+    if (right === "certificate.revoke") return rel === "self" || trole === "general" ? "allow" : "deny";
+    if (right === "history.view") return rel === "self" ? "allow" : "deny";
+    if (right === "user.add") return trole === "general" ? "allow" : "deny";
+    return rel !== "self" && trole === "general" ? "allow" : "deny";
+  }
+  return right === "history.view" && rel === "self" ? "allow" : "deny";
+}
+
+test("rights: every role × operation × target relation, with zero escalations and foreign targets not found", () => {
+  let rows = 0;
+  for (const selfRevoke of [true, false]) {
+    for (const a of ROLES) {
+      for (const right of RIGHTS) {
+        for (const trole of ROLES) {
+          for (const rel of ["self", "same"] as const) {
+            const want = expected(a, right, rel, trole, selfRevoke);
+            if (want === "n/a") continue;
+            assert.equal(decide(me(a), right, target(rel, trole), { masterSelfRevokeOnline: selfRevoke }), want, `${a} ${right} ${rel} ${trole}`);
+            rows++;
+          }
+          for (const rel of ["contract", "bank"] as const) {
+            assert.equal(decide(me(a), right, target(rel, trole), { masterSelfRevokeOnline: selfRevoke }), "not_found", `${a} ${right} ${rel}`);
+            rows++;
+          }
+        }
+      }
+    }
+  }
+  // 2 policies × 3 roles × 10 rights × (3 same-contract targets + self + 3 × 2 foreign)
+  assert.equal(rows, 600);
+  // a general user can do nothing to anyone else
+  for (const right of RIGHTS) for (const trole of ROLES) assert.equal(decide(me("general"), right, target("same", trole), { masterSelfRevokeOnline: true }), "deny");
+});
+
+test("rights: bank staff — operators may do everything in their bank, auditors only read; other banks not found", () => {
+  const op: Actor = { kind: "staff", bankId: "b1", staffId: "s1", role: "operator" };
+  const au: Actor = { kind: "staff", bankId: "b1", staffId: "s2", role: "auditor" };
+  for (const right of RIGHTS) {
+    for (const trole of ROLES) {
+      assert.equal(decide(op, right, target("same", trole), { masterSelfRevokeOnline: false }), "allow");
+      assert.equal(decide(op, right, target("bank", trole), { masterSelfRevokeOnline: false }), "not_found");
+      assert.equal(decide(au, right, target("same", trole), { masterSelfRevokeOnline: true }), right === "history.view" ? "allow" : "deny");
+    }
+  }
+});

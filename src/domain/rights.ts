@@ -1,0 +1,75 @@
+import type { UserRole } from "./roles.js";
+
+/** What someone can do to a user (SPEC.md "Flows" and "User management"). */
+export type Right =
+  | "certificate.revoke"
+  | "certificate.reset"
+  | "user.suspend"
+  | "user.resume"
+  | "user.unlock"
+  | "user.add"
+  | "user.change"
+  | "user.delete"
+  | "user.password_reset"
+  | "history.view";
+
+export type StaffRole = "operator" | "auditor";
+
+export type Actor =
+  | { kind: "user"; bankId: string; contractId: number; userId: number; role: UserRole }
+  | { kind: "staff"; bankId: string; staffId: string; role: StaffRole }
+  | { kind: "system"; bankId: string };
+
+export interface Target {
+  bankId: string;
+  contractId: number;
+  userId: number;
+  role: UserRole;
+}
+
+export type Decision = "allow" | "deny" | "not_found" | "paper";
+
+/**
+ * The one table of who may do what to whom. A target outside the actor's bank or contract is
+ * "not_found", never "deny": its existence is not the actor's business. "paper" is the master's
+ * own certificate at banks whose policy sends it to the branch.
+ */
+export function decide(actor: Actor, right: Right, target: Target, opts: { masterSelfRevokeOnline: boolean }): Decision {
+  if (actor.bankId !== target.bankId) return "not_found";
+  if (actor.kind === "system") return "allow";
+  if (actor.kind === "staff") {
+    if (actor.role === "auditor") return right === "history.view" ? "allow" : "deny";
+    return "allow";
+  }
+  if (actor.contractId !== target.contractId) return "not_found";
+  const self = actor.userId === target.userId;
+  const general = target.role === "general";
+  switch (actor.role) {
+    case "master":
+      switch (right) {
+        case "certificate.revoke":
+          if (self) return opts.masterSelfRevokeOnline ? "allow" : "paper";
+          return "allow";
+        case "history.view":
+          return "allow";
+        case "user.add":
+          return target.role === "master" ? "deny" : "allow";
+        default:
+          // reset, suspend, resume, unlock, change, delete, password reset: others only, never the master
+          return self || target.role === "master" ? "deny" : "allow";
+      }
+    case "admin":
+      switch (right) {
+        case "certificate.revoke":
+          return self || general ? "allow" : "deny";
+        case "history.view":
+          return self ? "allow" : "deny";
+        case "user.add":
+          return general ? "allow" : "deny";
+        default:
+          return !self && general ? "allow" : "deny";
+      }
+    case "general":
+      return right === "history.view" && self ? "allow" : "deny";
+  }
+}
