@@ -67,3 +67,21 @@ for (const db of DATABASES) {
     });
   });
 }
+
+describe("CRLs built in the same second", () => {
+  test("regression (NSS keeps the older of two CRLs with the same thisUpdate): each new CRL's thisUpdate is strictly later", async () => {
+    const clock = new FakeClock("2027-04-01T00:00:00.100Z");
+    const h = await startHarness({ db: "sqlite", clock });
+    try {
+      const caId = h.rt.ca.bank(BANK)!.issuing.id;
+      const updates: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await h.rt.ca.rebuildCrl(BANK);
+        updates.push(new x509.X509Crl(Buffer.from(h.rt.ca.crl(BANK, caId)!.der)).thisUpdate.getTime());
+      }
+      assert.deepEqual(updates.map((u) => u - updates[0]!), [0, 1000, 2000]);
+    } finally {
+      await h.close();
+    }
+  });
+});

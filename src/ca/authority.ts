@@ -1,5 +1,6 @@
 import { loadBankCa, runCeremony, type BankCa } from "./bank-ca.js";
 import { OcspResponder } from "./ocsp-responder.js";
+import { ClientCertificateVerifier, type PresentedCertificate } from "./client-identity.js";
 import type { KeyStore } from "./key-store.js";
 import type { Store } from "../store/store.js";
 import { effectivePolicy, type BankConfig } from "../config/schema.js";
@@ -30,6 +31,7 @@ export class CertificateAuthority {
   private readonly seenRevision = new Map<number, number>();
   private readonly configs = new Map<string, BankConfig>();
   private polling: NodeJS.Timeout | undefined;
+  private readonly clients = new ClientCertificateVerifier();
   private pollBusy = false;
 
   constructor(
@@ -64,6 +66,12 @@ export class CertificateAuthority {
         await this.rebuildCrl(b.id);
       }
     }
+    this.clients.setIssuers([...this.cas.values()]);
+  }
+
+  /** The bank and serial a presented client certificate was issued with, if one of ours signed it. */
+  identifyClient(der: Uint8Array): PresentedCertificate | undefined {
+    return this.clients.identify(der);
   }
 
   bank(id: string): BankCa | undefined {
@@ -91,8 +99,12 @@ export class CertificateAuthority {
     const cfg = this.configs.get(bankId);
     if (!ca || !cfg) throw new Error(`unknown bank ${bankId}`);
     const policy = effectivePolicy(cfg);
-    const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     const { number, statusRevision } = await this.store.nextCrlNumber(ca.issuing.id);
+    // NSS keeps a CRL unless the new one's thisUpdate is strictly later; two builds in one second
+    // (two revocations) would otherwise leave it on the older list. Whole seconds only (RFC 5280).
+    const previous = await this.store.getCrl(ca.issuing.id);
+    const wall = Math.floor(this.clock.now().getTime() / 1000) * 1000;
+    const now = new Date(previous ? Math.max(wall, previous.thisUpdate.getTime() + 1000) : wall);
     const entries = await this.store.revokedEntries(ca.issuing.id, now);
     const nextUpdate = addDuration(now, parseDuration(policy.crlValidity));
     const der = await ca.crl(entries, number, now, nextUpdate);

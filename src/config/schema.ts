@@ -28,6 +28,7 @@ export const policySchema = z
     timeZone: z.enum(SUPPORTED_ZONES as [string, ...string[]]),
     crlValidity: duration,
     ocspValidity: duration,
+    sessionIdle: duration,
   })
   .strict() satisfies z.ZodType<BankPolicy>;
 
@@ -56,8 +57,11 @@ export const bankSchema = z
           .object({
             kind: z.literal("pkcs11"),
             library: z.string(),
+            /** slot ID as `pkcs11-tool -L` shows it; a tokenLabel, when given, chooses the token instead */
             slot: z.number().int().min(0).default(0),
             tokenLabel: z.string().optional(),
+            /** the token's user PIN; INKAN_PKCS11_PIN overrides it */
+            pin: z.string().min(1).optional(),
           })
           .strict(),
       ])

@@ -25,6 +25,8 @@ export interface BankPolicy {
   crlValidity: string;
   /** how long a pre-signed OCSP answer is declared valid */
   ocspValidity: string;
+  /** a web session ends after this long without a request */
+  sessionIdle: string;
 }
 
 export const DEFAULT_POLICY: BankPolicy = {
@@ -42,6 +44,7 @@ export const DEFAULT_POLICY: BankPolicy = {
   timeZone: "Asia/Tokyo",
   crlValidity: "P7D",
   ocspValidity: "P1D",
+  sessionIdle: "PT15M",
 };
 
 /** The seeds' other family: a 40-day window with a single notice at 40 days. */

@@ -1,13 +1,31 @@
 import { Banks, type BankContext, type LifecycleDeps, type RequestContext } from "./context.js";
-import { authenticatePassword } from "./authentication.js";
-import { acquire, type IssuedCertificate } from "./acquisition.js";
+import { authenticatePassword, checkOneTimePassword } from "./authentication.js";
+import { acquire, checkedCsr } from "./acquisition.js";
+import type { IssuedCertificate } from "./issuance.js";
+import { renew, type RenewalRequest } from "./renewal.js";
 import { revokeCertificate } from "./revocation.js";
 import { addContract, addUser, type NewUser } from "./administration.js";
 import { finishAllSigning } from "./recovery.js";
+import { useCertificate, type CertificateHolder } from "./certificate-use.js";
+import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPassword, type LoginResult, type SessionView } from "./login.js";
+import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
+import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import type { LoginMethod } from "../domain/roles.js";
+import type { UserRecord, CertificateRecord } from "../store/store.js";
 
 export type { RequestContext, BankContext } from "./context.js";
-export type { IssuedCertificate } from "./acquisition.js";
+export type { IssuedCertificate } from "./issuance.js";
+export type { LoginResult, SessionView } from "./login.js";
+export type { ActingUser } from "./user-management.js";
+export type { CertificateHolder } from "./certificate-use.js";
+
+type Base = Omit<RequestContext, "actorKind" | "actorId">;
+
+export interface UserListEntry {
+  user: UserRecord;
+  status: DisplayStatus;
+  current?: CertificateRecord;
+}
 
 /**
  * The registration authority: every decision about a certificate's life is taken here, and every
@@ -23,12 +41,97 @@ export class Lifecycle {
     return this.banks.get(bankId);
   }
 
-  /** EST simpleenroll: login ID and password, then acquisition. */
-  async enrollWithPassword(bankId: string, loginId: string, password: string, csrBody: string | Uint8Array, ctx: Omit<RequestContext, "actorKind" | "actorId">): Promise<IssuedCertificate> {
+  /** EST simpleenroll: login ID, password and (by policy) the one-time password, then acquisition. */
+  async enrollWithPassword(bankId: string, loginId: string, password: string, csrBody: string | Uint8Array, base: Base & { otp?: string }): Promise<IssuedCertificate> {
     const bank = this.banks.get(bankId);
-    const full: RequestContext = { ...ctx, actorKind: "user", actorId: loginId.slice(0, 40) };
-    const who = await authenticatePassword(this.deps.store, this.deps.clock, bank, loginId, password, full, "certificate.acquire");
-    return acquire(this.deps, bank, who, csrBody, full);
+    const ctx: RequestContext = { ...base, actorKind: "user", actorId: loginId.slice(0, 40) };
+    const who = await authenticatePassword(this.deps, bank, loginId, password, ctx, "certificate.acquire");
+    const csr = await checkedCsr(this.deps, bank, csrBody, ctx, "certificate.acquire", { userId: who.user.id, contractId: who.contract.id });
+    if (bank.policy.otp.acquisition) await checkOneTimePassword(this.deps, bank, who.user, base.otp ?? csr.challengePassword, ctx, "certificate.acquire");
+    return acquire(this.deps, bank, who, csr, ctx);
+  }
+
+  /** EST simplereenroll over mutual TLS. The one-time password may also ride in the CSR. */
+  renew(bankId: string, r: RenewalRequest, base: Base): Promise<IssuedCertificate> {
+    return renew(this.deps, this.banks.get(bankId), r, base);
+  }
+
+  /** Any mutual-TLS request: the certificate is checked and, if pending, confirmed (activated). */
+  useCertificate(bankId: string, presented: Uint8Array | undefined, base: Base, action: string): Promise<CertificateHolder> {
+    return useCertificate(this.deps, this.banks.get(bankId), presented, { ...base, actorKind: "anonymous", actorId: "-" }, action);
+  }
+
+  certificateLogin(bankId: string, presented: Uint8Array | undefined, password: string, base: Base): Promise<LoginResult> {
+    return certificateLogin(this.deps, this.banks.get(bankId), presented, password, base);
+  }
+
+  passwordLogin(bankId: string, loginId: string, password: string, base: Base): Promise<LoginResult> {
+    return passwordLogin(this.deps, this.banks.get(bankId), loginId, password, base);
+  }
+
+  /** csrf: the token a changing request carries; null for reads. */
+  session(bankId: string, sessionId: string | undefined, presented: Uint8Array | undefined, csrf: string | undefined | null, base: Base): Promise<SessionView> {
+    return resumeSession(this.deps, this.banks.get(bankId), sessionId, presented, csrf, base);
+  }
+
+  logout(bankId: string, sessionId: string | undefined) {
+    return logout(this.deps, this.banks.get(bankId), sessionId);
+  }
+
+  changePassword(bankId: string, view: SessionView, current: string, next: string, base: Base) {
+    return changeOwnPassword(this.deps, this.banks.get(bankId), view.user, current, next, { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial });
+  }
+
+  /** 利用者一覧: the contract's users with their certificate status, sorted by login ID. */
+  async userList(bankId: string, view: SessionView): Promise<UserListEntry[]> {
+    const bank = this.banks.get(bankId);
+    const now = this.deps.clock.now();
+    const users = view.user.role === "general" ? [view.user] : await this.deps.store.listUsers(bankId, view.user.contractId);
+    const out: UserListEntry[] = [];
+    for (const u of users) {
+      const resetAt = u.certsResetAt?.getTime() ?? -1;
+      const certs = (await this.deps.store.userCertificates(bankId, u.id)).filter((c) => c.createdAt.getTime() > resetAt);
+      const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
+      out.push({ user: u, status: displayStatus(certs, now, bank.policy.renewalWindow), current });
+    }
+    return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
+  }
+
+  private acting(view: SessionView): ActingUser {
+    return { actor: view.actor, user: view.user };
+  }
+  private ctxOf(view: SessionView, base: Base): RequestContext {
+    return { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial };
+  }
+
+  revokeUser(bankId: string, view: SessionView, target: string, reason: string, confirmPassword: string, base: Base) {
+    return revokeUserCertificate(this.deps, this.banks.get(bankId), this.acting(view), target, reason, confirmPassword, this.ctxOf(view, base));
+  }
+  resetUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
+    return resetUserCertificate(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  }
+  suspendUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
+    return suspendUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  }
+  resumeUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
+    return resumeUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  }
+  unlockUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
+    return unlockUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  }
+
+  /** Bank staff on a paper form (the CLI acts as an operator): reset, unlock, suspend, resume a user. */
+  staff(bankId: string, staffId: string) {
+    const bank = this.banks.get(bankId);
+    const who: ActingUser = { actor: { kind: "staff", bankId, staffId, role: "operator" } };
+    const ctx: RequestContext = { actorKind: "staff", actorId: staffId };
+    return {
+      reset: (target: string, reference: string | null) => resetUserCertificate(this.deps, bank, who, target, undefined, ctx, reference),
+      unlock: (target: string) => unlockUser(this.deps, bank, who, target, undefined, ctx),
+      suspend: (target: string) => suspendUser(this.deps, bank, who, target, undefined, ctx),
+      resume: (target: string) => resumeUser(this.deps, bank, who, target, undefined, ctx),
+      revokeUser: (target: string, reason: string, reference: string | null) => revokeUserCertificate(this.deps, bank, who, target, reason, undefined, ctx, reference),
+    };
   }
 
   revoke(bankId: string, serial: string, reason: string, ctx: RequestContext, reference?: string | null) {

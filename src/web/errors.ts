@@ -67,7 +67,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, code: ErrorC
   reply.code(STATUS[code]);
   if (code === "auth_required" || code === "auth_failed") reply.header("www-authenticate", 'Basic realm="inkan", charset="UTF-8"');
   reply.header("cache-control", "no-store");
-  if ((req.headers.accept ?? "").includes("application/json")) return reply.send({ error: code, message: msg });
+  if (req.url.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json")) return reply.send({ error: code, message: msg, ...(params.cause ? { cause: params.cause } : {}) });
   return reply.type("text/plain; charset=utf-8").send(`${msg.ja}\n${msg.en}\n`);
 }
 

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.js";
 import { certsOnly, csrAttributes } from "../ca/est-encoding.js";
 import type { CertificateAuthority } from "../ca/authority.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { Metrics } from "./metrics.js";
+import { presentedCertificate } from "./client-cert.js";
 
 const PKCS7 = "application/pkcs7-mime; smime-type=certs-only";
 
@@ -45,6 +46,13 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: Certificate
 
   app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/csrattrs", async (req, reply) => {
     bankCa(req.params.bank);
+    // a request made with a new (pending) certificate confirms it: the old one is superseded now
+    const presented = presentedCertificate(req);
+    if (presented) {
+      await lifecycle.useCertificate(req.params.bank, presented, { address: req.ip }, "certificate.confirm").catch((e) => {
+        if (!(e instanceof DomainError)) throw e;
+      });
+    }
     const policy = lifecycle.bank(req.params.bank).policy;
     return reply
       .header("content-type", "application/csrattrs")
@@ -52,18 +60,40 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: Certificate
       .send(b64(csrAttributes({ otp: policy.otp.acquisition, ecCurves: policy.keys.ecCurves })));
   });
 
-  app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simpleenroll", async (req, reply) => {
+  const enrollment = (req: FastifyRequest<{ Params: { bank: string }; Body: string }>) => {
     const bank = req.params.bank;
     bankCa(bank);
     const type = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/pkcs10" && type !== "application/x-pem-file") throw new DomainError("unsupported_media_type", { type: type.slice(0, 60) || "none" });
     const { loginId, password } = basicAuth(req);
     if (typeof req.body !== "string") throw new DomainError("csr_missing");
+    const otp = typeof req.headers["x-inkan-otp"] === "string" ? req.headers["x-inkan-otp"] : undefined;
+    return { bank, loginId, password, otp, csr: req.body };
+  };
+  const send = (reply: FastifyReply, der: Uint8Array) =>
+    reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").header("cache-control", "no-store").send(b64(certsOnly([der])));
+
+  // RFC 7030 4.2.2: renewal over mutual TLS with the current certificate, plus password and OTP
+  app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simplereenroll", async (req, reply) => {
+    const e = enrollment(req);
     try {
-      const issued = await lifecycle.enrollWithPassword(bank, loginId, password, req.body, { address: req.ip });
+      const issued = await lifecycle.renew(e.bank, { presented: presentedCertificate(req), loginId: e.loginId, password: e.password, otp: e.otp, csrBody: e.csr }, { address: req.ip });
+      metrics.issued.inc({ bank: e.bank });
+      req.log.info({ bank: e.bank, serial: issued.serial, repeated: issued.repeated }, "certificate renewed");
+      return send(reply, issued.der);
+    } catch (err) {
+      if (err instanceof DomainError) metrics.refused.inc({ bank: e.bank, reason: err.code });
+      throw err;
+    }
+  });
+
+  app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simpleenroll", async (req, reply) => {
+    const { bank, loginId, password, otp, csr } = enrollment(req);
+    try {
+      const issued = await lifecycle.enrollWithPassword(bank, loginId, password, csr, { address: req.ip, otp });
       metrics.issued.inc({ bank });
       req.log.info({ bank, serial: issued.serial, repeated: issued.repeated }, "certificate issued");
-      return reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").header("cache-control", "no-store").send(b64(certsOnly([issued.der])));
+      return send(reply, issued.der);
     } catch (e) {
       if (e instanceof DomainError) metrics.refused.inc({ bank, reason: e.code });
       throw e;

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { errorHandler, sendError } from "./errors.js";
 import { estRoutes } from "./est-routes.js";
 import { statusRoutes } from "./status-routes.js";
+import { apiRoutes } from "./api-routes.js";
 import type { Metrics } from "./metrics.js";
 import type { CertificateAuthority } from "../ca/authority.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
@@ -65,6 +66,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
     reply.header("x-content-type-options", "nosniff");
   });
   estRoutes(https, deps);
+  apiRoutes(https, deps);
   statusRoutes(https, deps);
 
   const http = Fastify(options(deps));

@@ -1,0 +1,33 @@
+/** Why a presented certificate is refused, and the way out: the text after the seeds' sentence. */
+export type CertificateRefusal = "none" | "foreign" | "unknown" | "not_yet_valid" | "expired" | "revoked" | "superseded";
+
+export const REFUSAL_TEXT: Record<CertificateRefusal, { ja: string; en: string }> = {
+  none: {
+    ja: "電子証明書が選択されていません。ブラウザをすべて閉じてから再度アクセスし、ご自身の電子証明書を選択してください。",
+    en: "No certificate was presented. Close all browser windows, open the page again and choose your certificate.",
+  },
+  foreign: {
+    ja: "この金融機関が発行した電子証明書ではありません。ブラウザをすべて閉じてから再度アクセスし、ログインIDが表示された電子証明書を選択してください。",
+    en: "This certificate was not issued by this bank. Close all browser windows, open the page again and choose the certificate that shows your login ID.",
+  },
+  unknown: {
+    ja: "この電子証明書は登録されていません。ブラウザをすべて閉じてから、別の電子証明書を選択してください。",
+    en: "This certificate is not registered. Close all browser windows and choose another certificate.",
+  },
+  not_yet_valid: {
+    ja: "この電子証明書はまだ有効期間が始まっていません。パソコンの日付と時刻をご確認ください。",
+    en: "This certificate is not valid yet. Please check your computer's date and time.",
+  },
+  expired: {
+    ja: "電子証明書の有効期限が切れています。ログイン画面の「電子証明書発行」から電子証明書を取得してください。",
+    en: "The certificate has expired. Please acquire a new one with Certificate issuance on the login screen.",
+  },
+  revoked: {
+    ja: "この電子証明書は失効しています。ログイン画面の「電子証明書発行」から新しい電子証明書を取得してください。",
+    en: "This certificate has been revoked. Please acquire a new one with Certificate issuance on the login screen.",
+  },
+  superseded: {
+    ja: "この電子証明書は更新済みのため利用できません。ブラウザをすべて閉じてから、有効期限が最も新しい電子証明書を選択してください。",
+    en: "This certificate has been replaced by a renewed one. Close all browser windows and choose the certificate with the latest expiry date.",
+  },
+};

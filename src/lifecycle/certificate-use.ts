@@ -1,0 +1,77 @@
+import { DomainError } from "../domain/errors.js";
+import { REVOCATION_REASONS } from "../domain/certificate.js";
+import { REFUSAL_TEXT, type CertificateRefusal } from "../i18n/refusals.js";
+import type { CertificateRecord, UserRecord, ContractRecord } from "../store/store.js";
+import type { BankContext, RequestContext } from "./context.js";
+import { checkInService } from "./authentication.js";
+import type { Deps } from "./issuance.js";
+
+export interface CertificateHolder {
+  cert: CertificateRecord;
+  user: UserRecord;
+  contract: ContractRecord;
+  /** true when this use activated a pending certificate */
+  activated: boolean;
+}
+
+/** The seeds' refusal: 「お客様が選択された証明書は本サービスではご利用できません。」 plus why and what to do. */
+export function certificateRefused(reason: CertificateRefusal): DomainError {
+  const t = REFUSAL_TEXT[reason];
+  return new DomainError("certificate_refused", { reason: t.ja, reasonEn: t.en, cause: reason });
+}
+
+/**
+ * A presented client certificate, checked on every new TLS session and every request: it chains to
+ * this bank's issuing CA, its record is pending or active (a pending one is activated by this use,
+ * superseding the old one), it is within its validity on the injected clock, and its user and
+ * contract are in service. The status is read from the database each time, never from a cache,
+ * so a revocation made by any process refuses the very next request.
+ */
+export async function useCertificate(deps: Deps, bank: BankContext, der: Uint8Array | undefined, ctx: RequestContext, action: string, opts: { allowExpired?: boolean } = {}): Promise<CertificateHolder> {
+  const bankId = bank.config.id;
+  const refuse = async (reason: CertificateRefusal, rec?: CertificateRecord) => {
+    await deps.store.write(bankId, (w) =>
+      w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: rec?.serial ?? ctx.certSerial ?? null, action, contractId: rec?.contractId ?? null, targetUserId: rec?.userId ?? null, result: "refused", detail: { reason: `certificate_${reason}` } }),
+    );
+    return certificateRefused(reason);
+  };
+  if (!der || der.length === 0) throw await refuse("none");
+  const id = deps.ca.identifyClient(der);
+  if (!id || id.bankId !== bankId) throw await refuse("foreign");
+  const cert = await deps.store.certificateBySerial(id.caId, id.serial);
+  if (!cert || cert.state === "signing" || cert.bankId !== bankId) throw await refuse("unknown");
+  const now = deps.clock.now().getTime();
+  if (cert.state === "revoked") throw await refuse("revoked", cert);
+  if (cert.state === "superseded") throw await refuse("superseded", cert);
+  if (now < cert.notBefore.getTime()) throw await refuse("not_yet_valid", cert);
+  if (now > cert.notAfter.getTime() && !opts.allowExpired) throw await refuse("expired", cert);
+  const user = await deps.store.getUser(bankId, cert.userId);
+  if (!user || user.status === "deleted") throw await refuse("unknown", cert);
+  const contract = await checkInService(deps, bank, user, { ...ctx, certSerial: cert.serial }, action);
+  let activated = false;
+  if (cert.state === "pending") activated = await activate(deps, bank, cert, ctx);
+  return { cert: activated ? { ...cert, state: "active" } : cert, user, contract, activated };
+}
+
+/**
+ * pending → active on first use; whatever else the user had active becomes superseded (published
+ * as revoked, reason superseded) in the same transaction, so one login ID never has two.
+ */
+export async function activate(deps: Deps, bank: BankContext, cert: CertificateRecord, ctx: RequestContext): Promise<boolean> {
+  const bankId = bank.config.id;
+  const now = deps.clock.now();
+  const superseded: string[] = [];
+  const done = await deps.store.write(bankId, async (w) => {
+    if (!(await w.setState(cert.serial, ["pending"], "active", now))) return false;
+    for (const other of await w.userCertificates(bankId, cert.userId)) {
+      if (other.serial !== cert.serial && (other.state === "active" || other.state === "pending" || other.state === "signing")) {
+        await w.revoke({ serial: other.serial, caId: other.caId, notAfter: other.notAfter, reason: REVOCATION_REASONS.superseded, state: "superseded", actor: `user:${ctx.actorId}`, at: now });
+        superseded.push(other.serial);
+      }
+    }
+    await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: cert.serial, action: "certificate.activate", contractId: cert.contractId, targetUserId: cert.userId, result: "ok", detail: { superseded: superseded.join(",") || null } });
+    return true;
+  });
+  if (superseded.length > 0) await deps.ca.revoked(bankId);
+  return done;
+}

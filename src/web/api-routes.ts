@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError } from "../domain/errors.js";
+import { DISPLAY_STATUS_LABELS } from "../domain/certificate.js";
+import { formatLocalDateTime } from "../domain/time-zone.js";
+import type { Lifecycle, SessionView } from "../lifecycle/lifecycle.js";
+import { presentedCertificate } from "./client-cert.js";
+
+const COOKIE = "inkan_session";
+
+function cookie(req: FastifyRequest, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return v.join("=");
+  }
+  return undefined;
+}
+
+type Req = FastifyRequest<{ Params: { bank: string; loginId?: string }; Body: Record<string, unknown> | undefined }>;
+
+function str(body: Record<string, unknown> | undefined, key: string, max = 200): string {
+  const v = body?.[key];
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+/**
+ * The JSON API of the customer side: login, the session, 利用者管理. Thin: parse, one lifecycle
+ * call, render. Sessions live in a cookie bound to the client certificate they began with.
+ */
+export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) {
+  const { lifecycle } = deps;
+  const bankOf = (req: Req) => {
+    lifecycle.bank(req.params.bank); // throws bank_not_found
+    return req.params.bank;
+  };
+  const ctx = (req: Req) => ({ address: req.ip });
+  const view = async (req: Req, changing: boolean): Promise<SessionView> => {
+    const bank = bankOf(req);
+    const v = await lifecycle.session(bank, cookie(req, COOKIE), presentedCertificate(req), changing ? String(req.headers["x-csrf-token"] ?? "") : null, ctx(req));
+    return v;
+  };
+  const userJson = (bank: string, v: SessionView) => {
+    const b = lifecycle.bank(bank);
+    return {
+      loginId: v.user.loginId,
+      userNo: v.user.userNo,
+      name: v.user.name,
+      role: v.user.role,
+      certificate: v.cert ? { serial: v.cert.serial, notAfter: v.cert.notAfter.toISOString(), notAfterLocal: formatLocalDateTime(v.cert.notAfter, b.offsetMinutes) } : null,
+    };
+  };
+  const mustHaveChangedPassword = (v: SessionView) => {
+    if (v.user.mustChangePassword) throw new DomainError("password_change_required");
+  };
+
+  app.post("/api/:bank/login", async (req: Req, reply: FastifyReply) => {
+    const bank = bankOf(req);
+    const password = str(req.body, "password");
+    const presented = presentedCertificate(req);
+    const r = presented || !str(req.body, "loginId") ? await lifecycle.certificateLogin(bank, presented, password, ctx(req)) : await lifecycle.passwordLogin(bank, str(req.body, "loginId", 40), password, ctx(req));
+    reply.header("set-cookie", `${COOKIE}=${r.sessionId}; Path=/; HttpOnly; Secure; SameSite=Strict`);
+    return reply.header("cache-control", "no-store").send({
+      user: userJson(bank, r),
+      csrf: r.csrf,
+      passwordChangeRequired: r.passwordChangeRequired,
+      renewal: r.renewal && { open: r.renewal.open, opensAt: r.renewal.opensAt.toISOString(), notAfter: r.renewal.notAfter.toISOString() },
+    });
+  });
+
+  app.post("/api/:bank/logout", async (req: Req, reply) => {
+    await lifecycle.logout(bankOf(req), cookie(req, COOKIE));
+    return reply.header("set-cookie", `${COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`).send({ ok: true });
+  });
+
+  app.get("/api/:bank/me", async (req: Req) => {
+    const v = await view(req, false);
+    return { user: userJson(req.params.bank, v), passwordChangeRequired: v.user.mustChangePassword };
+  });
+
+  app.post("/api/:bank/password", async (req: Req) => {
+    const v = await view(req, true);
+    await lifecycle.changePassword(req.params.bank, v, str(req.body, "current"), str(req.body, "next"), ctx(req));
+    return { ok: true };
+  });
+
+  app.get("/api/:bank/users", async (req: Req) => {
+    const v = await view(req, false);
+    mustHaveChangedPassword(v);
+    const b = lifecycle.bank(req.params.bank);
+    const list = await lifecycle.userList(req.params.bank, v);
+    return {
+      users: list.map((e) => ({
+        loginId: e.user.loginId,
+        userNo: e.user.userNo,
+        name: e.user.name,
+        role: e.user.role,
+        status: e.status,
+        statusLabel: DISPLAY_STATUS_LABELS[e.status],
+        notAfter: e.current ? formatLocalDateTime(e.current.notAfter, b.offsetMinutes) : null,
+        suspended: e.user.status === "suspended",
+        locked: e.user.failedLogins >= b.policy.lockoutThreshold || e.user.failedConfirms >= b.policy.lockoutThreshold,
+      })),
+    };
+  });
+
+  type Op = (bank: string, v: SessionView, target: string, body: Req["body"], base: { address: string }) => Promise<unknown>;
+  const operations: Record<string, Op> = {
+    revoke: (bank, v, target, body, base) => lifecycle.revokeUser(bank, v, target, str(body, "reason") || "unspecified", str(body, "confirmPassword"), base),
+    reset: (bank, v, target, body, base) => lifecycle.resetUser(bank, v, target, str(body, "confirmPassword"), base),
+    suspend: (bank, v, target, body, base) => lifecycle.suspendUser(bank, v, target, str(body, "confirmPassword"), base),
+    resume: (bank, v, target, body, base) => lifecycle.resumeUser(bank, v, target, str(body, "confirmPassword"), base),
+    unlock: (bank, v, target, body, base) => lifecycle.unlockUser(bank, v, target, str(body, "confirmPassword"), base),
+  };
+  for (const [name, op] of Object.entries(operations)) {
+    app.post(`/api/:bank/users/:loginId/${name}`, async (req: Req) => {
+      const v = await view(req, true);
+      mustHaveChangedPassword(v);
+      await op(req.params.bank, v, String(req.params.loginId), req.body, ctx(req));
+      return { ok: true };
+    });
+  }
+}
