@@ -42,8 +42,8 @@ export function testBank(id = "tbank", over: Partial<BankConfig> = {}): BankConf
     keyStore: { kind: "file" },
     // one-time passwords are off unless a test is about them: a code is accepted once per
     // 30-second step, and most tests enroll faster than that
-    policy: { otp: { acquisition: false, renewal: false } },
     ...over,
+    policy: { otp: { acquisition: false, renewal: false }, ...over.policy },
   };
 }
 
