@@ -34,3 +34,27 @@ export class FileKeyStore implements KeyStore {
     return p;
   }
 }
+
+/**
+ * Each bank's keys where its configuration keeps them. A file reference always goes to the file
+ * store, so a bank moved onto a token still opens the keys it made before; a token reference goes to
+ * the token of the bank named in it.
+ */
+export class BankKeyStores implements KeyStore {
+  constructor(
+    private readonly files: KeyStore,
+    private readonly tokens: ReadonlyMap<string, KeyStore>,
+  ) {}
+
+  async create(bankId: string, name: string, kind: KeyKind) {
+    return (this.tokens.get(bankId) ?? this.files).create(bankId, name, kind);
+  }
+
+  async open(keyRef: string): Promise<Signer> {
+    if (keyRef.startsWith("file:")) return this.files.open(keyRef);
+    const bank = /^pkcs11:([^/]+)\//.exec(keyRef)?.[1];
+    const store = bank === undefined ? undefined : this.tokens.get(bank);
+    if (!store) throw new Error(`no PKCS#11 token is configured for the key ${keyRef}`);
+    return store.open(keyRef);
+  }
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { Store } from "../store/store.js";
-import { FileKeyStore, type KeyStore } from "../ca/key-store.js";
+import { BankKeyStores, FileKeyStore, type KeyStore } from "../ca/key-store.js";
 import { CertificateAuthority } from "../ca/authority.js";
 import { Lifecycle } from "../lifecycle/lifecycle.js";
 import { publicUrls } from "../config/load.js";
@@ -24,7 +24,7 @@ export interface Runtime {
 }
 
 /** Secrets that must never reach a log line, wherever they appear. */
-export const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-inkan-otp"]', "password", "passphrase", "caPassphrase", "*.password", "*.passphrase"];
+export const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-inkan-otp"]', "password", "passphrase", "caPassphrase", "*.password", "*.passphrase", "pin", "*.pin"];
 
 export function makeLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, destination as any);
@@ -42,6 +42,19 @@ export function caPassphrase(config: Config, create: boolean): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/** The file store, and a PKCS#11 store for each bank whose keys live on a token. */
+async function bankKeyStores(config: Config, passphrase: string): Promise<KeyStore> {
+  const files = new FileKeyStore(config.dataDir, passphrase);
+  const tokens = new Map<string, KeyStore>();
+  for (const b of config.banks) {
+    if (b.keyStore.kind !== "pkcs11") continue;
+    // imported only when a bank uses a token, so file-only installations never load the native module
+    const { Pkcs11KeyStore } = await import("../ca/pkcs11-key-store.js");
+    tokens.set(b.id, new Pkcs11KeyStore(b.keyStore));
+  }
+  return tokens.size ? new BankKeyStores(files, tokens) : files;
+}
+
 /**
  * The one place that builds the program's parts (database, keys, CA, lifecycle) and hands them
  * to each other. Options let tests inject a clock and a database.
@@ -51,7 +64,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   const log = opts.log ?? makeLogger(config.logLevel);
   const passphrase = caPassphrase(config, opts.createCas ?? false);
   const store = await Store.open({ database: config.database, dataDir: config.dataDir, pgSchema: opts.pgSchema });
-  const keys = opts.keys ?? new FileKeyStore(config.dataDir, passphrase);
+  const keys = opts.keys ?? (await bankKeyStores(config, passphrase));
   const urls = publicUrls(config);
   const ca = new CertificateAuthority(store, keys, urls.http, clock, log);
   await ca.load(config.banks, { create: opts.createCas, actor: "init" });

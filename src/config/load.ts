@@ -38,6 +38,11 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     const v = env[name];
     if (v !== undefined && v !== "") merged[key] = kind === "number" ? Number(v) : v;
   }
+  // one PIN for every token-held bank: the secret stays out of the file, like INKAN_CA_PASSPHRASE
+  const pin = env.INKAN_PKCS11_PIN;
+  if (pin && Array.isArray(merged.banks)) {
+    merged.banks = merged.banks.map((b: any) => (b?.keyStore?.kind === "pkcs11" ? { ...b, keyStore: { ...b.keyStore, pin } } : b));
+  }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);

@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import pkcs11js from "pkcs11js";
+import type { KeyStore } from "./key-store.js";
+import { P256_PARAMS, Pkcs11Signer } from "./pkcs11-signer.js";
+import { Pkcs11Token, type Pkcs11TokenConfig } from "./pkcs11-token.js";
+import type { KeyKind, Signer } from "./signer.js";
+
+export const PKCS11_PREFIX = "pkcs11:";
+
+/**
+ * Keys made and held on a PKCS#11 token. The label is `<bank>/<name>`, so banks may share a token,
+ * and the key reference is `pkcs11:<label>`.
+ */
+export class Pkcs11KeyStore implements KeyStore {
+  private token: Pkcs11Token | undefined;
+
+  constructor(private readonly config: Pkcs11TokenConfig) {}
+
+  async create(bankId: string, name: string, kind: KeyKind): Promise<{ signer: Signer; keyRef: string }> {
+    const token = this.connect();
+    const label = `${bankId}/${name}`;
+    if (token.find([{ type: pkcs11js.CKA_LABEL, value: label }], 1).length) throw new Error(`refusing to overwrite an existing CA key on the token: ${label}`);
+    const rsa = kind.startsWith("RSA");
+    // CKA_ID pairs the two halves for tools (pkcs11-tool, OpenSSL's pkcs11 provider) that match by ID
+    const common = [
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_LABEL, value: label },
+      { type: pkcs11js.CKA_ID, value: randomBytes(16) },
+    ];
+    const publicTemplate = [
+      ...common,
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+      { type: pkcs11js.CKA_PRIVATE, value: false },
+      { type: pkcs11js.CKA_VERIFY, value: true },
+      { type: pkcs11js.CKA_ENCRYPT, value: false },
+      { type: pkcs11js.CKA_WRAP, value: false },
+      ...(rsa
+        ? [
+            { type: pkcs11js.CKA_MODULUS_BITS, value: Number(kind.slice(4)) },
+            { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+          ]
+        : [{ type: pkcs11js.CKA_EC_PARAMS, value: P256_PARAMS }]),
+    ];
+    // signing only: a CA key that can also decrypt, unwrap or derive is one more way to misuse it
+    const privateTemplate = [
+      ...common,
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: true },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+      { type: pkcs11js.CKA_SIGN, value: true },
+      { type: pkcs11js.CKA_DECRYPT, value: false },
+      { type: pkcs11js.CKA_UNWRAP, value: false },
+      { type: pkcs11js.CKA_DERIVE, value: false },
+    ];
+    const mechanism = { mechanism: rsa ? pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11js.CKM_EC_KEY_PAIR_GEN };
+    const pair = await token.withSession((s) => token.module.C_GenerateKeyPairAsync(s, mechanism, publicTemplate, privateTemplate));
+    return { signer: Pkcs11Signer.load(token, pair.privateKey, pair.publicKey, label), keyRef: PKCS11_PREFIX + label };
+  }
+
+  async open(keyRef: string): Promise<Signer> {
+    if (!keyRef.startsWith(PKCS11_PREFIX)) throw new Error(`not a PKCS#11 key: ${keyRef}`);
+    const label = keyRef.slice(PKCS11_PREFIX.length);
+    const token = this.connect();
+    const half = (cls: number) => {
+      const found = token.find([
+        { type: pkcs11js.CKA_CLASS, value: cls },
+        { type: pkcs11js.CKA_LABEL, value: label },
+      ]);
+      if (found.length !== 1) throw new Error(found.length ? `more than one ${cls === pkcs11js.CKO_PRIVATE_KEY ? "private" : "public"} key labelled "${label}" on the token` : `no ${cls === pkcs11js.CKO_PRIVATE_KEY ? "private" : "public"} key labelled "${label}" on the token (wrong token, or not logged in?)`);
+      return found[0]!;
+    };
+    return Pkcs11Signer.load(token, half(pkcs11js.CKO_PRIVATE_KEY), half(pkcs11js.CKO_PUBLIC_KEY), label);
+  }
+
+  // logged in on first use, so a wrong PIN or a missing token fails the operation that needed it
+  private connect(): Pkcs11Token {
+    this.token ??= Pkcs11Token.open(this.config);
+    return this.token;
+  }
+}
