@@ -42,7 +42,10 @@ test("first run: start makes the demo and serves; demo --json is enough to enrol
     assert.ok(existsSync(bank.caFiles.chain) && existsSync(demo.serverCaFile));
 
     const csr = await opensslCsr("rsa2048");
-    const r = await run("curl", ["-s", "-f", "--cacert", demo.serverCaFile, "-u", `${user.loginId}:${user.password}`, "-H", "Content-Type: application/pkcs10", "--data-binary", "@-", `${bank.est}/simpleenroll`], csr.b64);
+    // the demo banks ask a one-time password, as the seeds' banks do; `inkan demo otp` gives it
+    const otp = (await run(process.execPath, [bin, "demo", "otp", user.loginId, "--data", dataDir], undefined, { env })).stdout.trim();
+    assert.match(otp, /^\d{6}$/);
+    const r = await run("curl", ["-s", "-f", "--cacert", demo.serverCaFile, "-u", `${user.loginId}:${user.password}`, "-H", "Content-Type: application/pkcs10", "-H", `X-Inkan-OTP: ${otp}`, "--data-binary", "@-", `${bank.est}/simpleenroll`], csr.b64);
     const pem = (await run("openssl", ["pkcs7", "-inform", "DER", "-print_certs"], Buffer.from(r.stdout, "base64"))).stdout;
     const file = writeTemp(csr.dir, "cert.pem", pem);
     assert.match((await run("openssl", ["verify", "-CAfile", bank.caFiles.chain, file])).stdout, /: OK/);

@@ -13,6 +13,7 @@ import { DISPLAY_STATUS_LABELS, displayStatus } from "../domain/certificate.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import { verifyAuditChain } from "../audit/verify.js";
 import { systemClock } from "../domain/clock.js";
+import { totpCode } from "../auth/totp.js";
 
 const USAGE = `inkan — client certificates for corporate internet banking
 
@@ -27,6 +28,9 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan user add --bank B --contract C --login-id ID --name N --email E --role master|admin|general
                  --password P --confirm-password P
   inkan user list --bank B [--contract C]
+  inkan user reset|unlock|suspend|resume LOGIN-ID --bank B [--reference FORM-NO]
+                                      bank staff on a paper form (reset = 再発行・初期化)
+  inkan demo otp LOGIN-ID [--bank B]  the demo user's current one-time password
   inkan cert list --bank B [--contract C] [--state S]
   inkan cert revoke SERIAL --bank B --reason R [--reference FORM-NO]
   inkan ca init --bank B              key ceremony for a bank added to the configuration
@@ -152,6 +156,14 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
       return;
     }
     case "demo": {
+      if (sub === "otp") {
+        const demo = readDemo(dataDir);
+        const loginId = rest[0];
+        const u = demo?.banks.filter((b) => !a.bank || b.id === a.bank).flatMap((b) => b.users).find((x) => x.loginId === loginId);
+        if (!u) throw new UsageError(`no demo user ${loginId ?? ""}`);
+        console.log(totpCode(u.totpSecret, new Date()));
+        return;
+      }
       init(dataDir, true);
       await withRuntime(
         dataDir,
@@ -204,6 +216,17 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
             const certs = await rt.store.userCertificates(bank, u.id);
             const st = displayStatus(certs, rt.clock.now(), ctx.policy.renewalWindow);
             console.log(`${u.loginId}\t${u.userNo}\t${u.role}\t${u.name}\t${DISPLAY_STATUS_LABELS[st].ja} (${DISPLAY_STATUS_LABELS[st].en})`);
+          }
+        } else if (sub === "reset" || sub === "unlock" || sub === "suspend" || sub === "resume") {
+          const target = rest[0];
+          if (!target) throw new UsageError(`user ${sub} needs a LOGIN-ID`);
+          const staff = rt.lifecycle.staff(bank, CLI.actorId);
+          if (sub === "reset") {
+            const revoked = await staff.reset(target, a.reference ?? null);
+            console.log(`${target}: reset to 未発行 (Not issued); revoked ${revoked.length ? revoked.join(", ") : "nothing"}`);
+          } else {
+            await staff[sub](target);
+            console.log(`${target}: ${sub} done`);
           }
         } else throw new UsageError(`unknown: user ${sub ?? ""}`);
       });
@@ -302,9 +325,10 @@ function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: bo
     if (u) {
       lines.push(
         "",
-        "Enroll a certificate with openssl and curl:",
+        "Enroll a certificate with openssl and curl (the one-time password comes from `inkan demo otp`):",
         `  openssl req -new -newkey rsa:2048 -nodes -keyout user.key -subj /CN=x -outform DER | base64 > user.csr`,
         `  curl --cacert ${join(rt.config.dataDir, "tls", "server-ca.pem")} -u ${u.loginId}:${u.password} -H 'Content-Type: application/pkcs10' \\`,
+        `       -H "X-Inkan-OTP: $(node bin/inkan.mjs demo otp ${u.loginId})" \\`,
         `       --data-binary @user.csr ${https}/.well-known/est/${demo.banks[0]!.id}/simpleenroll | base64 -d | openssl pkcs7 -inform DER -print_certs`,
         "",
         "`inkan demo --json` prints all of this for scripts.",
