@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the benchmarks of issue 2, each figure beside a reference measured in this same
+ * run (so a slower or busier machine moves both sides). Each section runs in its own process;
+ * the results go to stdout and to bench/results/latest.md as one Markdown document.
+ *
+ * Needs, on 127.0.0.1 only: PostgreSQL (TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test),
+ * and the Debian programs openssl, cfssl (golang-cfssl), nginx (nginx-light), GNU time (time).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { PG_URL } from "../test/support/harness.js";
+import { fmt, type Row, type SectionResult } from "./support.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const SECTIONS = [
+  { file: "issuance.ts", title: "1 Issuance" },
+  { file: "ocsp.ts", title: "2 OCSP" },
+  { file: "crl.ts", title: "3 CRL" },
+];
+
+function runSection(file: string, out: string): Promise<SectionResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--import", "tsx", join(here, file), out], { stdio: ["ignore", "inherit", "inherit"] });
+    p.on("error", reject);
+    p.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`bench/${file} failed (exit ${code})`));
+      resolve(JSON.parse(readFileSync(out, "utf8")) as SectionResult);
+    });
+  });
+}
+
+function toolVersion(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  return ((r.stdout || "") + (r.stderr || "")).split("\n").find((l) => l.trim())?.trim() ?? "missing";
+}
+
+async function postgresVersion(): Promise<string> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    return String((await c.query("SHOW server_version")).rows[0].server_version);
+  } finally {
+    await c.end();
+  }
+}
+
+function value(r: Row): string {
+  if (r.unit === "/s") return `${fmt(r.value)} /s`;
+  if (r.unit === "s") return `${fmt(r.value, 2)} s`;
+  if (r.unit === "µs") return `${fmt(r.value, 1)} µs`;
+  return `${fmt(r.value)} ${r.unit}`;
+}
+
+function refValue(r: Row): string {
+  return value({ ...r, value: r.refValue });
+}
+
+/** Inkan ÷ reference, as a percentage where the goal is one, with a note of which way is better. */
+function ratioText(r: Row): string {
+  const q = r.value / r.refValue;
+  const text = r.unit === "/s" ? `${fmt(q * 100, 1)} %` : `${fmt(q, 2)}×`;
+  return r.better === "lower" ? `${text} (lower is better)` : text;
+}
+
+async function main() {
+  const started = Date.now();
+  const tmp = mkdtempSync(join(tmpdir(), "inkan-bench-"));
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: here }).stdout.trim();
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8", cwd: here }).stdout.trim() !== "";
+  const loadBefore = loadavg();
+  const results: SectionResult[] = [];
+  try {
+    for (const s of SECTIONS) {
+      process.stderr.write(`[bench] === ${s.title} ===\n`);
+      results.push(await runSection(s.file, join(tmp, `${s.file}.json`)));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const loadAfter = loadavg();
+  const rows = results.flatMap((r) => r.rows);
+  const lines = [
+    "# Inkan benchmarks (issue 2)",
+    "",
+    `Run ${new Date(started).toISOString()} on commit ${commit}${dirty ? " with uncommitted changes under src/" : ""}; ` +
+      `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}; Node ${process.version}; PostgreSQL ${await postgresVersion()}; ` +
+      `${toolVersion("openssl", ["version"])}; cfssl ${toolVersion("cfssl", ["version"]).replace(/^Version:\s*/, "")}; ${toolVersion("nginx", ["-v"]).replace(/^nginx version:\s*/, "")}. ` +
+      `Load average before/after: ${loadBefore.map((x) => x.toFixed(2)).join(" ")} / ${loadAfter.map((x) => x.toFixed(2)).join(" ")}. ` +
+      `Whole run: ${fmt((Date.now() - started) / 1000)} s.`,
+    "",
+    "Every reference was measured in this same run, interleaved with the Inkan figure where the two could be, so that the ratio holds even when the machine is busy.",
+    "",
+    "| Benchmark | Inkan figure | Value | Reference, same run | Reference value | Inkan ÷ reference | Goal | Met |",
+    "|---|---|---:|---|---:|---:|---|---|",
+    ...rows.map((r) => `| ${r.bench} | ${r.measure} | ${value(r)} | ${r.reference} | ${refValue(r)} | ${ratioText(r)} | ${r.goal} | ${r.met === null ? "—" : r.met ? "yes" : "**no**"} |`),
+    "",
+    ...results.flatMap((r) => [...r.details, ""]),
+  ];
+  const md = lines.join("\n");
+  const dir = join(here, "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.md"), md);
+  process.stdout.write(md);
+}
+
+await main();
