@@ -43,8 +43,8 @@ export interface Answer {
  * One HTTPS request over a new TLS connection (no agent, no session reuse), presenting the given
  * client certificate if any: each call is a fresh handshake, as a new browser session would be.
  */
-export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string> }): Promise<Answer> {
-  const url = new URL(h.https + o.path);
+export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string }): Promise<Answer> {
+  const url = new URL((o.origin ?? h.https) + o.path);
   const body = typeof o.body === "object" ? JSON.stringify(o.body) : o.body;
   const headers: Record<string, string> = { ...(typeof o.body === "object" ? { "content-type": "application/json" } : {}), ...o.headers };
   return new Promise((resolve, reject) => {
@@ -89,8 +89,9 @@ export function certFromEst(b64: string): { certPem: string; serial: string } {
   return { certPem: c.toString("pem"), serial: c.serialNumber };
 }
 
-export async function estEnroll(h: Harness, bank: string, loginId: string, password: string, kc: KeyAndCsr, otp?: string): Promise<Answer & { identity?: Identity }> {
+export async function estEnroll(h: Harness, bank: string, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
   const r = await https(h, {
+    origin,
     path: `/.well-known/est/${bank}/simpleenroll`,
     body: kc.csrB64,
     headers: { "content-type": "application/pkcs10", authorization: "Basic " + Buffer.from(`${loginId}:${password}`).toString("base64"), ...(otp ? { "x-inkan-otp": otp } : {}) },
@@ -98,8 +99,9 @@ export async function estEnroll(h: Harness, bank: string, loginId: string, passw
   return r.status === 200 ? { ...r, identity: { keyPem: kc.keyPem, ...certFromEst(r.text) } } : r;
 }
 
-export async function estReenroll(h: Harness, bank: string, current: Identity, loginId: string, password: string, kc: KeyAndCsr, otp?: string): Promise<Answer & { identity?: Identity }> {
+export async function estReenroll(h: Harness, bank: string, current: Identity, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
   const r = await https(h, {
+    origin,
     path: `/.well-known/est/${bank}/simplereenroll`,
     identity: current,
     body: kc.csrB64,
