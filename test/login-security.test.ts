@@ -186,6 +186,31 @@ for (const db of DATABASES) {
       assert.equal((await apiLogin(h, "b1", ids["b1/user03"], "Pass1234")).status, 200);
     });
 
+    test("first login forces a password change; a new one-time password secret is enrolled with the confirmation password; logout ends the session", async () => {
+      const c = (await h.rt.store.getContractByCode("b1", "C1"))!;
+      await h.rt.lifecycle.addUser("b1", { contractId: c.id, loginId: "newbie01", name: "新人 太郎", email: "n@example.jp", role: "general", password: "Init1234", confirmPassword: "Conf5678" }, { actorKind: "cli", actorId: "test" });
+      const cert = (await estEnroll(h, "b1", "newbie01", "Init1234", await newKeyAndCsr())).identity!;
+      const r = await apiLogin(h, "b1", cert, "Init1234");
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.passwordChangeRequired, true);
+      const s = r.session!;
+      const blocked = await api(h, s, "/api/b1/users");
+      assert.equal(blocked.status, 403);
+      assert.equal(blocked.json.error, "password_change_required");
+      const weak = await api(h, s, "/api/b1/password", { current: "Init1234", next: "newbie01" });
+      assert.equal(weak.json.error, "password_invalid");
+      assert.equal((await api(h, s, "/api/b1/password", { current: "Init1234", next: "Fresh5678" })).status, 200);
+      assert.equal((await api(h, s, "/api/b1/users")).status, 200);
+      const otp = await api(h, s, "/api/b1/otp", { confirmPassword: "Conf5678" });
+      assert.equal(otp.status, 200, otp.text);
+      assert.match(otp.json.secret, /^[A-Z2-7]{32}$/);
+      assert.match(otp.json.uri, new RegExp(`^otpauth://totp/Test%20Bank:newbie01\\?issuer=Test%20Bank&secret=${otp.json.secret}&`));
+      assert.equal((await h.rt.store.getUserByLoginId("b1", "newbie01"))!.totpSecret, otp.json.secret);
+      assert.equal((await api(h, s, "/api/b1/logout", {})).status, 200);
+      assert.equal((await api(h, s, "/api/b1/me")).json.error, "session_invalid");
+      assert.equal((await apiLogin(h, "b1", cert, "Init1234")).json.error, "auth_failed", "the old password is gone");
+    });
+
     test("an idle session ends after the policy's idle time", async () => {
       const s = await login("b1/admin02");
       clock.advance(14 * 60_000);

@@ -10,6 +10,7 @@ import { useCertificate, type CertificateHolder } from "./certificate-use.js";
 import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPassword, type LoginResult, type SessionView } from "./login.js";
 import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
 import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
+import { enrolOneTimePassword } from "./otp-enrolment.js";
 import type { LoginMethod } from "../domain/roles.js";
 import type { UserRecord, CertificateRecord } from "../store/store.js";
 
@@ -74,8 +75,12 @@ export class Lifecycle {
     return resumeSession(this.deps, this.banks.get(bankId), sessionId, presented, csrf, base);
   }
 
-  logout(bankId: string, sessionId: string | undefined) {
-    return logout(this.deps, this.banks.get(bankId), sessionId);
+  logout(bankId: string, sessionId: string | undefined, base: Base) {
+    return logout(this.deps, this.banks.get(bankId), sessionId, base);
+  }
+
+  enrolOneTimePassword(bankId: string, view: SessionView, confirmPassword: string, base: Base) {
+    return enrolOneTimePassword(this.deps, this.banks.get(bankId), view.user, confirmPassword, this.ctxOf(view, base));
   }
 
   changePassword(bankId: string, view: SessionView, current: string, next: string, base: Base) {

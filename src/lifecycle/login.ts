@@ -103,8 +103,15 @@ export async function resumeSession(deps: Deps, bank: BankContext, sessionId: st
   return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId) };
 }
 
-export async function logout(deps: Deps, bank: BankContext, sessionId: string | undefined): Promise<void> {
-  if (sessionId) await deps.store.write(bank.config.id, (w) => w.deleteSession(hashId(sessionId)));
+export async function logout(deps: Deps, bank: BankContext, sessionId: string | undefined, base: Omit<RequestContext, "actorKind" | "actorId">): Promise<void> {
+  if (!sessionId) return;
+  const s = await deps.store.getSession(bank.config.id, hashId(sessionId));
+  if (!s) return;
+  const user = await deps.store.getUser(bank.config.id, s.userId);
+  await deps.store.write(bank.config.id, async (w) => {
+    await w.deleteSession(s.idHash);
+    await w.audit({ at: deps.clock.now(), actorKind: "user", actorId: user?.loginId ?? String(s.userId), address: base.address, certSerial: s.certSerial, action: "logout", contractId: user?.contractId ?? null, targetUserId: s.userId, result: "ok" });
+  });
 }
 
 /** Own password change (forced at first login). The new one follows the rules and differs from the others. */

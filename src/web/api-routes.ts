@@ -67,7 +67,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   });
 
   app.post("/api/:bank/logout", async (req: Req, reply) => {
-    await lifecycle.logout(bankOf(req), cookie(req, COOKIE));
+    await lifecycle.logout(bankOf(req), cookie(req, COOKIE), ctx(req));
     return reply.header("set-cookie", `${COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`).send({ ok: true });
   });
 
@@ -80,6 +80,14 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     const v = await view(req, true);
     await lifecycle.changePassword(req.params.bank, v, str(req.body, "current"), str(req.body, "next"), ctx(req));
     return { ok: true };
+  });
+
+  // ワンタイムパスワードの登録: a new secret, shown once, for the user's authenticator app
+  app.post("/api/:bank/otp", async (req: Req, reply) => {
+    const v = await view(req, true);
+    mustHaveChangedPassword(v);
+    const r = await lifecycle.enrolOneTimePassword(req.params.bank, v, str(req.body, "confirmPassword"), ctx(req));
+    return reply.header("cache-control", "no-store").send(r);
   });
 
   app.get("/api/:bank/users", async (req: Req) => {
