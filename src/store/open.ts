@@ -51,9 +51,10 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
   const file = isAbsolute(o.database) ? o.database : join(o.dataDir, o.database);
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  // another process (the CLI, a second server) may hold the write lock for a moment
+  // another process (the CLI, a second server) may hold the write lock for a moment; set first,
+  // so that even switching the journal mode waits instead of failing
   sqlite.pragma("busy_timeout = 10000");
+  sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -63,6 +64,11 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
 export async function migrate(db: Kysely<Schema>, dialect: Dialect, schema?: string): Promise<void> {
   // the migrator looks for its own tables across all schemas unless told which one is ours
   const migrator = new Migrator({ db, provider: migrations(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+  // the common start finds nothing to do: ask first, read-only, so that a node starting while
+  // others write takes no lock (the migrator's own lock is a read-then-write transaction, which
+  // SQLite refuses at once instead of waiting when another process committed in between)
+  const known = await migrator.getMigrations().catch(() => undefined);
+  if (known && known.every((m) => m.executedAt !== undefined)) return;
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error");

@@ -41,11 +41,11 @@ export class Store extends Repositories {
 
   /** Creates or renames a bank; the audit chain of an existing bank is left as it is. */
   async upsertBank(b: BankRecord, at: Date): Promise<void> {
+    // a write first, so the transaction holds the write lock from its first statement
     await this.kdb.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom("banks").select("id").where("id", "=", b.id).executeTakeFirst();
       const row = { name_ja: b.nameJa, name_en: b.nameEn, organization: b.organization, ca_name: b.caName };
-      if (existing) await trx.updateTable("banks").set(row).where("id", "=", b.id).execute();
-      else await trx.insertInto("banks").values({ id: b.id, ...row, audit_seq: 0, audit_head: "", created_at: at.getTime() }).execute();
+      const r = await trx.updateTable("banks").set(row).where("id", "=", b.id).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) await trx.insertInto("banks").values({ id: b.id, ...row, audit_seq: 0, audit_head: "", created_at: at.getTime() }).execute();
     });
   }
 
