@@ -7,6 +7,7 @@ import { buildServers } from "../web/server.js";
 import { Metrics } from "../web/metrics.js";
 import type { Runtime } from "./runtime.js";
 import { systemClock } from "../domain/clock.js";
+import { Notifier } from "../notify/notifier.js";
 
 /** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
 export function writeCaFiles(rt: Runtime): void {
@@ -24,6 +25,7 @@ export function writeCaFiles(rt: Runtime): void {
 export interface Serving {
   https: FastifyInstance;
   http: FastifyInstance;
+  notifier: Notifier;
   httpsPort: number;
   httpPort: number;
   stop(): Promise<void>;
@@ -59,6 +61,8 @@ export async function serve(rt: Runtime): Promise<Serving> {
   await https.listen({ host: rt.config.host, port: rt.config.httpsPort });
   await http.listen({ host: rt.config.host, port: rt.config.httpPort });
   rt.ca.startPolling(rt.config.statusPollMs);
+  const notifier = new Notifier(rt.store, rt.clock, rt.config, rt.log);
+  notifier.start();
   const port = (app: FastifyInstance) => {
     const a = app.server.address();
     return typeof a === "object" && a ? a.port : 0;
@@ -66,10 +70,12 @@ export async function serve(rt: Runtime): Promise<Serving> {
   return {
     https,
     http,
+    notifier,
     httpsPort: port(https),
     httpPort: port(http),
     async stop() {
       rt.ca.stop();
+      notifier.stop();
       await Promise.all([https.close(), http.close()]);
     },
   };

@@ -43,6 +43,12 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
   if (pin && Array.isArray(merged.banks)) {
     merged.banks = merged.banks.map((b: any) => (b?.keyStore?.kind === "pkcs11" ? { ...b, keyStore: { ...b.keyStore, pin } } : b));
   }
+  // INKAN_SMTP_HOST / INKAN_SMTP_PORT point the notices at an SMTP server
+  if (env.INKAN_SMTP_HOST) {
+    const mail = { ...((merged.mail as Record<string, unknown>) ?? {}) };
+    mail.smtp = { ...((mail.smtp as Record<string, unknown>) ?? {}), host: env.INKAN_SMTP_HOST, ...(env.INKAN_SMTP_PORT ? { port: Number(env.INKAN_SMTP_PORT) } : {}) };
+    merged.mail = mail;
+  }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);

@@ -93,6 +93,19 @@ export const configSchema = z
     /** largest request body accepted, in bytes */
     bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
     banks: z.array(bankSchema).default([]),
+    /** where notices go: an SMTP server, or (unset) .eml files in <dataDir>/outbox */
+    mail: z
+      .object({
+        from: z.string().min(3).default("Inkan <no-reply@inkan.localhost>"),
+        smtp: z
+          .object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(25), secure: z.boolean().default(false), user: z.string().optional(), pass: z.string().optional() })
+          .strict()
+          .optional(),
+        /** how often the outbox is looked at */
+        pollMs: z.number().int().min(50).default(5000),
+      })
+      .strict()
+      .default({ from: "Inkan <no-reply@inkan.localhost>", pollMs: 5000 }),
   })
   .strict();
 

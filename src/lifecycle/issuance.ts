@@ -110,6 +110,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   const signed = await bankCa.sign(prepared.tbsDer);
   const stored = await store.write(bankId, async (w) => {
     if (await w.completeSigning(prepared.serial, signed, clock.now())) {
+      await w.queueNotice({ kind: "issued", serial: prepared.serial, userId: user.id, at: clock.now() });
       await w.audit({ at: clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: prepared.serial, action: "certificate.issued", contractId: contract.id, targetUserId: user.id, result: "ok", detail: { kind: req.kind, subject: prepared.subject, notAfter: notAfter.toISOString() } });
       return signed;
     }

@@ -170,5 +170,44 @@ export function migrations(dialect: Dialect): MigrationProvider {
     },
   };
 
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002 }) };
+  /**
+   * Issue 6: notices as rows (an outbox). The unique key makes each notice exist once per
+   * certificate, kind, offset and recipient however many nodes plan it; cursors let a planning
+   * run look only at certificates whose moment has come since the last run.
+   */
+  const m003: Migration = {
+    async up(db: Kysely<any>) {
+      await autoId(db.schema.createTable("notices"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("kind", "text", (c: any) => c.notNull())
+        .addColumn("cert_serial", "text", (c: any) => c.notNull())
+        .addColumn("offset_key", "text", (c: any) => c.notNull())
+        .addColumn("user_id", big, (c: any) => c.notNull().references("users.id"))
+        .addColumn("recipient_user_id", big, (c: any) => c.notNull().references("users.id"))
+        .addColumn("due_at", big, (c: any) => c.notNull())
+        .addColumn("status", "text", (c: any) => c.notNull())
+        .addColumn("attempts", "integer", (c: any) => c.notNull().defaultTo(0))
+        .addColumn("next_attempt_at", big, (c: any) => c.notNull())
+        .addColumn("lease_until", big)
+        .addColumn("last_error", "text")
+        .addColumn("sent_at", big)
+        .addColumn("read_at", big)
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .addUniqueConstraint("notices_once", ["bank_id", "kind", "cert_serial", "offset_key", "recipient_user_id"])
+        .execute();
+      await db.schema.createIndex("notices_due").on("notices").columns(["status", "next_attempt_at"]).execute();
+      await db.schema.createIndex("notices_recipient").on("notices").columns(["bank_id", "recipient_user_id"]).execute();
+      await db.schema
+        .createTable("notice_cursors")
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("offset_key", "text", (c) => c.notNull())
+        .addColumn("planned_until", big, (c) => c.notNull())
+        .addPrimaryKeyConstraint("notice_cursors_pk", ["bank_id", "kind", "offset_key"])
+        .execute();
+      await db.schema.createIndex("certificates_bank_expiry").on("certificates").columns(["bank_id", "not_after"]).execute();
+    },
+  };
+
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003 }) };
 }

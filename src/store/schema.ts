@@ -139,6 +139,36 @@ export interface AuditTable {
   hash: string;
 }
 
+export interface NoticeTable {
+  id: Generated<number>;
+  bank_id: string;
+  /** expiry_warning | expired | issued | revoked */
+  kind: string;
+  cert_serial: string;
+  /** the policy offset (P30D) for warnings, "" otherwise */
+  offset_key: string;
+  /** whose certificate */
+  user_id: number;
+  recipient_user_id: number;
+  due_at: number;
+  /** queued | sending | sent | cancelled */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+  read_at: number | null;
+  created_at: number;
+}
+
+export interface NoticeCursorTable {
+  bank_id: string;
+  kind: string;
+  offset_key: string;
+  planned_until: number;
+}
+
 export interface Database {
   banks: BankTable;
   contracts: ContractTable;
@@ -150,4 +180,6 @@ export interface Database {
   crls: CrlTable;
   audit_events: AuditTable;
   sessions: SessionTable;
+  notices: NoticeTable;
+  notice_cursors: NoticeCursorTable;
 }

@@ -5,8 +5,10 @@ import { WriteTx } from "./write-tx.js";
 import { openDatabase, migrate, type OpenOptions } from "./open.js";
 import type { Dialect } from "./migrations.js";
 import type { BankRecord } from "./records.js";
+import { NoticeRepository } from "./notices.js";
 
 export type { WriteTx } from "./write-tx.js";
+export type { NoticeRow } from "./notices.js";
 export * from "./records.js";
 
 /** Reads that status answers (OCSP, CRL, login) need, and nothing more. */
@@ -23,7 +25,11 @@ export class Store extends Repositories {
     readonly describe: string,
   ) {
     super(kdb);
+    this.notices = new NoticeRepository(kdb, dialect);
   }
+
+  /** The notice outbox (notify/ is its user). */
+  readonly notices: NoticeRepository;
 
   static async open(o: OpenOptions): Promise<Store> {
     const { db, dialect, describe, schema } = await openDatabase(o);

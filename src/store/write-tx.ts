@@ -262,7 +262,20 @@ export class WriteTx extends Repositories {
       .set((eb) => ({ status_revision: eb("status_revision", "+", 1) }))
       .where("id", "=", p.caId)
       .execute();
+    if (p.state === "revoked") {
+      const owner = await this.db.selectFrom("certificates").select("user_id").where("serial", "=", p.serial).executeTakeFirst();
+      if (owner) await this.queueNotice({ kind: "revoked", serial: p.serial, userId: Number(owner.user_id), at: p.at });
+    }
     return true;
+  }
+
+  /** A security notice, queued in the same transaction as the change it reports (outbox). */
+  async queueNotice(n: { kind: "issued" | "revoked"; serial: string; userId: number; at: Date }): Promise<void> {
+    await this.db
+      .insertInto("notices")
+      .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: "", user_id: n.userId, recipient_user_id: n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   async insertCa(c: { kind: string; subject: string; certDer: Uint8Array; keyRef: string; notAfter: Date; at: Date }): Promise<number> {

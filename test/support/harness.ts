@@ -67,7 +67,7 @@ export interface Harness {
  * A real Inkan: a temporary data directory, a real database (a fresh SQLite file or a fresh
  * PostgreSQL schema), real CA keys, and with serve: true real HTTPS and HTTP listeners.
  */
-export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[] }): Promise<Harness> {
+export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[]; config?: Record<string, unknown> }): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-test-"));
   const schema = `t_${randomBytes(6).toString("hex")}`;
   const databaseUrl = o.db === "postgres" ? `${PG_URL}?schema=${schema}` : "inkan.db";
@@ -80,6 +80,7 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     logLevel: "silent",
     statusPollMs: 100,
     banks: o.banks ?? [testBank()],
+    ...o.config,
   } as any);
   const config = loadConfig(dataDir, {});
   const lines = o.logLines;

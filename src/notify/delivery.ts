@@ -1,0 +1,98 @@
+import type { Store, NoticeRow } from "../store/store.js";
+import type { Clock } from "../domain/clock.js";
+import type { BankPolicy } from "../domain/policy.js";
+import { parseDuration } from "../domain/duration.js";
+import { zoneOffsetMinutes } from "../domain/time-zone.js";
+import { renderNotice, type NoticeKind } from "./templates.js";
+import type { MailTransport } from "./transport.js";
+
+export interface DeliveryBank {
+  id: string;
+  nameJa: string;
+  nameEn: string;
+  policy: BankPolicy;
+}
+
+export interface DeliveryLog {
+  warn(obj: object, msg: string): void;
+}
+
+export interface DeliveryResult {
+  sent: number;
+  retried: number;
+  cancelled: number;
+}
+
+/** 1 min, 2, 4, … up to an hour: a dead SMTP server delays mail and loses none. */
+export function backoffMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/**
+ * Sends what the outbox holds. Each notice is taken under a lease (two workers never take the same
+ * one), re-checked (a certificate renewed since planning gets no reminder), rendered in Japanese
+ * and English, sent, and marked sent; a failure puts it back with a later attempt time.
+ */
+export class NoticeDelivery {
+  private readonly banks: Map<string, DeliveryBank>;
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly transport: MailTransport,
+    banks: DeliveryBank[],
+    private readonly from: string,
+    private readonly log: DeliveryLog,
+    private readonly leaseMs = 120_000,
+  ) {
+    this.banks = new Map(banks.map((b) => [b.id, b]));
+  }
+
+  async runOnce(limit = 50): Promise<DeliveryResult> {
+    const result: DeliveryResult = { sent: 0, retried: 0, cancelled: 0 };
+    for (;;) {
+      const batch = await this.store.notices.claim(this.clock.now().getTime(), this.leaseMs, limit);
+      if (batch.length === 0) return result;
+      for (const n of batch) {
+        const outcome = await this.deliver(n);
+        result[outcome]++;
+      }
+      if (batch.length < limit) return result;
+    }
+  }
+
+  private async deliver(n: NoticeRow): Promise<keyof DeliveryResult> {
+    const bank = this.banks.get(n.bankId);
+    const owner = await this.store.getUser(n.bankId, n.userId);
+    const recipient = await this.store.getUser(n.bankId, n.recipientUserId);
+    const cert = await this.store.getCertificate(n.bankId, n.certSerial);
+    if (!bank || !owner || !cert || !recipient || recipient.status === "deleted" || !recipient.email) {
+      await this.store.notices.markCancelled(n.id, "recipient or certificate gone");
+      return "cancelled";
+    }
+    if ((n.kind === "expiry_warning" || n.kind === "expired") && (cert.state === "revoked" || cert.state === "superseded" || (await this.store.notices.renewedSince(n.bankId, n.userId, n.certSerial)))) {
+      await this.store.notices.markCancelled(n.id, "renewed or revoked since planned");
+      return "cancelled";
+    }
+    const mail = renderNotice({
+      kind: n.kind as NoticeKind,
+      bank,
+      owner: { loginId: owner.loginId, name: owner.name },
+      recipient: { name: recipient.name, isOwner: recipient.id === owner.id },
+      serial: cert.serial,
+      notAfter: cert.notAfter,
+      offsetMinutes: zoneOffsetMinutes(bank.policy.timeZone),
+      windowDays: parseDuration(bank.policy.renewalWindow).days,
+      graceDays: parseDuration(bank.policy.graceAfterExpiry).days,
+    });
+    try {
+      await this.transport.send({ from: this.from, to: recipient.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<notice-${n.id}.${n.bankId}@inkan>` });
+    } catch (e) {
+      const next = this.clock.now().getTime() + backoffMs(n.attempts);
+      await this.store.notices.markRetry(n.id, next, (e as Error).message);
+      this.log.warn({ notice: n.id, attempts: n.attempts, next: new Date(next).toISOString(), err: (e as Error).message }, "mail not delivered; will retry");
+      return "retried";
+    }
+    await this.store.notices.markSent(n.id, this.clock.now().getTime());
+    return "sent";
+  }
+}

@@ -1,0 +1,97 @@
+import { formatJaDateTime, formatLocalDateTime } from "../domain/time-zone.js";
+
+export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked";
+
+export interface NoticeFacts {
+  kind: NoticeKind;
+  bank: { nameJa: string; nameEn: string };
+  /** whose certificate */
+  owner: { loginId: string; name: string };
+  /** who receives this copy: the owner, or a master or admin of the contract */
+  recipient: { name: string; isOwner: boolean };
+  serial: string;
+  notAfter: Date;
+  offsetMinutes: number;
+  /** renewal window in days, for the steps text */
+  windowDays: number;
+  graceDays: number;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const SUBJECT: Record<NoticeKind, { ja: string; en: string }> = {
+  expiry_warning: { ja: "電子証明書更新のお知らせ", en: "Your client certificate expires soon" },
+  expired: { ja: "電子証明書有効期限切れのご案内", en: "Your client certificate has expired" },
+  issued: { ja: "電子証明書発行のお知らせ", en: "A client certificate was issued" },
+  revoked: { ja: "電子証明書失効のお知らせ", en: "A client certificate was revoked" },
+};
+
+function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
+  const expiryJa = formatJaDateTime(f.notAfter, f.offsetMinutes);
+  const expiryEn = formatLocalDateTime(f.notAfter, f.offsetMinutes);
+  const whoJa = f.recipient.isOwner ? `ログインID ${f.owner.loginId} の電子証明書` : `${f.owner.name} 様（ログインID ${f.owner.loginId}）の電子証明書`;
+  const whoEn = f.recipient.isOwner ? `the certificate of login ID ${f.owner.loginId}` : `the certificate of ${f.owner.name} (login ID ${f.owner.loginId})`;
+  // the way in is always the user's own bookmark: no mail of ours carries a link that asks for a password
+  const safety = {
+    ja: "※このメールにはログイン用のリンクは記載していません。いつもお使いのブックマーク（お気に入り）からログインしてください。",
+    en: "This mail carries no login link. Please log in from your usual bookmark.",
+  };
+  switch (f.kind) {
+    case "expiry_warning":
+      return {
+        ja: [
+          `${whoJa}の有効期限が近づいています。`,
+          `有効期限：${expiryJa}`,
+          "有効期限を過ぎるとログインできなくなります。お早めに更新してください。",
+          `更新の手順：ログインすると「証明書更新選択」画面が表示されます（有効期限の${f.windowDays}日前から）。「更新する」を選び「実行」、「証明書発行確認」で「発行」を押してください。発行アプリをお使いの場合は、証明書の一覧から対象を選んで「証明書更新」を押してください。`,
+          safety.ja,
+        ],
+        en: [
+          `${whoEn} expires soon.`,
+          `Expiry: ${expiryEn}`,
+          "After expiry you cannot log in. Please renew it in good time.",
+          `How to renew: log in and the Certificate renewal screen appears (from ${f.windowDays} days before expiry); choose Renew, press Run, then Issue. With the issuing app, pick the certificate from its list and press Renew.`,
+          safety.en,
+        ],
+      };
+    case "expired":
+      return {
+        ja: [
+          `${whoJa}の有効期限が切れました（${expiryJa}）。`,
+          `有効期限から${f.graceDays}日以内であれば、ログイン画面の「電子証明書発行」から電子証明書を再度取得できます。それを過ぎた場合は、マスターユーザまたは管理者ユーザに初期化を依頼してください（マスターユーザはお取引店へ）。`,
+          safety.ja,
+        ],
+        en: [
+          `${whoEn} expired on ${expiryEn}.`,
+          `Within ${f.graceDays} days of expiry you can acquire a new one with Certificate issuance on the login screen. After that, ask your master user or an administrator to reset it (a master user asks the bank).`,
+          safety.en,
+        ],
+      };
+    case "issued":
+      return {
+        ja: [`${whoJa}が発行されました（シリアル番号 ${f.serial}、有効期限 ${expiryJa}）。`, "お心当たりのない場合は、直ちにお取引店へご連絡ください。", safety.ja],
+        en: [`${whoEn} was issued (serial ${f.serial}, valid until ${expiryEn}).`, "If you did not expect this, contact your branch at once.", safety.en],
+      };
+    case "revoked":
+      return {
+        ja: [`${whoJa}（シリアル番号 ${f.serial}）が失効しました。`, "お心当たりのない場合は、直ちにお取引店へご連絡ください。", safety.ja],
+        en: [`${whoEn} (serial ${f.serial}) was revoked.`, "If you did not expect this, contact your branch at once.", safety.en],
+      };
+  }
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** Japanese first, English second, in plain text and in HTML (escaped; no links). */
+export function renderNotice(f: NoticeFacts): RenderedMail {
+  const s = SUBJECT[f.kind];
+  const p = paragraphs(f);
+  const greetingJa = `${f.recipient.name} 様`;
+  const text = [greetingJa, "", ...p.ja, "", `${f.bank.nameJa}`, "", "----- English -----", "", ...p.en, "", f.bank.nameEn, ""].join("\n");
+  const html = `<!doctype html><html lang="ja"><body><p>${esc(greetingJa)}</p>${p.ja.map((x) => `<p>${esc(x)}</p>`).join("")}<p>${esc(f.bank.nameJa)}</p><hr><div lang="en">${p.en.map((x) => `<p>${esc(x)}</p>`).join("")}<p>${esc(f.bank.nameEn)}</p></div></body></html>`;
+  return { subject: `【${f.bank.nameJa}】${s.ja} / ${s.en}`, text, html };
+}
