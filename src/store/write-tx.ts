@@ -270,10 +270,10 @@ export class WriteTx extends Repositories {
   }
 
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
-  async queueNotice(n: { kind: "issued" | "revoked"; serial: string; userId: number; at: Date }): Promise<void> {
+  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
     await this.db
       .insertInto("notices")
-      .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: "", user_id: n.userId, recipient_user_id: n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })
+      .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: n.offsetKey ?? "", user_id: n.userId, recipient_user_id: n.recipientUserId ?? n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
