@@ -11,6 +11,7 @@ import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPasswo
 import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
 import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import { enrolOneTimePassword } from "./otp-enrolment.js";
+import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import type { LoginMethod } from "../domain/roles.js";
 import type { UserRecord, CertificateRecord } from "../store/store.js";
 
@@ -100,6 +101,23 @@ export class Lifecycle {
       out.push({ user: u, status: displayStatus(certs, now, bank.policy.renewalWindow), current });
     }
     return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
+  }
+
+  /** 操作履歴照会 within the viewer's contract and rights. */
+  history(bankId: string, view: SessionView, q: HistoryQuery) {
+    const bank = this.banks.get(bankId);
+    return contractHistory(this.deps.store, this.deps.clock, bank.policy, bank.offsetMinutes, view.user, q);
+  }
+
+  /** 重要なお知らせ: the user's own reminders whose day has come, read and unread. */
+  async importantNotices(bankId: string, view: SessionView) {
+    const now = this.deps.clock.now().getTime();
+    const rows = await this.deps.store.notices.forRecipient(bankId, view.user.id, ["expiry_warning", "expired"]);
+    return rows.filter((n) => n.dueAt.getTime() <= now);
+  }
+
+  markNoticeRead(bankId: string, view: SessionView, id: number) {
+    return this.deps.store.notices.markRead(bankId, view.user.id, id, this.deps.clock.now().getTime());
   }
 
   private acting(view: SessionView): ActingUser {

@@ -1,9 +1,19 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
-import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, RevokedEntry, SessionRecord, UserRecord } from "./records.js";
+import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, SessionRecord, UserRecord } from "./records.js";
 import type { CertState } from "../domain/certificate.js";
 
 type Db = Kysely<Database>;
+
+/** Revoked certificates as parallel columns, for a CRL (see revokedEntries). */
+export interface RevokedColumns {
+  count: number;
+  /** hex, as stored */
+  serials: string[];
+  /** epoch milliseconds */
+  revokedAt: Float64Array;
+  reasons: Uint8Array;
+}
 const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b);
 
 export function toCertificate(r: Database["certificates"]): CertificateRecord {
@@ -233,8 +243,46 @@ export class Repositories {
     );
   }
 
+  /**
+   * Operation history of a bank, newest first: within a contract, optionally only what concerns
+   * one user (as actor or target), from `from` to `to`, of some actions.
+   */
+  async auditEvents(q: { bankId: string; contractId?: number; concerning?: { userId: number; loginId: string }; from: Date; to: Date; actions?: string[]; limit: number }) {
+    let sel = this.db
+      .selectFrom("audit_events as a")
+      .leftJoin("users as t", "t.id", "a.target_user_id")
+      .select(["a.seq", "a.at", "a.actor_kind", "a.actor_id", "a.address", "a.cert_serial", "a.action", "a.result", "a.detail", "a.target_user_id", "t.login_id as target_login_id", "t.name as target_name"])
+      .where("a.bank_id", "=", q.bankId)
+      .where("a.at", ">=", q.from.getTime())
+      .where("a.at", "<=", q.to.getTime());
+    if (q.contractId !== undefined) sel = sel.where("a.contract_id", "=", q.contractId);
+    if (q.concerning) {
+      const c = q.concerning;
+      sel = sel.where((eb) => eb.or([eb("a.target_user_id", "=", c.userId), eb.and([eb("a.actor_kind", "=", "user"), eb("a.actor_id", "=", c.loginId)])]));
+    }
+    if (q.actions && q.actions.length > 0) sel = sel.where("a.action", "in", q.actions);
+    const rows = await sel.orderBy("a.seq", "desc").limit(q.limit).execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: new Date(Number(r.at)),
+      actorKind: r.actor_kind,
+      actorId: r.actor_id,
+      address: r.address,
+      certSerial: r.cert_serial,
+      action: r.action,
+      result: r.result,
+      detail: r.detail,
+      targetLoginId: r.target_login_id ?? null,
+      targetName: r.target_name ?? null,
+    }));
+  }
+
   // ---- revocation lists
-  async revokedEntries(caId: number, notExpiredAt: Date): Promise<RevokedEntry[]> {
+  /**
+   * What a CRL lists, as columns: a hundred thousand revocations held as one object and a Date
+   * each took over a hundred megabytes while the list was built; as columns they take a few.
+   */
+  async revokedEntries(caId: number, notExpiredAt: Date): Promise<RevokedColumns> {
     const rows = await this.db
       .selectFrom("revocations")
       .select(["serial", "revoked_at", "reason"])
@@ -242,7 +290,21 @@ export class Repositories {
       .where("not_after", ">=", notExpiredAt.getTime())
       .orderBy("revoked_at")
       .execute();
-    return rows.map((r) => ({ serial: r.serial, revokedAt: new Date(r.revoked_at), reason: r.reason }));
+    const n = rows.length;
+    const out: RevokedColumns = { count: n, serials: new Array<string>(n), revokedAt: new Float64Array(n), reasons: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      out.serials[i] = r.serial;
+      out.revokedAt[i] = Number(r.revoked_at);
+      out.reasons[i] = r.reason;
+    }
+    return out;
+  }
+
+  /** The stored CRL's number and thisUpdate, without the list itself (megabytes, for a large one). */
+  async crlHead(caId: number): Promise<{ number: number; thisUpdate: Date } | undefined> {
+    const r = await this.db.selectFrom("crls").select(["number", "this_update"]).where("ca_id", "=", caId).executeTakeFirst();
+    return r && { number: Number(r.number), thisUpdate: new Date(Number(r.this_update)) };
   }
 
   async getCrl(caId: number): Promise<CrlRecord | undefined> {

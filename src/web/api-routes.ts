@@ -4,6 +4,7 @@ import { DISPLAY_STATUS_LABELS } from "../domain/certificate.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { Lifecycle, SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
+import { historyCsv } from "../audit/history.js";
 
 const COOKIE = "inkan_session";
 
@@ -15,7 +16,7 @@ function cookie(req: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
-type Req = FastifyRequest<{ Params: { bank: string; loginId?: string }; Body: Record<string, unknown> | undefined }>;
+type Req = FastifyRequest<{ Params: { bank: string; loginId?: string; id?: string }; Body: Record<string, unknown> | undefined }>;
 
 function str(body: Record<string, unknown> | undefined, key: string, max = 200): string {
   const v = body?.[key];
@@ -88,6 +89,46 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     mustHaveChangedPassword(v);
     const r = await lifecycle.enrolOneTimePassword(req.params.bank, v, str(req.body, "confirmPassword"), ctx(req));
     return reply.header("cache-control", "no-store").send(r);
+  });
+
+  // 操作履歴照会: JSON, or CSV that Excel opens (UTF-8 with BOM)
+  app.get("/api/:bank/history", async (req: Req, reply) => {
+    const v = await view(req, false);
+    mustHaveChangedPassword(v);
+    const q = req.query as Record<string, string | undefined>;
+    const entries = await lifecycle.history(req.params.bank, v, { from: q.from, to: q.to, user: q.user, operation: q.operation });
+    if (q.format === "csv") {
+      return reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="history-${req.params.bank}.csv"`)
+        .header("cache-control", "no-store")
+        .send(historyCsv(entries));
+    }
+    return reply.header("cache-control", "no-store").send({ entries });
+  });
+
+  // 重要なお知らせ, fed by the same plan as the mail
+  app.get("/api/:bank/notices", async (req: Req) => {
+    const v = await view(req, false);
+    const b = lifecycle.bank(req.params.bank);
+    const list = await lifecycle.importantNotices(req.params.bank, v);
+    return {
+      notices: list.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        title: n.kind === "expired" ? { ja: "電子証明書の有効期限が切れました", en: "Your certificate has expired" } : { ja: "電子証明書の更新をお願いします", en: "Please renew your certificate" },
+        link: n.kind === "expired" ? null : { ja: "電子証明書の更新はこちら", en: "Renew your certificate here" },
+        due: formatLocalDateTime(n.dueAt, b.offsetMinutes),
+        read: n.readAt !== null,
+      })),
+    };
+  });
+
+  app.post("/api/:bank/notices/:id/read", async (req: Req) => {
+    const v = await view(req, true);
+    const ok = await lifecycle.markNoticeRead(req.params.bank, v, Number(req.params.id));
+    if (!ok) throw new DomainError("not_found");
+    return { ok: true };
   });
 
   app.get("/api/:bank/users", async (req: Req) => {

@@ -1,0 +1,95 @@
+import { DomainError } from "../domain/errors.js";
+import { addDuration, parseDuration, subtractDuration } from "../domain/duration.js";
+import { formatLocalDateTime, localParts } from "../domain/time-zone.js";
+import type { Store, UserRecord } from "../store/store.js";
+import type { BankPolicy } from "../domain/policy.js";
+import type { Clock } from "../domain/clock.js";
+
+/** The operations people search by, with the names the screens use. */
+export const OPERATIONS: Record<string, { ja: string; en: string; actions: string[] }> = {
+  login: { ja: "ログイン", en: "Login", actions: ["login", "login.authenticate", "logout"] },
+  acquire: { ja: "電子証明書取得", en: "Certificate acquisition", actions: ["certificate.acquire", "certificate.acquire.authenticate", "certificate.sign_requested", "certificate.issued"] },
+  renew: { ja: "電子証明書更新", en: "Certificate renewal", actions: ["certificate.renew"] },
+  activate: { ja: "電子証明書利用開始", en: "Certificate activation", actions: ["certificate.activate"] },
+  revoke: { ja: "証明書失効", en: "Certificate revocation", actions: ["certificate.revoke"] },
+  reset: { ja: "再発行・初期化", en: "Certificate reset", actions: ["certificate.reset"] },
+  suspend: { ja: "利用者停止・解除", en: "Suspension and resumption", actions: ["user.suspend", "user.resume", "user.unlock"] },
+  password: { ja: "パスワード変更", en: "Password change", actions: ["user.password_change", "user.otp_enrol"] },
+  users: { ja: "利用者情報の管理", en: "User management", actions: ["user.add", "user.change", "user.delete"] },
+};
+
+function operationOf(action: string): { ja: string; en: string } {
+  for (const o of Object.values(OPERATIONS)) if (o.actions.includes(action)) return { ja: o.ja, en: o.en };
+  return { ja: action, en: action };
+}
+
+export interface HistoryQuery {
+  from?: string;
+  to?: string;
+  user?: string;
+  operation?: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  operation: { ja: string; en: string };
+  action: string;
+  target: string | null;
+  result: string;
+  address: string | null;
+  certSerial: string | null;
+}
+
+/**
+ * 操作履歴照会: today and the policy's online period (P100D) back; the master sees the whole contract,
+ * everyone else only what concerns themselves. Dates are the bank's local days.
+ */
+export async function contractHistory(store: Store, clock: Clock, policy: BankPolicy, offsetMinutes: number, viewer: UserRecord, q: HistoryQuery): Promise<HistoryEntry[]> {
+  const now = clock.now();
+  const t = localParts(now, offsetMinutes);
+  const todayStart = new Date(Date.UTC(t.year, t.month - 1, t.day) - offsetMinutes * 60_000);
+  const earliest = subtractDuration(todayStart, parseDuration(policy.historyOnline));
+  const day = (s: string | undefined) => {
+    if (!s) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new DomainError("not_found");
+    return new Date(Date.parse(`${s}T00:00:00Z`) - offsetMinutes * 60_000);
+  };
+  const from = new Date(Math.max(earliest.getTime(), (day(q.from) ?? earliest).getTime()));
+  const toDay = day(q.to);
+  const to = toDay ? new Date(addDuration(toDay, parseDuration("P1D")).getTime() - 1) : now;
+  const all = viewer.role === "master";
+  let concerning = all ? undefined : { userId: viewer.id, loginId: viewer.loginId };
+  if (q.user) {
+    const u = await store.getUserByLoginId(viewer.bankId, q.user);
+    if (!u || u.contractId !== viewer.contractId || (!all && u.id !== viewer.id)) throw new DomainError("user_not_found");
+    concerning = { userId: u.id, loginId: u.loginId };
+  }
+  const actions = q.operation ? OPERATIONS[q.operation]?.actions : undefined;
+  if (q.operation && !actions) throw new DomainError("not_found");
+  const rows = await store.auditEvents({ bankId: viewer.bankId, contractId: viewer.contractId, concerning, from, to, actions, limit: 10_000 });
+  return rows.map((r) => ({
+    at: formatLocalDateTime(r.at, offsetMinutes),
+    actor: r.actorKind === "user" ? r.actorId : r.actorKind === "staff" || r.actorKind === "cli" ? "金融機関 / bank" : r.actorKind === "system" ? "システム / system" : "-",
+    operation: operationOf(r.action),
+    action: r.action,
+    target: r.targetLoginId,
+    result: r.result,
+    address: r.address,
+    certSerial: r.certSerial,
+  }));
+}
+
+const RESULT_JA: Record<string, string> = { ok: "正常", refused: "拒否", error: "エラー" };
+
+/** CSV that Excel opens as UTF-8: a byte-order mark, CRLF, every field quoted. */
+export function historyCsv(entries: HistoryEntry[]): string {
+  // a cell that starts like a formula is kept as text (CSV injection)
+  const q = (v: string | null) => {
+    const text = (v ?? "").replace(/"/g, '""');
+    return `"${/^[=+\-@\t\r]/.test(text) && text.length > 1 ? "'" + text : text}"`;
+  };
+  const head = ["日時", "操作者", "操作", "対象者", "結果", "接続元", "証明書シリアル番号"].map(q).join(",");
+  const lines = entries.map((e) => [e.at, e.actor, e.operation.ja, e.target, RESULT_JA[e.result] ?? e.result, e.address, e.certSerial].map(q).join(","));
+  return "\uFEFF" + [head, ...lines].join("\r\n") + "\r\n";
+}
