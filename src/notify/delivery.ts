@@ -43,6 +43,7 @@ export class NoticeDelivery {
     private readonly from: string,
     private readonly log: DeliveryLog,
     private readonly leaseMs = 120_000,
+    private readonly inFlight = 8,
   ) {
     this.banks = new Map(banks.map((b) => [b.id, b]));
   }
@@ -52,9 +53,10 @@ export class NoticeDelivery {
     for (;;) {
       const batch = await this.store.notices.claim(this.clock.now().getTime(), this.leaseMs, limit);
       if (batch.length === 0) return result;
-      for (const n of batch) {
-        const outcome = await this.deliver(n);
-        result[outcome]++;
+      // a few mails in flight at once: SMTP round trips, not CPU, set the pace
+      for (let i = 0; i < batch.length; i += this.inFlight) {
+        const outcomes = await Promise.all(batch.slice(i, i + this.inFlight).map((n) => this.deliver(n)));
+        for (const o of outcomes) result[o]++;
       }
       if (batch.length < limit) return result;
     }
