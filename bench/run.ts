@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the benchmarks of issue 2, each figure beside a reference measured in this same
+ * `npm run bench`: the benchmarks of issues 2 and 3, each figure beside a reference measured in this same
  * run (so a slower or busier machine moves both sides). Each section runs in its own process;
  * the results go to stdout and to bench/results/latest.md as one Markdown document.
  *
@@ -20,6 +20,7 @@ const SECTIONS = [
   { file: "issuance.ts", title: "1 Issuance" },
   { file: "ocsp.ts", title: "2 OCSP" },
   { file: "crl.ts", title: "3 CRL" },
+  { file: "mtls-login.ts", title: "4 mTLS login" },
 ];
 
 function runSection(file: string, out: string): Promise<SectionResult> {
@@ -70,7 +71,7 @@ async function main() {
   const started = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), "inkan-bench-"));
   const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: here }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8", cwd: here }).stdout.trim() !== "";
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", ":/src"], { encoding: "utf8", cwd: here }).stdout.trim() !== "";
   const loadBefore = loadavg();
   const results: SectionResult[] = [];
   try {
@@ -84,7 +85,7 @@ async function main() {
   const loadAfter = loadavg();
   const rows = results.flatMap((r) => r.rows);
   const lines = [
-    "# Inkan benchmarks (issue 2)",
+    "# Inkan benchmarks (issues 2 and 3)",
     "",
     `Run ${new Date(started).toISOString()} on commit ${commit}${dirty ? " with uncommitted changes under src/" : ""}; ` +
       `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}; Node ${process.version}; PostgreSQL ${await postgresVersion()}; ` +

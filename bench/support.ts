@@ -106,8 +106,8 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
  * groupsItself: the program makes its own process group (OpenSSL's responder with -multi calls
  * setpgid, which fails, and it exits, when it was started as a session leader by `detached`).
  */
-export function startServer(cmd: string, args: string[], opts: { cwd?: string; groupsItself?: boolean } = {}): Started {
-  const proc = spawn(cmd, args, { cwd: opts.cwd, detached: !opts.groupsItself, stdio: ["ignore", "pipe", "pipe"] });
+export function startServer(cmd: string, args: string[], opts: { cwd?: string; groupsItself?: boolean; env?: NodeJS.ProcessEnv } = {}): Started {
+  const proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: !opts.groupsItself, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));

@@ -99,7 +99,7 @@ export async function resumeSession(deps: Deps, bank: BankContext, sessionId: st
   if (csrf !== null) {
     if (!csrf || csrf.length !== s.csrf.length || !timingSafeEqual(Buffer.from(csrf), Buffer.from(s.csrf))) throw new DomainError("csrf_invalid");
   }
-  await deps.store.write(bankId, (w) => w.touchSession(s.idHash, now));
+  await deps.store.touchSession(bankId, s.idHash, now);
   return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId) };
 }
 

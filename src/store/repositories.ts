@@ -277,6 +277,20 @@ export class Repositories {
     }));
   }
 
+  /**
+   * Marks a session as used, at most once a minute, outside the bank's write lock: it is not an
+   * operation to audit, and taking the lock on every request would queue a bank's users behind it.
+   */
+  async touchSession(bankId: string, idHash: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable("sessions")
+      .set({ last_seen: at.getTime() })
+      .where("bank_id", "=", bankId)
+      .where("id_hash", "=", idHash)
+      .where("last_seen", "<", at.getTime() - 60_000)
+      .execute();
+  }
+
   // ---- revocation lists
   /**
    * What a CRL lists, as columns: a hundred thousand revocations held as one object and a Date

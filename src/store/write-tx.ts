@@ -170,10 +170,6 @@ export class WriteTx extends Repositories {
       .execute();
   }
 
-  async touchSession(idHash: string, at: Date): Promise<void> {
-    await this.db.updateTable("sessions").set({ last_seen: at.getTime() }).where("bank_id", "=", this.bankId).where("id_hash", "=", idHash).execute();
-  }
-
   async deleteSession(idHash: string): Promise<void> {
     await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("id_hash", "=", idHash).execute();
   }
