@@ -21,6 +21,7 @@ const SECTIONS = [
   { file: "ocsp.ts", title: "2 OCSP" },
   { file: "crl.ts", title: "3 CRL" },
   { file: "mtls-login.ts", title: "4 mTLS login" },
+  { file: "notices.ts", title: "5 Notices" },
 ];
 
 function runSection(file: string, out: string): Promise<SectionResult> {
