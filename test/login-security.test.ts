@@ -1,7 +1,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
-import { newKeyAndCsr, estEnroll, apiLogin, api, https, type Identity, type Session } from "./support/client.js";
+import { newKeyAndCsr, estEnroll, estReenroll, apiLogin, api, https, type Identity, type Session } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/auth/totp.js";
 
@@ -91,6 +91,17 @@ for (const db of DATABASES) {
       assert.equal(wrong.status, 401);
       assert.match(wrong.text, /ワンタイムパスワードが正しくありません/);
       assert.equal((await h.rt.store.getUserByLoginId("botp", "master01"))!.failedLogins, 1);
+
+      // renewal takes the code from the CSR too: the refusal is then about the window, not the code
+      clock.advance(30_000);
+      const renewal = await estReenroll(h, "botp", viaCsr.identity!, "master01", "Pass1234", await newKeyAndCsr({ challengePassword: totpCode(u.totpSecret!, clock.now()) }));
+      assert.equal(renewal.status, 403, renewal.text);
+      assert.match(renewal.text, /更新は有効期限の30日前/);
+      // csrattrs asks for the challengePassword, and says whether the presented certificate took
+      const attrs = await https(h, { path: "/.well-known/est/botp/csrattrs", identity: viaCsr.identity });
+      assert.equal(attrs.headers["x-inkan-certificate"], "active");
+      const old = await https(h, { path: "/.well-known/est/botp/csrattrs", identity: first.identity });
+      assert.equal(old.headers["x-inkan-certificate"], "refused; cause=superseded");
     });
 
     test("a session is bound to its certificate: another certificate, or none, on the same cookie is refused; changes need the CSRF token", async () => {

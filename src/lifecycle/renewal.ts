@@ -34,14 +34,15 @@ export async function renew(deps: Deps, bank: BankContext, r: RenewalRequest, ba
   // the password is the holder's: another user's login ID on this certificate is a refusal
   if (user.loginId !== r.loginId) throw await refusal(deps, bank, withCert, action, ids, "renewal_needs_current_certificate");
   await checkLoginPassword(deps, bank, user, r.password, withCert, action);
-  if (bank.policy.otp.renewal) await checkOneTimePassword(deps, bank, user, r.otp, withCert, action);
+  // the one-time password rides in the X-Inkan-OTP header or in the CSR (RFC 7030 clients)
+  const csr = await checkedCsr(deps, bank, r.csrBody, withCert, action, ids);
+  if (bank.policy.otp.renewal) await checkOneTimePassword(deps, bank, user, r.otp ?? csr.challengePassword, withCert, action);
   const now = deps.clock.now();
   if (now.getTime() > cert.notAfter.getTime()) throw await refusal(deps, bank, withCert, action, ids, "certificate_expired_renew");
   const opens = renewalOpensAt(cert.notAfter, bank.policy.renewalWindow);
   if (now.getTime() < opens.getTime()) {
     throw await refusal(deps, bank, withCert, action, ids, "renewal_not_open", { window: parseDuration(bank.policy.renewalWindow).days, opensAt: formatLocalDateTime(opens, bank.offsetMinutes) });
   }
-  const csr = await checkedCsr(deps, bank, r.csrBody, withCert, action, ids);
   if (csr.spkiSha256 === cert.spkiSha256) throw await refusal(deps, bank, withCert, action, ids, "renewal_same_key");
   return issue(
     deps,

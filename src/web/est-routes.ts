@@ -47,17 +47,23 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: Certificate
   app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/csrattrs", async (req, reply) => {
     bankCa(req.params.bank);
     // a request made with a new (pending) certificate confirms it: the old one is superseded now
+    // (the answer is the same either way; x-inkan-certificate tells a client whether it took)
     const presented = presentedCertificate(req);
     if (presented) {
-      await lifecycle.useCertificate(req.params.bank, presented, { address: req.ip }, "certificate.confirm").catch((e) => {
-        if (!(e instanceof DomainError)) throw e;
-      });
+      const verdict = await lifecycle.useCertificate(req.params.bank, presented, { address: req.ip }, "certificate.confirm").then(
+        (h) => `${h.cert.state}`,
+        (e) => {
+          if (!(e instanceof DomainError)) throw e;
+          return `refused; cause=${String(e.params.cause ?? e.code)}`;
+        },
+      );
+      reply.header("x-inkan-certificate", verdict);
     }
     const policy = lifecycle.bank(req.params.bank).policy;
     return reply
       .header("content-type", "application/csrattrs")
       .header("content-transfer-encoding", "base64")
-      .send(b64(csrAttributes({ otp: policy.otp.acquisition, ecCurves: policy.keys.ecCurves })));
+      .send(b64(csrAttributes({ otp: policy.otp.acquisition || policy.otp.renewal, ecCurves: policy.keys.ecCurves })));
   });
 
   const enrollment = (req: FastifyRequest<{ Params: { bank: string }; Body: string }>) => {
