@@ -102,17 +102,30 @@ export class CertificateAuthority {
     const { number, statusRevision } = await this.store.nextCrlNumber(ca.issuing.id);
     // NSS keeps a CRL unless the new one's thisUpdate is strictly later; two builds in one second
     // (two revocations) would otherwise leave it on the older list. Whole seconds only (RFC 5280).
-    const previous = await this.store.getCrl(ca.issuing.id);
+    // (The previous list itself is not read: for a large CRL that is megabytes, held for nothing.)
+    const previous = await this.store.crlHead(ca.issuing.id);
     const wall = Math.floor(this.clock.now().getTime() / 1000) * 1000;
     const now = new Date(previous ? Math.max(wall, previous.thisUpdate.getTime() + 1000) : wall);
-    const entries = await this.store.revokedEntries(ca.issuing.id, now);
     const nextUpdate = addDuration(now, parseDuration(policy.crlValidity));
-    const der = await ca.crl(entries, number, now, nextUpdate);
-    await this.store.saveCrl({ caId: ca.issuing.id, number, thisUpdate: now, nextUpdate, statusRevision, der });
-    const stored = await this.store.getCrl(ca.issuing.id);
+    const built = { number, statusRevision, thisUpdate: now, nextUpdate };
+    const { count, saved } = await this.buildAndSaveCrl(ca, built);
+    // what was stored is what was built, byte for byte; only when a newer list won is it read back
+    // (reading a large CRL back costs several times its size while the driver decodes it)
+    const stored = saved ? { ...built, der: saved } : await this.store.getCrl(ca.issuing.id);
     if (stored) this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
-    this.log.info({ bank: bankId, crlNumber: number, entries: entries.length }, "CRL rebuilt");
+    this.log.info({ bank: bankId, crlNumber: number, entries: count }, "CRL rebuilt");
     return number;
+  }
+
+  /**
+   * The part of rebuildCrl that holds the entries, in a frame of its own so that they are garbage
+   * as soon as the list is built and stored. Returns the list if it was stored.
+   */
+  private async buildAndSaveCrl(ca: BankCa, c: { number: number; statusRevision: number; thisUpdate: Date; nextUpdate: Date }): Promise<{ count: number; saved?: Uint8Array }> {
+    const entries = await this.store.revokedEntries(ca.issuing.id, c.thisUpdate);
+    const der = await ca.crl(entries, c.number, c.thisUpdate, c.nextUpdate);
+    const saved = await this.store.saveCrl({ caId: ca.issuing.id, ...c, der });
+    return { count: entries.count, saved: saved ? der : undefined };
   }
 
   /** Called in the process that revoked: answers change before the call returns. */

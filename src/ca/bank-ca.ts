@@ -1,11 +1,12 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn from "@peculiar/asn1-x509";
-import { buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, toHex } from "./certificate-builder.js";
-import { buildCrl } from "./crl-builder.js";
+import { akiExtension, assembleCertificate, buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, skiExtension, SubjectTemplate, toHex, writeTbs } from "./certificate-builder.js";
+import { buildCrl, type CrlEntries } from "./crl-builder.js";
+import { bytesOf, readTlv, sameBytes, tbsParts } from "./der.js";
 import { issuingExtensions, ocspResponderExtensions, rootExtensions, userExtensions, type UserProfileUrls } from "./profiles.js";
 import type { KeyKind, Signer } from "./signer.js";
 import type { KeyStore } from "./key-store.js";
-import type { Store, RevokedEntry } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
 
@@ -34,6 +35,15 @@ export class BankCa {
   readonly issuingSubject: asn.Name;
   readonly issuingSpki: Uint8Array;
   readonly urls: UserProfileUrls;
+  /**
+   * What every user certificate of this bank shares, encoded once: building these through the
+   * ASN.1 object model on each issuance cost more than the signature.
+   */
+  private readonly issuerDer: Uint8Array;
+  private readonly signatureAlgorithmDer: Uint8Array;
+  private readonly profileExtensionsDer: Uint8Array[];
+  private readonly akiDer: Uint8Array;
+  private readonly subject: SubjectTemplate;
 
   constructor(
     readonly bankId: string,
@@ -48,39 +58,54 @@ export class BankCa {
     this.issuingSubject = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
     this.issuingSpki = certificateSpki(issuing.der);
     this.urls = bankUrls(httpBase, bankId, issuing.id);
+    this.issuerDer = new Uint8Array(AsnConvert.serialize(this.issuingSubject));
+    this.signatureAlgorithmDer = new Uint8Array(AsnConvert.serialize(issuing.signer.algorithm));
+    this.profileExtensionsDer = userExtensions(this.urls, policyOid).map((e) => new Uint8Array(e.rawData));
+    this.akiDer = akiExtension(this.issuingSpki);
+    this.subject = new SubjectTemplate([
+      { type: "O", value: organization },
+      { type: "OU", value: caName },
+    ]);
   }
 
   /** Builds the to-be-signed user certificate; nothing is signed here (record before you sign). */
   prepareUserCertificate(p: { commonName: string; spki: Uint8Array; notBefore: Date; notAfter: Date }) {
     const serial = randomSerial();
-    const subject = buildName([
-      { type: "O", value: this.organization },
-      { type: "OU", value: this.caName },
-      { type: "CN", value: p.commonName },
-    ]);
-    const tbsDer = buildTbs({
+    const subject = this.subject.withCommonName(p.commonName);
+    const tbsDer = writeTbs({
       serial,
-      issuer: this.issuingSubject,
-      subject,
+      signatureAlgorithm: this.signatureAlgorithmDer,
+      issuer: this.issuerDer,
       notBefore: p.notBefore,
       notAfter: p.notAfter,
+      subject: subject.der,
       subjectSpki: p.spki,
-      issuerSpki: this.issuingSpki,
-      signer: this.issuing.signer,
-      extensions: userExtensions(this.urls, this.policyOid),
+      // the profile's extensions, then SKI and AKI: the order buildTbs() writes
+      extensions: [...this.profileExtensionsDer, skiExtension(p.spki), this.akiDer],
     });
-    return { serial: toHex(serial), tbsDer, subject: nameToString(subject) };
+    return { serial: toHex(serial), tbsDer, subject: subject.text };
   }
 
-  /** Signs a TBS this CA prepared; refuses anything naming another issuer. */
+  /**
+   * Signs a TBS this CA prepared; refuses anything naming another issuer or another signature
+   * algorithm. The certificate carries the TBS bytes exactly as they were recorded and signed.
+   */
   async sign(tbsDer: Uint8Array): Promise<Uint8Array> {
-    const tbs = AsnConvert.parse(tbsDer, asn.TBSCertificate);
-    const issuer = Buffer.from(AsnConvert.serialize(tbs.issuer));
-    if (!issuer.equals(Buffer.from(AsnConvert.serialize(this.issuingSubject)))) throw new Error("TBS names another issuer");
-    return signTbs(tbsDer, this.issuing.signer);
+    let parts;
+    try {
+      const outer = readTlv(tbsDer, 0);
+      if (outer.end !== tbsDer.length) throw new Error("trailing bytes");
+      parts = tbsParts(tbsDer, outer);
+    } catch (e) {
+      throw new Error(`not a TBSCertificate: ${(e as Error).message}`);
+    }
+    if (!sameBytes(bytesOf(tbsDer, parts.issuer), this.issuerDer)) throw new Error("TBS names another issuer");
+    if (!sameBytes(bytesOf(tbsDer, parts.signature), this.signatureAlgorithmDer)) throw new Error("TBS names another signature algorithm");
+    const signature = await this.issuing.signer.sign(tbsDer);
+    return assembleCertificate(tbsDer, this.signatureAlgorithmDer, signature);
   }
 
-  async crl(entries: RevokedEntry[], number: number, thisUpdate: Date, nextUpdate: Date): Promise<Uint8Array> {
+  async crl(entries: CrlEntries, number: number, thisUpdate: Date, nextUpdate: Date): Promise<Uint8Array> {
     return buildCrl({ issuerCertDer: this.issuing.der, signer: this.issuing.signer, number, thisUpdate, nextUpdate, entries });
   }
 

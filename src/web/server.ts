@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { errorHandler, sendError } from "./errors.js";
 import { estRoutes } from "./est-routes.js";
 import { statusRoutes } from "./status-routes.js";
+import { statusFastPath, statusServerFactory } from "./status-fast-path.js";
 import { apiRoutes } from "./api-routes.js";
 import type { Metrics } from "./metrics.js";
 import type { CertificateAuthority } from "../ca/authority.js";
@@ -21,7 +22,10 @@ export interface WebDeps {
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
 }
 
-function common(app: FastifyInstance, deps: WebDeps) {
+/** What the plain-HTTP listener needs: no TLS, no lifecycle. */
+export type HttpDeps = Pick<WebDeps, "ca" | "metrics" | "logger" | "bodyLimit" | "health">;
+
+function common(app: FastifyInstance, deps: HttpDeps) {
   app.setErrorHandler(errorHandler(deps.bodyLimit));
   app.setNotFoundHandler((req, reply) => sendError(req, reply, "not_found"));
   app.addHook("onResponse", async (req, reply) => {
@@ -34,7 +38,7 @@ function common(app: FastifyInstance, deps: WebDeps) {
   app.get("/metrics", async (_req, reply) => reply.header("content-type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
 }
 
-function options(deps: WebDeps): FastifyServerOptions {
+function options(deps: HttpDeps): FastifyServerOptions {
   return {
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit,
@@ -69,8 +73,18 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
   apiRoutes(https, deps);
   statusRoutes(https, deps);
 
-  const http = Fastify(options(deps));
+  return { https, http: buildHttpServer(deps) };
+}
+
+/**
+ * The plain-HTTP listener. It answers relying parties at volume, so its usual requests skip
+ * Fastify (status-fast-path.ts); fastPath: false leaves all of them to Fastify, which tests use to
+ * check that both give the same answers.
+ */
+export function buildHttpServer(deps: HttpDeps, fastPath = true): FastifyInstance {
+  const fast = fastPath ? statusFastPath({ ca: deps.ca, metrics: deps.metrics, bodyLimit: deps.bodyLimit }) : () => false;
+  const http = Fastify({ ...options(deps), serverFactory: statusServerFactory(fast) });
   common(http, deps);
   statusRoutes(http, deps);
-  return { https, http };
+  return http;
 }
