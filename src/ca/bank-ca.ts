@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn from "@peculiar/asn1-x509";
 import { akiExtension, assembleCertificate, buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, skiExtension, SubjectTemplate, toHex, writeTbs } from "./certificate-builder.js";
@@ -123,7 +124,7 @@ export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig
   const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
   const stamp = now.toISOString().slice(0, 10).replace(/-/g, "");
   const kind = bank.caKey as KeyKind;
-  const root = await keys.create(bank.id, `root-${stamp}-${Date.now().toString(36)}`, kind);
+  const root = await keys.create(bank.id, `root-${stamp}-${randomBytes(4).toString("hex")}`, kind);
   const rootName = buildName([
     { type: "O", value: bank.organization },
     { type: "CN", value: `${bank.caName} Root` },
@@ -133,7 +134,7 @@ export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig
     buildTbs({ serial: randomSerial(), issuer: rootName, subject: rootName, notBefore: now, notAfter: rootNotAfter, subjectSpki: root.signer.spki, issuerSpki: root.signer.spki, signer: root.signer, extensions: rootExtensions() }),
     root.signer,
   );
-  const issuing = await keys.create(bank.id, `issuing-${stamp}-${Date.now().toString(36)}`, kind);
+  const issuing = await keys.create(bank.id, `issuing-${stamp}-${randomBytes(4).toString("hex")}`, kind);
   const issuingName = buildName([
     { type: "O", value: bank.organization },
     { type: "CN", value: bank.caName },
