@@ -181,6 +181,8 @@ export function runProgram(cmd: string, args: string[], opts: { cwd?: string; in
     p.stdout.on("data", (d: Buffer) => out.push(d));
     p.stderr.on("data", (d: Buffer) => (err += d.toString()));
     p.on("error", reject);
+    // a program may exit before reading all its input; its exit code says what happened
+    p.stdin.on("error", () => undefined);
     p.on("close", (code) => (code === 0 ? resolve({ stdout: Buffer.concat(out), stderr: err }) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${err}`))));
     p.stdin.end(opts.input ?? Buffer.alloc(0));
   });

@@ -117,15 +117,17 @@ export class CertificateAuthority {
     return number;
   }
 
-  /**
-   * The part of rebuildCrl that holds the entries, in a frame of its own so that they are garbage
-   * as soon as the list is built and stored. Returns the list if it was stored.
-   */
+  /** Builds and stores the list; returns it if it was stored (no newer one had been). */
   private async buildAndSaveCrl(ca: BankCa, c: { number: number; statusRevision: number; thisUpdate: Date; nextUpdate: Date }): Promise<{ count: number; saved?: Uint8Array }> {
-    const entries = await this.store.revokedEntries(ca.issuing.id, c.thisUpdate);
-    const der = await ca.crl(entries, c.number, c.thisUpdate, c.nextUpdate);
+    const { der, count } = await this.buildCrl(ca, c);
     const saved = await this.store.saveCrl({ caId: ca.issuing.id, ...c, der });
-    return { count: entries.count, saved: saved ? der : undefined };
+    return { count, saved: saved ? der : undefined };
+  }
+
+  /** The entries live in this frame only, so that they are garbage before the list is stored. */
+  private async buildCrl(ca: BankCa, c: { number: number; thisUpdate: Date; nextUpdate: Date }): Promise<{ der: Uint8Array; count: number }> {
+    const entries = await this.store.revokedEntries(ca.issuing.id, c.thisUpdate);
+    return { der: await ca.crl(entries, c.number, c.thisUpdate, c.nextUpdate), count: entries.count };
   }
 
   /** Called in the process that revoked: answers change before the call returns. */
