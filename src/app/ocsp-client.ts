@@ -5,6 +5,7 @@ import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, Request, TBSReque
 import * as x509 from "./x509.js";
 import { send } from "./est-client.js";
 import { AppError, EXIT } from "./errors.js";
+import { SIGNATURE_HASH } from "../domain/signature-algorithms.js";
 
 /**
  * Certificate status from the bank's OCSP responder (RFC 6960), at the URL in the certificate's
@@ -37,14 +38,7 @@ function certId(cert: x509.X509Certificate, issuer: x509.X509Certificate): CertI
   });
 }
 
-const HASH_OF_SIG: Record<string, string> = {
-  "1.2.840.113549.1.1.11": "sha256",
-  "1.2.840.113549.1.1.12": "sha384",
-  "1.2.840.113549.1.1.13": "sha512",
-  "1.2.840.10045.4.3.2": "sha256",
-  "1.2.840.10045.4.3.3": "sha384",
-  "1.2.840.10045.4.3.4": "sha512",
-};
+const HASH_OF_SIG = SIGNATURE_HASH;
 
 function keyOf(c: Certificate) {
   return createPublicKey({ key: Buffer.from(AsnConvert.serialize(c.tbsCertificate.subjectPublicKeyInfo as SubjectPublicKeyInfo)), format: "der", type: "spki" });

@@ -5,6 +5,7 @@ import { DomainError } from "../domain/errors.js";
 import type { BankPolicy } from "../domain/policy.js";
 import { bytesOf, children, contentOf, oidString, readDer, readTlv, sameBytes, type Tlv } from "./der.js";
 import { spkiFingerprint } from "./signer.js";
+import { SIGNATURE_HASH } from "../domain/signature-algorithms.js";
 
 export interface CheckedCsr {
   der: Uint8Array;
@@ -16,14 +17,7 @@ export interface CheckedCsr {
   challengePassword?: string;
 }
 
-const SIG_HASH: Record<string, string> = {
-  "1.2.840.113549.1.1.11": "sha256",
-  "1.2.840.113549.1.1.12": "sha384",
-  "1.2.840.113549.1.1.13": "sha512",
-  "1.2.840.10045.4.3.2": "sha256",
-  "1.2.840.10045.4.3.3": "sha384",
-  "1.2.840.10045.4.3.4": "sha512",
-};
+const SIG_HASH = SIGNATURE_HASH;
 const RSA = "1.2.840.113549.1.1.1";
 const EC = "1.2.840.10045.2.1";
 const CURVES: Record<string, "P-256" | "P-384"> = { prime256v1: "P-256", secp384r1: "P-384" };
