@@ -49,6 +49,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     clientCaPem,
     logger: rt.log,
     bodyLimit: rt.config.bodyLimit,
+    proxy: rt.config.proxy,
     health: async () => {
       try {
         await rt.store.listBanks();

@@ -49,6 +49,11 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     mail.smtp = { ...((mail.smtp as Record<string, unknown>) ?? {}), host: env.INKAN_SMTP_HOST, ...(env.INKAN_SMTP_PORT ? { port: Number(env.INKAN_SMTP_PORT) } : {}) };
     merged.mail = mail;
   }
+  // INKAN_TRUSTED_PROXIES: the proxies' addresses, comma-separated (replaces the file's list)
+  if (env.INKAN_TRUSTED_PROXIES !== undefined && env.INKAN_TRUSTED_PROXIES.trim() !== "") {
+    const trustedAddresses = env.INKAN_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter((a) => a !== "");
+    merged.proxy = { ...((merged.proxy as Record<string, unknown>) ?? {}), trustedAddresses };
+  }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);

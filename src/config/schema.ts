@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_POLICY, type BankPolicy } from "../domain/policy.js";
 import { isValidDuration } from "../domain/duration.js";
@@ -67,6 +68,37 @@ export const bankSchema = z
       ])
       .default({ kind: "file" }),
     policy: policyOverridesSchema.default({}),
+    /** the portal's header colour (white text on it: keep a contrast of 4.5:1 or more) */
+    brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+    /** the key the portal's page makes: RSA-2048 (every browser and Windows store) or P-256 */
+    portalKey: z.enum(["RSA-2048", "P-256"]).optional(),
+  })
+  .strict();
+
+/** A trusted proxy: an IPv4 or IPv6 address, or a CIDR block of them (never all addresses). */
+const proxyAddress = z.string().refine(
+  (a) => {
+    const [net, bits, extra] = a.split("/");
+    const kind = isIP(net ?? "");
+    if (kind === 0 || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    if (!/^\d{1,3}$/.test(bits)) return false;
+    const n = Number(bits);
+    return n >= 1 && n <= (kind === 4 ? 32 : 128);
+  },
+  { message: "must be an IPv4 or IPv6 address or a CIDR block such as 10.0.0.0/24 (a /0 would trust everyone)" },
+);
+
+export const proxySchema = z
+  .object({
+    /** TCP peers (load balancers, nginx) whose certificate header and X-Forwarded-For are believed */
+    trustedAddresses: z.array(proxyAddress).max(100).default([]),
+    /** the header in which they pass the client certificate (nginx: $ssl_client_escaped_cert) */
+    certificateHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, { message: "must be an HTTP header name" })
+      .transform((h) => h.toLowerCase())
+      .default("x-ssl-client-cert"),
   })
   .strict();
 
@@ -106,6 +138,8 @@ export const configSchema = z
       })
       .strict()
       .default({ from: "Inkan <no-reply@inkan.localhost>", pollMs: 5000 }),
+    /** TLS ended at a proxy: who may pass the verified client certificate in a header */
+    proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert" }),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { statusRoutes } from "./status-routes.js";
 import { statusFastPath, statusServerFactory } from "./status-fast-path.js";
 import { apiRoutes } from "./api-routes.js";
 import type { Metrics } from "./metrics.js";
+import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-cert.js";
 import type { CertificateAuthority } from "../ca/authority.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
@@ -20,10 +21,12 @@ export interface WebDeps {
   logger: Logger;
   bodyLimit: number;
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+  /** TLS ended at a proxy: whose certificate header and X-Forwarded-For are believed (none when absent) */
+  proxy?: ProxyOptions;
 }
 
 /** What the plain-HTTP listener needs: no TLS, no lifecycle. */
-export type HttpDeps = Pick<WebDeps, "ca" | "metrics" | "logger" | "bodyLimit" | "health">;
+export type HttpDeps = Pick<WebDeps, "ca" | "metrics" | "logger" | "bodyLimit" | "health" | "proxy">;
 
 function common(app: FastifyInstance, deps: HttpDeps) {
   app.setErrorHandler(errorHandler(deps.bodyLimit));
@@ -43,7 +46,8 @@ function options(deps: HttpDeps): FastifyServerOptions {
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit,
     // the client's address as seen on the socket; proxies are trusted only by explicit configuration
-    trustProxy: false,
+    // (proxy.trustedAddresses), and then with the very function that believes their certificate header
+    trustProxy: deps.proxy?.trustedAddresses.length ? proxyTrust(deps.proxy.trustedAddresses) : false,
   };
 }
 
@@ -65,6 +69,8 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
     },
   }) as FastifyInstance;
   common(https, deps);
+  // before any route reads presentedCertificate(req): a trusted proxy's header, or the TLS peer's
+  trustProxyCertificates(https, deps.proxy ?? { trustedAddresses: [], certificateHeader: "x-ssl-client-cert" });
   https.addHook("onSend", async (_req, reply) => {
     reply.header("strict-transport-security", "max-age=31536000");
     reply.header("x-content-type-options", "nosniff");
