@@ -23,29 +23,59 @@ export async function addContract(
   });
 }
 
-export interface NewUser {
-  contractId: number;
+/** What a new user is given: by the bank's paper form (CLI) or by the master or an admin (利用者登録). */
+export interface NewUserDetails {
   loginId: string;
   name: string;
   email: string;
   role: UserRole;
   password: string;
   confirmPassword: string;
+}
+
+export interface NewUser extends NewUserDetails {
+  contractId: number;
   /** the demo keeps passwords as given; real users change theirs at first login */
   mustChangePassword?: boolean;
 }
 
-/**
- * Registers a user: the master first (A001), then others (A002…), within the policy's limit of
- * users per contract, login IDs unique within the bank.
- */
-export async function addUser(deps: { store: Store; clock: Clock }, bank: BankContext, u: NewUser, ctx: RequestContext): Promise<{ id: number; userNo: string; totpSecret: string }> {
-  const bankId = bank.config.id;
+export interface AddedUser {
+  id: number;
+  userNo: string;
+  /** the one-time password secret made for the user, to hand over with the initial passwords */
+  totpSecret: string;
+}
+
+/** 利用者名: 1–30 characters (counted as characters, not UTF-16 units), no control characters. */
+export function checkUserName(name: string): void {
+  const n = [...name].length;
+  if (n === 0 || n > 30 || name.trim() !== name || /\p{Cc}/u.test(name)) throw new DomainError("user_name_invalid");
+}
+
+/** An e-mail address mail can go to: one @, a dotted domain, no spaces or markup, ≤ 254 characters. */
+export function checkEmail(email: string): void {
+  if (email.length > 254 || !/^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email)) throw new DomainError("email_invalid");
+}
+
+/** Everything about a new user that needs no database: login ID, passwords (all three differ), name, e-mail. */
+export function checkNewUser(u: NewUserDetails): void {
   if (!LOGIN_ID_PATTERN.test(u.loginId)) throw new DomainError("login_id_invalid");
   if (passwordProblems(u.password, u.loginId).length || passwordProblems(u.confirmPassword, u.loginId, u.password).length) throw new DomainError("password_invalid");
-  if ([...u.name].length > 30 || u.name.length === 0) throw new Error("name: 1–30 characters");
+  checkUserName(u.name);
+  checkEmail(u.email);
+}
+
+/**
+ * Registers a user whose details were checked and whose registration was allowed: the master first
+ * (A001), then others (A002…), within the policy's limit of users per contract (deleted users do not
+ * count), login IDs unique within the bank (a deleted user's stays taken). One write transaction
+ * with its audit record; a refusal inside it is audited after the rollback.
+ */
+export async function registerUser(deps: { store: Store; clock: Clock }, bank: BankContext, u: NewUser, ctx: RequestContext): Promise<AddedUser> {
+  const bankId = bank.config.id;
   const [passwordHash, confirmHash] = await Promise.all([hashPassword(u.password), hashPassword(u.confirmPassword)]);
   const totpSecret = new Secret({ size: 20 }).base32;
+  const audit = { actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address ?? null, certSerial: ctx.certSerial ?? null, action: "user.add", contractId: u.contractId };
   try {
     return await deps.store.write(bankId, async (w) => {
       const contract = await w.getContract(bankId, u.contractId);
@@ -56,15 +86,23 @@ export async function addUser(deps: { store: Store; clock: Clock }, bank: BankCo
       const hasMaster = users.some((x) => x.role === "master");
       if (u.role === "master" && hasMaster) throw new DomainError("master_exists");
       if (u.role !== "master" && !hasMaster) throw new Error("register the contract's master user first");
-      if (await w.getUserByLoginId(bankId, u.loginId)) throw new DomainError("login_id_taken", { loginId: u.loginId });
+      if (await w.loginIdTaken(bankId, u.loginId)) throw new DomainError("login_id_taken", { loginId: u.loginId });
       const userNo = userNumber(await w.takeUserIndex(u.contractId));
       const now = deps.clock.now();
       const id = await w.addUser({ contractId: u.contractId, loginId: u.loginId, userNo, name: u.name, email: u.email, role: u.role, passwordHash, confirmHash, totpSecret, mustChangePassword: u.mustChangePassword ?? true, at: now });
-      await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, action: "user.add", contractId: u.contractId, targetUserId: id, result: "ok", detail: { loginId: u.loginId, userNo, role: u.role } });
+      await w.audit({ ...audit, at: now, targetUserId: id, result: "ok", detail: { loginId: u.loginId, userNo, role: u.role } });
       return { id, userNo, totpSecret };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new DomainError("login_id_taken", { loginId: u.loginId });
-    throw e;
+    const refusal = e instanceof DomainError ? e : isUniqueViolation(e) ? new DomainError("login_id_taken", { loginId: u.loginId }) : undefined;
+    if (!refusal) throw e;
+    await deps.store.write(bankId, (w) => w.audit({ ...audit, at: deps.clock.now(), result: "refused", detail: { reason: refusal.code, loginId: u.loginId, role: u.role } }));
+    throw refusal;
   }
+}
+
+/** A user registered by the bank from its paper form (the CLI, the demo). */
+export async function addUser(deps: { store: Store; clock: Clock }, bank: BankContext, u: NewUser, ctx: RequestContext): Promise<AddedUser> {
+  checkNewUser(u);
+  return registerUser(deps, bank, u, ctx);
 }

@@ -1,3 +1,4 @@
+import { DomainError } from "../domain/errors.js";
 import { Banks, type BankContext, type LifecycleDeps, type RequestContext } from "./context.js";
 import { authenticatePassword, checkOneTimePassword } from "./authentication.js";
 import { acquire, checkedCsr } from "./acquisition.js";
@@ -9,8 +10,14 @@ import { finishAllSigning } from "./recovery.js";
 import { useCertificate, type CertificateHolder } from "./certificate-use.js";
 import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPassword, type LoginResult, type SessionView } from "./login.js";
 import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
+import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
+import type { StaffCa } from "../ca/staff-ca.js";
+import type { StaffRole } from "../domain/rights.js";
+import { addContractUser, changeUser, deleteUser, resetUserPassword, type UserChange } from "./user-management.js";
+import type { AddedUser, NewUserDetails } from "./administration.js";
 import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import { enrolOneTimePassword } from "./otp-enrolment.js";
+import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder } from "./issue-grant.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import type { LoginMethod } from "../domain/roles.js";
 import type { UserRecord, CertificateRecord } from "../store/store.js";
@@ -19,6 +26,8 @@ export type { RequestContext, BankContext } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
 export type { LoginResult, SessionView } from "./login.js";
 export type { ActingUser } from "./user-management.js";
+export type { UserChange } from "./user-management.js";
+export type { AddedUser, NewUserDetails } from "./administration.js";
 export type { CertificateHolder } from "./certificate-use.js";
 
 type Base = Omit<RequestContext, "actorKind" | "actorId">;
@@ -35,7 +44,11 @@ export interface UserListEntry {
  */
 export class Lifecycle {
   readonly banks: Banks;
-  constructor(private readonly deps: LifecycleDeps) {
+  constructor(
+    private readonly deps: LifecycleDeps,
+    /** the installation's staff CA, for the staff console and `inkan staff` */
+    private readonly staffCa?: StaffCa,
+  ) {
     this.banks = new Banks(deps.banks);
   }
 
@@ -142,11 +155,31 @@ export class Lifecycle {
   unlockUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
     return unlockUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
   }
+  /** 利用者登録 in the viewer's contract (master: admin or general; admin: general). */
+  addContractUser(bankId: string, view: SessionView, user: NewUserDetails, confirmPassword: string, base: Base): Promise<AddedUser> {
+    return addContractUser(this.deps, this.banks.get(bankId), { actor: view.actor, user: view.user }, user, confirmPassword, this.ctxOf(view, base));
+  }
+  /** 利用者変更: name, e-mail, role (admin ⇄ general; only the master grants admin). */
+  changeUser(bankId: string, view: SessionView, target: string, change: UserChange, confirmPassword: string, base: Base): Promise<void> {
+    return changeUser(this.deps, this.banks.get(bankId), this.acting(view), target, change, confirmPassword, this.ctxOf(view, base));
+  }
+  /** 利用者削除: revokes the user's certificate, ends sessions, keeps the row (status deleted). */
+  deleteUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base): Promise<{ revoked: string[] }> {
+    return deleteUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  }
+  /** パスワード再設定: a temporary login password chosen by the viewer, changed at the next login. */
+  resetUserPassword(bankId: string, view: SessionView, target: string, temporaryPassword: string, confirmPassword: string, base: Base): Promise<void> {
+    return resetUserPassword(this.deps, this.banks.get(bankId), this.acting(view), target, temporaryPassword, confirmPassword, this.ctxOf(view, base));
+  }
 
-  /** Bank staff on a paper form (the CLI acts as an operator): reset, unlock, suspend, resume a user. */
-  staff(bankId: string, staffId: string) {
+  /**
+   * Bank staff on a paper form: reset, unlock, suspend, resume a user. The CLI acts as an operator
+   * (whoever runs it on the server holds the keys anyway); the staff console passes the role of
+   * the staff record, and the rights table refuses an auditor.
+   */
+  staff(bankId: string, staffId: string, role: StaffRole = "operator") {
     const bank = this.banks.get(bankId);
-    const who: ActingUser = { actor: { kind: "staff", bankId, staffId, role: "operator" } };
+    const who: ActingUser = { actor: { kind: "staff", bankId, staffId, role } };
     const ctx: RequestContext = { actorKind: "staff", actorId: staffId };
     return {
       reset: (target: string, reference: string | null) => resetUserCertificate(this.deps, bank, who, target, undefined, ctx, reference),
@@ -167,6 +200,84 @@ export class Lifecycle {
 
   addUser(bankId: string, u: NewUser, ctx: RequestContext) {
     return addUser(this.deps, this.banks.get(bankId), u, ctx);
+  }
+
+  /** 証明書取得認証 in the portal: checks the login ID, password and one-time password once. */
+  openIssueGrant(bankId: string, loginId: string, password: string, otp: string | undefined, base: Base) {
+    return openIssueGrant(this.deps, this.banks.get(bankId), loginId, password, otp, base);
+  }
+  issueGrantHolder(bankId: string, grantId: string | undefined) {
+    return grantHolder(this.deps, this.banks.get(bankId), grantId);
+  }
+  acquireWithGrant(bankId: string, grantId: string | undefined, csrf: string, csr: string, base: Base) {
+    return acquireWithGrant(this.deps, this.banks.get(bankId), grantId, csrf, csr, base);
+  }
+  closeIssueGrant(bankId: string, grantId: string | undefined) {
+    return closeIssueGrant(this.deps, this.banks.get(bankId), grantId);
+  }
+
+  /**
+   * Whose certificate the browser presents, for the login screen's greeting: read only (nothing is
+   * activated or audited here; the login itself does both).
+   */
+  async peekPresented(bankId: string, der: Uint8Array | undefined): Promise<{ loginId: string; name: string } | { refused: string } | undefined> {
+    if (!der || der.length === 0) return undefined;
+    const id = this.deps.ca.identifyClient(der);
+    if (!id || id.bankId !== bankId) return { refused: "foreign" };
+    const cert = await this.deps.store.certificateBySerial(id.caId, id.serial);
+    if (!cert || cert.state === "signing") return { refused: "unknown" };
+    if (cert.state === "revoked" || cert.state === "superseded") return { refused: cert.state };
+    const now = this.deps.clock.now().getTime();
+    if (now > cert.notAfter.getTime()) return { refused: "expired" };
+    const user = await this.deps.store.getUser(bankId, cert.userId);
+    return user ? { loginId: user.loginId, name: user.name } : { refused: "unknown" };
+  }
+
+  /** The rules' clock, for screens that say what is open now. */
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /**
+   * A confirmation form acts once: the first submission of its token runs `act` and keeps its
+   * result (the result page's address); a repeated one gets that result (null while the first still
+   * runs) and acts not at all. A failed action frees the token, so the corrected form can be sent.
+   */
+  async submitOnce(bankId: string, token: string, act: () => Promise<string>): Promise<{ first: boolean; result: string | null }> {
+    const subs = this.deps.store.submissions;
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new DomainError("csrf_invalid");
+    if (!(await subs.claim(bankId, token, this.deps.clock.now()))) return { first: false, result: (await subs.result(bankId, token)) ?? null };
+    try {
+      const result = await act();
+      await subs.finish(bankId, token, result);
+      return { first: true, result };
+    } catch (e) {
+      await subs.release(bankId, token);
+      throw e;
+    }
+  }
+
+  private staffDeps(): StaffDeps {
+    if (!this.staffCa) throw new Error("no staff CA in this process");
+    return { ...this.deps, staffCa: this.staffCa };
+  }
+  /** The staff member a presented certificate opens the staff console for, or why not. */
+  identifyStaff(der: Uint8Array | undefined) {
+    return identifyStaff(this.staffDeps(), der);
+  }
+  /** The staff console for one recognised staff member, acting with the role of their record. */
+  staffConsole(who: StaffIdentity, base: { address?: string | null }): StaffConsole {
+    return new StaffConsole(this.staffDeps(), this.banks.get(who.bankId), who, base);
+  }
+  addStaffMember(bankId: string, p: { staffId: string; name: string; role: StaffRole }, ctx: RequestContext) {
+    return addStaffMember(this.staffDeps(), this.banks.get(bankId), p, ctx);
+  }
+  disableStaffMember(bankId: string, staffId: string, ctx: RequestContext) {
+    return disableStaffMember(this.staffDeps(), this.banks.get(bankId), staffId, ctx);
+  }
+  listStaff(bankId: string) {
+    this.banks.get(bankId);
+    return this.deps.store.staff.listStaff(bankId);
   }
 
   /** Finishes whatever a crashed process left between recording and signing. */

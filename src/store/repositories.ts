@@ -128,6 +128,12 @@ export class Repositories {
     return r && toUser(r as any);
   }
 
+  /** A login ID stays taken after its user is deleted: history and audit keep naming that person. */
+  async loginIdTaken(bankId: string, loginId: string): Promise<boolean> {
+    const r = await this.db.selectFrom("users").select("id").where("bank_id", "=", bankId).where("login_id", "=", loginId).executeTakeFirst();
+    return r !== undefined;
+  }
+
   async getUser(bankId: string, id: number): Promise<UserRecord | undefined> {
     const r = await this.db.selectFrom("users").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
     return r && toUser(r as any);
@@ -237,6 +243,7 @@ export class Repositories {
         userId: Number(r.user_id),
         certSerial: r.cert_serial,
         csrf: r.csrf,
+        purpose: r.purpose,
         createdAt: new Date(Number(r.created_at)),
         lastSeen: new Date(Number(r.last_seen)),
       }

@@ -144,6 +144,16 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ status, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
+  /** 利用者変更: name, e-mail, role; only the fields given change. */
+  async setUserDetails(userId: number, d: { name?: string; email?: string; role?: UserRole }, at: Date): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ ...(d.name !== undefined ? { name: d.name } : {}), ...(d.email !== undefined ? { email: d.email } : {}), ...(d.role !== undefined ? { role: d.role } : {}), updated_at: at.getTime() })
+      .where("bank_id", "=", this.bankId)
+      .where("id", "=", userId)
+      .execute();
+  }
+
   async setPassword(userId: number, kind: "login" | "confirm", hash: string, mustChange: boolean, at: Date): Promise<void> {
     const set = kind === "login" ? { password_hash: hash, must_change_password: mustChange ? 1 : 0, failed_logins: 0 } : { confirm_hash: hash, failed_confirms: 0 };
     await this.db.updateTable("users").set({ ...set, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
@@ -163,10 +173,10 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ certs_reset_at: at.getTime(), updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
-  async addSession(s: { idHash: string; userId: number; certSerial: string | null; csrf: string; at: Date }): Promise<void> {
+  async addSession(s: { idHash: string; userId: number; certSerial: string | null; csrf: string; at: Date; purpose?: string }): Promise<void> {
     await this.db
       .insertInto("sessions")
-      .values({ id_hash: s.idHash, bank_id: this.bankId, user_id: s.userId, cert_serial: s.certSerial, csrf: s.csrf, created_at: s.at.getTime(), last_seen: s.at.getTime() })
+      .values({ id_hash: s.idHash, bank_id: this.bankId, user_id: s.userId, cert_serial: s.certSerial, csrf: s.csrf, created_at: s.at.getTime(), last_seen: s.at.getTime(), purpose: s.purpose ?? "portal" })
       .execute();
   }
 

@@ -5,6 +5,8 @@ import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { Lifecycle, SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
 import { historyCsv } from "../audit/history.js";
+import { totpUri } from "../auth/totp.js";
+import type { UserRole } from "../domain/roles.js";
 
 const COOKIE = "inkan_session";
 
@@ -17,6 +19,12 @@ function cookie(req: FastifyRequest, name: string): string | undefined {
 }
 
 type Req = FastifyRequest<{ Params: { bank: string; loginId?: string; id?: string }; Body: Record<string, unknown> | undefined }>;
+
+/** A field that may be left out: undefined unless it is a string. */
+function optional(body: Record<string, unknown> | undefined, key: string, max = 300): string | undefined {
+  const v = body?.[key];
+  return typeof v === "string" ? v.slice(0, max) : undefined;
+}
 
 function str(body: Record<string, unknown> | undefined, key: string, max = 200): string {
   const v = body?.[key];
@@ -141,6 +149,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
         loginId: e.user.loginId,
         userNo: e.user.userNo,
         name: e.user.name,
+        email: e.user.email,
         role: e.user.role,
         status: e.status,
         statusLabel: DISPLAY_STATUS_LABELS[e.status],
@@ -151,6 +160,23 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     };
   });
 
+  // 利用者登録: the new user's initial passwords are chosen here and must be changed at first login;
+  // the answer carries the new user's one-time password secret, once, to hand over with them
+  app.post("/api/:bank/users", async (req: Req, reply) => {
+    const v = await view(req, true);
+    mustHaveChangedPassword(v);
+    const b = req.body;
+    const loginId = str(b, "loginId", 40);
+    const r = await lifecycle.addContractUser(
+      req.params.bank,
+      v,
+      { loginId, name: str(b, "name", 100), email: str(b, "email", 300), role: str(b, "role", 20) as UserRole, password: str(b, "initialPassword", 40), confirmPassword: str(b, "initialConfirmPassword", 40) },
+      str(b, "confirmPassword"),
+      ctx(req),
+    );
+    return reply.header("cache-control", "no-store").send({ ok: true, user: { loginId, userNo: r.userNo }, otp: { secret: r.totpSecret, uri: totpUri(r.totpSecret, lifecycle.bank(req.params.bank).config.nameEn, loginId) } });
+  });
+
   type Op = (bank: string, v: SessionView, target: string, body: Req["body"], base: { address: string }) => Promise<unknown>;
   const operations: Record<string, Op> = {
     revoke: (bank, v, target, body, base) => lifecycle.revokeUser(bank, v, target, str(body, "reason") || "unspecified", str(body, "confirmPassword"), base),
@@ -158,13 +184,19 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     suspend: (bank, v, target, body, base) => lifecycle.suspendUser(bank, v, target, str(body, "confirmPassword"), base),
     resume: (bank, v, target, body, base) => lifecycle.resumeUser(bank, v, target, str(body, "confirmPassword"), base),
     unlock: (bank, v, target, body, base) => lifecycle.unlockUser(bank, v, target, str(body, "confirmPassword"), base),
+    // 利用者変更: only the fields sent change
+    change: (bank, v, target, body, base) => lifecycle.changeUser(bank, v, target, { name: optional(body, "name"), email: optional(body, "email"), role: optional(body, "role") as UserRole | undefined }, str(body, "confirmPassword"), base),
+    // 利用者削除: answers { ok, revoked: [serials] }
+    delete: (bank, v, target, body, base) => lifecycle.deleteUser(bank, v, target, str(body, "confirmPassword"), base),
+    // パスワード再設定: { password: the temporary login password, confirmPassword: the actor's }
+    password: (bank, v, target, body, base) => lifecycle.resetUserPassword(bank, v, target, str(body, "password"), str(body, "confirmPassword"), base),
   };
   for (const [name, op] of Object.entries(operations)) {
     app.post(`/api/:bank/users/:loginId/${name}`, async (req: Req) => {
       const v = await view(req, true);
       mustHaveChangedPassword(v);
-      await op(req.params.bank, v, String(req.params.loginId), req.body, ctx(req));
-      return { ok: true };
+      const r = await op(req.params.bank, v, String(req.params.loginId), req.body, ctx(req));
+      return { ok: true, ...(r && typeof r === "object" && !Array.isArray(r) ? r : {}) };
     });
   }
 }
