@@ -14,6 +14,7 @@ import { formatLocalDateTime } from "../domain/time-zone.js";
 import { verifyAuditChain } from "../audit/verify.js";
 import { systemClock } from "../domain/clock.js";
 import { totpCode } from "../auth/totp.js";
+import { staffCommand, STAFF_USAGE } from "./staff.js";
 
 const USAGE = `inkan — client certificates for corporate internet banking
 
@@ -36,6 +37,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan ca init --bank B              key ceremony for a bank added to the configuration
   inkan ca crl --bank B               rebuild the bank's CRL now
   inkan audit verify --bank B         check the operation log's hash chain
+${STAFF_USAGE}
 
   --data DIR (or INKAN_DATA_DIR) chooses the data directory; default ./data.
   DATABASE_URL=postgres://… uses PostgreSQL instead of the embedded SQLite.`;
@@ -63,6 +65,8 @@ const OPTIONS = {
   state: { type: "string" },
   reason: { type: "string" },
   reference: { type: "string" },
+  out: { type: "string" },
+  "passphrase-env": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -261,6 +265,8 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
         });
       }
       throw new UsageError(`unknown: ca ${sub ?? ""}`);
+    case "staff":
+      return withRuntime(dataDir, (rt) => staffCommand(rt, sub, rest, a, CLI, (m) => new UsageError(m)));
     case "audit":
       if (sub !== "verify") throw new UsageError(`unknown: audit ${sub ?? ""}`);
       return withRuntime(dataDir, async (rt) => {

@@ -6,6 +6,7 @@ import { Store } from "../store/store.js";
 import { BankKeyStores, FileKeyStore, type KeyStore } from "../ca/key-store.js";
 import { CertificateAuthority } from "../ca/authority.js";
 import { Lifecycle } from "../lifecycle/lifecycle.js";
+import { loadStaffCa, type StaffCa } from "../ca/staff-ca.js";
 import { publicUrls } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { systemClock, type Clock } from "../domain/clock.js";
@@ -15,6 +16,8 @@ export interface Runtime {
   store: Store;
   keys: KeyStore;
   ca: CertificateAuthority;
+  /** the installation's staff CA (signs bank staff's client certificates for the staff console) */
+  staffCa: StaffCa;
   lifecycle: Lifecycle;
   clock: Clock;
   log: Logger;
@@ -68,12 +71,15 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   const urls = publicUrls(config);
   const ca = new CertificateAuthority(store, keys, urls.http, clock, log);
   await ca.load(config.banks, { create: opts.createCas, actor: "init" });
-  const lifecycle = new Lifecycle({ store, ca, clock, banks: config.banks });
+  // made here when missing: at init, or at the first start of an installation older than it
+  const staffCa = await loadStaffCa(store, keys, clock, config.banks.map((b) => b.id));
+  const lifecycle = new Lifecycle({ store, ca, clock, banks: config.banks }, staffCa);
   return {
     config,
     store,
     keys,
     ca,
+    staffCa,
     lifecycle,
     clock,
     log,

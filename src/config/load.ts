@@ -10,6 +10,7 @@ const ENV: Array<[string, keyof Config, "string" | "number"]> = [
   ["INKAN_HOST", "host", "string"],
   ["INKAN_HTTPS_PORT", "httpsPort", "number"],
   ["INKAN_HTTP_PORT", "httpPort", "number"],
+  ["INKAN_STAFF_PORT", "staffPort", "number"],
   ["INKAN_PUBLIC_HTTP_URL", "publicHttpUrl", "string"],
   ["INKAN_PUBLIC_HTTPS_URL", "publicHttpsUrl", "string"],
   ["INKAN_LOG_LEVEL", "logLevel", "string"],

@@ -110,6 +110,8 @@ export const configSchema = z
     host: z.string().default("127.0.0.1"),
     httpsPort: z.number().int().min(0).max(65535).default(8443),
     httpPort: z.number().int().min(0).max(65535).default(8080),
+    /** the bank staff console: its own origin (0: any free port, as tests use) */
+    staffPort: z.number().int().min(0).max(65535).default(8444),
     /** the base URLs written into certificates (CDP, AIA) and printed for people */
     publicHttpUrl: z.string().url().optional(),
     publicHttpsUrl: z.string().url().optional(),

@@ -73,3 +73,19 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
       return right === "history.view" && self ? "allow" : "deny";
   }
 }
+
+/**
+ * What bank staff do in their bank's console that is not aimed at one user: read the console
+ * (dashboard, contracts, users, audit search and verification) or change something of the bank.
+ * Auditors read only; operators do everything; customers none of this; another bank is not found.
+ */
+export type BankRight = "console.view" | "audit.view" | "contract.open" | "contract.change" | "user.register_master" | "certificate.revoke" | "crl.rebuild";
+
+const STAFF_READ_RIGHTS: ReadonlySet<BankRight> = new Set<BankRight>(["console.view", "audit.view"]);
+
+export function decideOnBank(actor: Actor, right: BankRight, bankId: string): Decision {
+  if (actor.bankId !== bankId) return "not_found";
+  if (actor.kind === "system") return "allow";
+  if (actor.kind !== "staff") return "deny";
+  return actor.role === "operator" || STAFF_READ_RIGHTS.has(right) ? "allow" : "deny";
+}

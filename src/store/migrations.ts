@@ -209,5 +209,70 @@ export function migrations(dialect: Dialect): MigrationProvider {
     },
   };
 
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003 }) };
+  const m004: Migration = {
+    async up(db: Kysely<any>) {
+      // a session row with purpose "issue" is the short grant between 証明書取得認証 (password and
+      // one-time password checked) and the page's CSR; it never opens the portal
+      await db.schema.alterTable("sessions").addColumn("purpose", "text", (c) => c.notNull().defaultTo("portal")).execute();
+      // one row per submitted confirmation form: a second submission of the same form finds it and
+      // is shown the first one's result instead of acting twice
+      await db.schema
+        .createTable("submissions")
+        .addColumn("token", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("result", "text")
+        .addColumn("created_at", big, (c) => c.notNull())
+        .execute();
+    },
+  };
+  /**
+   * Issue 4 (staff console): the installation's staff CA, bank staff (each belongs to one bank) and
+   * their certificates, the console's one-time submission tokens, and indexes for the dashboard's
+   * per-day counts.
+   */
+  const m005: Migration = {
+    async up(db: Kysely<any>) {
+      await autoId(db.schema.createTable("staff_cas"))
+        .addColumn("subject", "text", (c: any) => c.notNull())
+        .addColumn("cert_der", blob, (c: any) => c.notNull())
+        .addColumn("key_ref", "text", (c: any) => c.notNull())
+        .addColumn("not_after", big, (c: any) => c.notNull())
+        .addColumn("current", "integer", (c: any) => c.notNull())
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .execute();
+      await autoId(db.schema.createTable("staff"))
+        .addColumn("bank_id", "text", (c: any) => c.notNull().references("banks.id"))
+        .addColumn("staff_id", "text", (c: any) => c.notNull())
+        .addColumn("name", "text", (c: any) => c.notNull())
+        .addColumn("role", "text", (c: any) => c.notNull())
+        .addColumn("created_at", big, (c: any) => c.notNull())
+        .addColumn("disabled_at", big)
+        .addUniqueConstraint("staff_bank_staff_id", ["bank_id", "staff_id"])
+        .execute();
+      await db.schema
+        .createTable("staff_certificates")
+        .addColumn("serial", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("staff_row_id", big, (c) => c.notNull().references("staff.id"))
+        .addColumn("ca_id", big, (c) => c.notNull().references("staff_cas.id"))
+        .addColumn("not_before", big, (c) => c.notNull())
+        .addColumn("not_after", big, (c) => c.notNull())
+        .addColumn("revoked_at", big)
+        .addColumn("created_at", big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("staff_certificates_staff").on("staff_certificates").columns(["staff_row_id"]).execute();
+      await db.schema
+        .createTable("staff_submissions")
+        .addColumn("token", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("staff_row_id", big, (c) => c.notNull().references("staff.id"))
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("result", "text")
+        .addColumn("created_at", big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("certificates_bank_created").on("certificates").columns(["bank_id", "created_at"]).execute();
+      await db.schema.createIndex("revocations_bank_revoked").on("revocations").columns(["bank_id", "revoked_at"]).execute();
+    },
+  };
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005 }) };
 }

@@ -6,9 +6,11 @@ import { openDatabase, migrate, type OpenOptions } from "./open.js";
 import type { Dialect } from "./migrations.js";
 import type { BankRecord } from "./records.js";
 import { NoticeRepository } from "./notices.js";
+import { StaffRepository, StaffWriter } from "./staff.js";
 
 export type { WriteTx } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
+export type { StaffRecord, StaffCertificateRecord, StaffRole, StaffWriter } from "./staff.js";
 export * from "./records.js";
 
 /** Reads that status answers (OCSP, CRL, login) need, and nothing more. */
@@ -26,10 +28,13 @@ export class Store extends Repositories {
   ) {
     super(kdb);
     this.notices = new NoticeRepository(kdb, dialect);
+    this.staff = new StaffRepository(kdb);
   }
 
   /** The notice outbox (notify/ is its user). */
   readonly notices: NoticeRepository;
+  /** Bank staff, the staff CA, the staff console's reads */
+  readonly staff: StaffRepository;
 
   static async open(o: OpenOptions): Promise<Store> {
     const { db, dialect, describe, schema } = await openDatabase(o);
@@ -42,6 +47,15 @@ export class Store extends Repositories {
       const w = new WriteTx(trx, bankId);
       await w.lock();
       return fn(w);
+    });
+  }
+
+  /** write(bankId, …) with the staff tables as well, in the same transaction. */
+  async writeStaff<T>(bankId: string, fn: (w: WriteTx, staff: StaffWriter) => Promise<T>): Promise<T> {
+    return this.kdb.transaction().execute(async (trx) => {
+      const w = new WriteTx(trx, bankId);
+      await w.lock();
+      return fn(w, new StaffWriter(trx, bankId));
     });
   }
 

@@ -1,0 +1,405 @@
+import { DomainError } from "../domain/errors.js";
+import { decideOnBank, type Actor, type BankRight, type StaffRole } from "../domain/rights.js";
+import { displayStatus, isRevocationReason, type DisplayStatus } from "../domain/certificate.js";
+import { countInto, dayBuckets, weekBuckets, type Bucket } from "../domain/calendar-buckets.js";
+import { addDuration, parseDuration } from "../domain/duration.js";
+import { STAFF_ID_PATTERN, type IssuedStaffCertificate, type StaffCa } from "../ca/staff-ca.js";
+import { verifyAuditChain } from "../audit/verify.js";
+import { OPERATIONS } from "../audit/history.js";
+import type { AuditEntry } from "../domain/audit.js";
+import type { CertificateRecord, ContractRecord, StaffRecord, UserRecord } from "../store/store.js";
+import type { BankContext, LifecycleDeps, RequestContext } from "./context.js";
+import { addContract, addUser } from "./administration.js";
+import { revokeCertificate } from "./revocation.js";
+import { resetUserCertificate, unlockUser } from "./user-management.js";
+import { isUniqueViolation } from "./issuance.js";
+
+export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
+
+/** A staff member recognised by the client certificate of this request. */
+export interface StaffIdentity {
+  rowId: number;
+  bankId: string;
+  staffId: string;
+  name: string;
+  role: StaffRole;
+  /** the serial of the staff certificate presented */
+  serial: string;
+  notAfter: Date;
+}
+
+/** Why a certificate does not open the staff console (the page says so in Japanese, then English). */
+export type StaffRefusal = "none" | "foreign" | "unknown" | "disabled" | "revoked" | "not_yet_valid" | "expired" | "bank_unknown";
+
+/**
+ * The staff member a presented certificate belongs to: it chains to the staff CA (checked here, not
+ * by Node's TLS), its record is known and not revoked, its holder is not disabled, the injected
+ * clock is inside its validity, and the bank is one this installation serves. Status is read from
+ * the database on every request: `inkan staff disable` refuses the very next one.
+ */
+export async function identifyStaff(deps: StaffDeps, der: Uint8Array | undefined): Promise<{ who: StaffIdentity } | { refused: StaffRefusal }> {
+  if (!der || der.length === 0) return { refused: "none" };
+  const presented = deps.staffCa.identify(der);
+  if (!presented) return { refused: "foreign" };
+  const found = await deps.store.staff.byCertificate(presented.serial, deps.staffCa.id);
+  if (!found) return { refused: "unknown" };
+  const { staff, certificate } = found;
+  if (staff.disabledAt) return { refused: "disabled" };
+  if (certificate.revokedAt) return { refused: "revoked" };
+  const now = deps.clock.now().getTime();
+  if (now < certificate.notBefore.getTime()) return { refused: "not_yet_valid" };
+  if (now > certificate.notAfter.getTime()) return { refused: "expired" };
+  if (!deps.banks.some((b) => b.id === staff.bankId)) return { refused: "bank_unknown" };
+  return { who: { rowId: staff.rowId, bankId: staff.bankId, staffId: staff.staffId, name: staff.name, role: staff.role, serial: certificate.serial, notAfter: certificate.notAfter } };
+}
+
+function checkStaffName(name: string): void {
+  const n = [...name].length;
+  if (n === 0 || n > 60 || name.trim() !== name || /\p{Cc}/u.test(name)) throw new DomainError("staff_name_invalid");
+}
+
+/**
+ * `inkan staff add`: a staff member of one bank and a certificate for them from the staff CA. The
+ * certificate is signed first and recorded with its audit record in one transaction; only then do
+ * the caller's hands get the key (a failed record leaves a certificate nobody holds and nobody
+ * can use, since the console only admits recorded serials).
+ */
+export async function addStaffMember(deps: StaffDeps, bank: BankContext, p: { staffId: string; name: string; role: StaffRole }, ctx: RequestContext): Promise<{ staff: StaffRecord; issued: IssuedStaffCertificate; caDer: Uint8Array }> {
+  const bankId = bank.config.id;
+  if (!STAFF_ID_PATTERN.test(p.staffId)) throw new DomainError("staff_id_invalid");
+  checkStaffName(p.name);
+  if (p.role !== "operator" && p.role !== "auditor") throw new Error("role: operator or auditor");
+  if (await deps.store.staff.getStaff(bankId, p.staffId)) throw new DomainError("staff_exists", { staffId: p.staffId });
+  const now = deps.clock.now();
+  const issued = await deps.staffCa.issue({ bankId, staffId: p.staffId, now });
+  try {
+    await deps.store.writeStaff(bankId, async (w, s) => {
+      const rowId = await s.addStaff({ staffId: p.staffId, name: p.name, role: p.role, at: now });
+      await s.addCertificate({ serial: issued.serial, staffRowId: rowId, caId: deps.staffCa.id, notBefore: issued.notBefore, notAfter: issued.notAfter, at: now });
+      await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: issued.serial, action: "staff.add", result: "ok", detail: { staffId: p.staffId, role: p.role, notAfter: issued.notAfter.toISOString() } });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new DomainError("staff_exists", { staffId: p.staffId });
+    throw e;
+  }
+  const staff = (await deps.store.staff.getStaff(bankId, p.staffId))!;
+  return { staff, issued, caDer: deps.staffCa.der };
+}
+
+/** `inkan staff disable`: the member's certificates are refused from the next request on. */
+export async function disableStaffMember(deps: StaffDeps, bank: BankContext, staffId: string, ctx: RequestContext): Promise<boolean> {
+  const bankId = bank.config.id;
+  // read before the transaction: on SQLite a read outside it would wait for it to end
+  const member = await deps.store.staff.getStaff(bankId, staffId);
+  if (!member) throw new DomainError("staff_not_found");
+  return deps.store.writeStaff(bankId, async (w, s) => {
+    const now = deps.clock.now();
+    const changed = await s.disable(member.rowId, now);
+    await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, action: "staff.disable", result: "ok", detail: { staffId, alreadyDisabled: !changed } });
+    return changed;
+  });
+}
+
+export interface StaffUserEntry {
+  user: UserRecord;
+  status: DisplayStatus;
+  /** the live (active or pending) certificate, if any */
+  current?: CertificateRecord;
+  locked: boolean;
+}
+
+export interface Dashboard {
+  weeks: Array<Bucket & { count: number }>;
+  days: Array<Bucket & { issued: number; revoked: number }>;
+  contracts: number;
+  users: number;
+}
+
+export interface AuditFilter {
+  /** local dates YYYY-MM-DD, inclusive */
+  from?: string;
+  to?: string;
+  contract?: string;
+  loginId?: string;
+  /** an operation group of OPERATIONS or STAFF_OPERATIONS */
+  operation?: string;
+}
+
+/** Operations of the bank's own people, searchable beside the customers' ones. */
+export const STAFF_OPERATIONS: Record<string, { ja: string; en: string; actions: string[] }> = {
+  contracts: { ja: "契約の開設・変更", en: "Contracts", actions: ["contract.add", "contract.login_method"] },
+  staff: { ja: "行員の登録・停止", en: "Staff", actions: ["staff.add", "staff.disable", "staff_ca.ceremony"] },
+  paper: { ja: "書面による手続き", en: "Paper forms", actions: ["staff.paper_form"] },
+  crl: { ja: "CRL更新", en: "CRL rebuild", actions: ["crl.rebuild"] },
+};
+
+export const SEARCH_OPERATIONS = { ...OPERATIONS, ...STAFF_OPERATIONS };
+
+const AUDIT_LIMIT = 500;
+
+/**
+ * What one staff member may do in their bank's console, each operation decided by the rights table
+ * with the role of the staff record (operator: everything; auditor: read only), performed through
+ * the same lifecycle functions the CLI and the customers' side use, and audited with the staff ID
+ * and the serial of the certificate presented. Paper-form operations require the form's reference.
+ */
+export class StaffConsole {
+  private readonly actor: Actor;
+  private readonly ctx: RequestContext;
+  constructor(
+    private readonly deps: StaffDeps,
+    readonly bank: BankContext,
+    readonly who: StaffIdentity,
+    base: { address?: string | null },
+  ) {
+    this.actor = { kind: "staff", bankId: who.bankId, staffId: who.staffId, role: who.role };
+    this.ctx = { actorKind: "staff", actorId: who.staffId, address: base.address ?? null, certSerial: who.serial };
+  }
+
+  get bankId(): string {
+    return this.bank.config.id;
+  }
+
+  /** Whether the screens should offer an operation (the operation itself decides again). */
+  can(right: BankRight): boolean {
+    return decideOnBank(this.actor, right, this.bankId) === "allow";
+  }
+
+  private async audit(e: Omit<AuditEntry, "at" | "actorKind" | "actorId" | "address" | "certSerial">): Promise<void> {
+    await this.deps.store.write(this.bankId, (w) => w.audit({ ...e, at: this.deps.clock.now(), actorKind: "staff", actorId: this.who.staffId, address: this.ctx.address, certSerial: this.who.serial }));
+  }
+
+  /** Refuses (and audits the refusal of) a change the role does not allow; reads are not audited. */
+  private async require(right: BankRight, action: string, detail: AuditEntry["detail"] = {}): Promise<void> {
+    const verdict = decideOnBank(this.actor, right, this.bankId);
+    if (verdict === "allow") return;
+    if (right !== "console.view" && right !== "audit.view") await this.audit({ action, result: "refused", detail: { ...detail, reason: "not_permitted" } });
+    throw new DomainError(verdict === "not_found" ? "not_found" : "not_permitted");
+  }
+
+  private reference(ref: string | undefined): string {
+    const r = (ref ?? "").trim();
+    if (r.length === 0 || r.length > 40 || /\p{Cc}/u.test(r)) throw new DomainError("paper_reference_required");
+    return r;
+  }
+
+  // ---- reads
+
+  /** ダッシュボード: valid certificates ending per ISO week (13 weeks), issuance and revocation per day (30 days). */
+  async dashboard(): Promise<Dashboard> {
+    await this.require("console.view", "console.view");
+    const now = this.deps.clock.now();
+    const off = this.bank.offsetMinutes;
+    const weeks = weekBuckets(now, off, 13);
+    const expiring = await this.deps.store.staff.validExpiring(this.bankId, now, weeks[weeks.length - 1]!.end);
+    const wc = countInto(weeks, expiring);
+    const days = dayBuckets(now, off, 30);
+    const from = days[0]!.start;
+    const to = days[days.length - 1]!.end;
+    const issued = countInto(days, await this.deps.store.staff.issuedBetween(this.bankId, from, to));
+    const revoked = countInto(days, await this.deps.store.staff.revokedBetween(this.bankId, from, to));
+    const counts = await this.deps.store.staff.bankCounts(this.bankId);
+    return { weeks: weeks.map((b, i) => ({ ...b, count: wc[i]! })), days: days.map((b, i) => ({ ...b, issued: issued[i]!, revoked: revoked[i]! })), ...counts };
+  }
+
+  async contracts(): Promise<Array<ContractRecord & { users: number; hasMaster: boolean }>> {
+    await this.require("console.view", "console.view");
+    const out = [];
+    for (const c of await this.deps.store.listContracts(this.bankId)) {
+      const users = await this.deps.store.listUsers(this.bankId, c.id);
+      out.push({ ...c, users: users.length, hasMaster: users.some((u) => u.role === "master") });
+    }
+    return out;
+  }
+
+  async contract(code: string): Promise<{ contract: ContractRecord; users: StaffUserEntry[] }> {
+    await this.require("console.view", "console.view");
+    const contract = await this.deps.store.getContractByCode(this.bankId, code);
+    if (!contract) throw new DomainError("contract_not_found");
+    const now = this.deps.clock.now();
+    const users: StaffUserEntry[] = [];
+    for (const u of await this.deps.store.listUsers(this.bankId, contract.id)) {
+      const resetAt = u.certsResetAt?.getTime() ?? -1;
+      const certs = (await this.deps.store.userCertificates(this.bankId, u.id)).filter((c) => c.createdAt.getTime() > resetAt);
+      const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
+      const threshold = this.bank.policy.lockoutThreshold;
+      users.push({ user: u, status: displayStatus(certs, now, this.bank.policy.renewalWindow), current, locked: u.failedLogins >= threshold || u.failedConfirms >= threshold });
+    }
+    users.sort((a, b) => (a.user.userNo < b.user.userNo ? -1 : 1));
+    return { contract, users };
+  }
+
+  /**
+   * What a revocation would act on, for the confirmation screen: a login ID (its live certificates)
+   * or a serial (that certificate), always within this bank.
+   */
+  async revocationTarget(target: string): Promise<{ user: UserRecord; contract: ContractRecord; certificates: CertificateRecord[] }> {
+    await this.require("console.view", "console.view");
+    const t = target.trim();
+    const serial = t.toLowerCase().replace(/[^0-9a-f]/g, "");
+    let certs: CertificateRecord[];
+    let user: UserRecord | undefined;
+    if (/^[0-9a-fA-F:\s]{32,}$/.test(t) && serial.length === 32) {
+      const c = await this.deps.store.getCertificate(this.bankId, serial);
+      if (!c || c.state === "signing") throw new DomainError("certificate_not_found");
+      user = await this.deps.store.getUser(this.bankId, c.userId);
+      certs = [c];
+    } else {
+      user = await this.deps.store.getUserByLoginId(this.bankId, t);
+      if (!user) throw new DomainError("user_not_found");
+      certs = (await this.deps.store.userCertificates(this.bankId, user.id)).filter((c) => c.state === "active" || c.state === "pending");
+      if (certs.length === 0) throw new DomainError("certificate_not_found");
+    }
+    if (!user) throw new DomainError("user_not_found");
+    const contract = (await this.deps.store.getContract(this.bankId, user.contractId))!;
+    return { user, contract, certificates: certs };
+  }
+
+  /** A user of the bank by login ID, for the reset and unlock confirmations. */
+  async userByLoginId(loginId: string): Promise<{ user: UserRecord; contract: ContractRecord }> {
+    await this.require("console.view", "console.view");
+    const user = await this.deps.store.getUserByLoginId(this.bankId, loginId.trim());
+    if (!user) throw new DomainError("user_not_found");
+    return { user, contract: (await this.deps.store.getContract(this.bankId, user.contractId))! };
+  }
+
+  /** The bank's current CRL: number and dates. */
+  crlStatus(): { number: number; nextUpdate: Date } | undefined {
+    const ca = this.deps.ca.bank(this.bankId);
+    if (!ca) return undefined;
+    const c = this.deps.ca.crl(this.bankId, ca.issuing.id);
+    return c && { number: c.number, nextUpdate: new Date(c.nextUpdate) };
+  }
+
+  /** 監査ログ検索: newest first, at most AUDIT_LIMIT records (the screen says when there were more). */
+  async auditSearch(f: AuditFilter) {
+    await this.require("audit.view", "audit.view");
+    const off = this.bank.offsetMinutes;
+    const day = (s: string | undefined) => {
+      if (!s) return undefined;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) throw new DomainError("not_found");
+      return new Date(Date.parse(`${s}T00:00:00Z`) - off * 60_000);
+    };
+    const from = day(f.from) ?? new Date(0);
+    const toDay = day(f.to);
+    const to = toDay ? new Date(addDuration(toDay, parseDuration("P1D")).getTime() - 1) : new Date(8.64e15);
+    let contractId: number | undefined;
+    if (f.contract) {
+      const c = await this.deps.store.getContractByCode(this.bankId, f.contract.trim());
+      if (!c) throw new DomainError("contract_not_found");
+      contractId = c.id;
+    }
+    let concerning: { userId: number; loginId: string } | undefined;
+    if (f.loginId) {
+      const loginId = f.loginId.trim();
+      const u = await this.deps.store.getUserByLoginId(this.bankId, loginId);
+      // an unknown login ID still finds what was done under that name (a failed login, say)
+      concerning = { userId: u?.id ?? -1, loginId };
+    }
+    const actions = f.operation ? SEARCH_OPERATIONS[f.operation]?.actions : undefined;
+    if (f.operation && !actions) throw new DomainError("not_found");
+    const rows = await this.deps.store.auditEvents({ bankId: this.bankId, contractId, concerning, from, to, actions, limit: AUDIT_LIMIT + 1 });
+    return { rows: rows.slice(0, AUDIT_LIMIT), more: rows.length > AUDIT_LIMIT };
+  }
+
+  /** 監査ログ検証: the whole chain, and the first broken record as it now reads (if it is still there). */
+  async auditVerify() {
+    await this.require("audit.view", "audit.view");
+    const v = await verifyAuditChain(this.deps.store, this.bankId);
+    if (v.ok) return { ...v, record: undefined };
+    return { ...v, record: await this.deps.store.staff.auditRecord(this.bankId, v.firstBadSeq) };
+  }
+
+  // ---- changes (operators)
+
+  /** 契約開設 from the application form. */
+  async openContract(c: { code: string; name: string; method: string }): Promise<number> {
+    const code = c.code.trim();
+    const name = c.name.trim();
+    await this.require("contract.open", "contract.add", { code: code.slice(0, 40) });
+    if (!/^[A-Za-z0-9-]{1,20}$/.test(code)) throw new DomainError("contract_code_invalid");
+    if ([...name].length === 0 || [...name].length > 60 || /\p{Cc}/u.test(name)) throw new DomainError("contract_name_invalid");
+    if (c.method !== "certificate" && c.method !== "password") throw new DomainError("not_found");
+    if (await this.deps.store.getContractByCode(this.bankId, code)) throw new DomainError("contract_code_taken", { code });
+    try {
+      return await addContract(this.deps, this.bank, { code, name, loginMethod: c.method }, this.ctx);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError("contract_code_taken", { code });
+      throw e;
+    }
+  }
+
+  /** 電子証明書方式の利用開始: the contract's users log in with certificates from now on. */
+  async enableCertificateMethod(code: string): Promise<boolean> {
+    await this.require("contract.change", "contract.login_method", { code: code.slice(0, 40) });
+    const contract = await this.deps.store.getContractByCode(this.bankId, code);
+    if (!contract) throw new DomainError("contract_not_found");
+    return this.deps.store.writeStaff(this.bankId, async (w, s) => {
+      const changed = await s.setContractLoginMethod(contract.id, "certificate");
+      await w.audit({ at: this.deps.clock.now(), actorKind: "staff", actorId: this.who.staffId, address: this.ctx.address, certSerial: this.who.serial, action: "contract.login_method", contractId: contract.id, result: "ok", detail: { code, method: "certificate", changed } });
+      return changed;
+    });
+  }
+
+  /** マスターユーザ登録 from the application form: the initial passwords written on it, changed at first login. */
+  async registerMaster(code: string, u: { loginId: string; name: string; email: string; password: string; confirmPassword: string }) {
+    await this.require("user.register_master", "user.add", { code: code.slice(0, 40), loginId: u.loginId.slice(0, 40) });
+    const contract = await this.deps.store.getContractByCode(this.bankId, code);
+    if (!contract) throw new DomainError("contract_not_found");
+    return addUser(this.deps, this.bank, { contractId: contract.id, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master", password: u.password, confirmPassword: u.confirmPassword, mustChangePassword: true }, this.ctx);
+  }
+
+  /**
+   * 証明書失効 on a paper form (電子証明書失効依頼書): by login ID (every live certificate of that
+   * user) or by serial; each revocation is audited with the form's reference and is in the CRL and
+   * OCSP before this returns.
+   */
+  async revoke(target: string, reason: string, reference: string | undefined): Promise<{ serials: string[]; loginId: string }> {
+    await this.require("certificate.revoke", "certificate.revoke", { target: target.slice(0, 40) });
+    const ref = this.reference(reference);
+    if (!isRevocationReason(reason) || reason === "superseded") throw new DomainError("revocation_reason_invalid", { reason: reason.slice(0, 40) });
+    const t = await this.revocationTarget(target);
+    const serials: string[] = [];
+    for (const c of t.certificates) {
+      const r = await revokeCertificate(this.deps, this.bank, c.serial, reason, this.ctx, ref);
+      serials.push(r.serial);
+    }
+    return { serials, loginId: t.user.loginId };
+  }
+
+  /** 再発行・初期化 on a paper form: back to 未発行, whatever is left revoked. */
+  async reset(loginId: string, reference: string | undefined): Promise<string[]> {
+    // an auditor is refused (and audited) by the rights table inside, whatever the form says
+    const ref = this.who.role === "operator" ? this.reference(reference) : "";
+    const revoked = await resetUserCertificate(this.deps, this.bank, this.acting(), loginId.trim(), undefined, this.ctx, ref);
+    await this.paperForm("certificate.reset", loginId, ref);
+    return revoked;
+  }
+
+  /** ロック解除 (a locked master goes to the bank) on a paper form. */
+  async unlock(loginId: string, reference: string | undefined): Promise<void> {
+    const ref = this.who.role === "operator" ? this.reference(reference) : "";
+    await unlockUser(this.deps, this.bank, this.acting(), loginId.trim(), undefined, this.ctx);
+    await this.paperForm("user.unlock", loginId, ref);
+  }
+
+  /** CRL 即時更新: a new CRL now, with the next number. */
+  async rebuildCrl(): Promise<number> {
+    await this.require("crl.rebuild", "crl.rebuild");
+    const n = await this.deps.ca.rebuildCrl(this.bankId);
+    await this.audit({ action: "crl.rebuild", result: "ok", detail: { crlNumber: n } });
+    return n;
+  }
+
+  private acting() {
+    return { actor: this.actor };
+  }
+
+  /** Which paper form an operation on a user was done for (the operation's own record names the user). */
+  private async paperForm(operation: string, loginId: string, reference: string): Promise<void> {
+    const user = await this.deps.store.getUserByLoginId(this.bankId, loginId.trim());
+    await this.deps.store.write(this.bankId, (w) =>
+      w.audit({ at: this.deps.clock.now(), actorKind: "staff", actorId: this.who.staffId, address: this.ctx.address, certSerial: this.who.serial, action: "staff.paper_form", contractId: user?.contractId ?? null, targetUserId: user?.id ?? null, result: "ok", detail: { operation, reference, target: loginId.slice(0, 40) } }),
+    );
+  }
+}
