@@ -74,7 +74,8 @@ export async function resumeSession(deps: Deps, bank: BankContext, sessionId: st
   const bankId = bank.config.id;
   if (!sessionId) throw new DomainError("session_invalid");
   const s = await deps.store.getSession(bankId, hashId(sessionId));
-  if (!s) throw new DomainError("session_invalid");
+  // an issue grant (issue-grant.ts) is not a login
+  if (!s || s.purpose !== "portal") throw new DomainError("session_invalid");
   const now = deps.clock.now();
   const end = async () => {
     await deps.store.write(bankId, (w) => w.deleteSession(s.idHash));

@@ -48,6 +48,8 @@ export interface SessionRecord {
   csrf: string;
   createdAt: Date;
   lastSeen: Date;
+  /** "portal" for a logged-in session; "issue" for the grant of an in-page acquisition */
+  purpose: string;
 }
 
 export interface CaRecord {

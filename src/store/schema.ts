@@ -53,6 +53,14 @@ export interface SessionTable {
   csrf: string;
   created_at: number;
   last_seen: number;
+  purpose: Generated<string>;
+}
+
+export interface SubmissionTable {
+  token: string;
+  bank_id: string;
+  result: string | null;
+  created_at: number;
 }
 
 export interface CaTable {
@@ -180,6 +188,7 @@ export interface Database {
   crls: CrlTable;
   audit_events: AuditTable;
   sessions: SessionTable;
+  submissions: SubmissionTable;
   notices: NoticeTable;
   notice_cursors: NoticeCursorTable;
 }

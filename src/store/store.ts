@@ -7,6 +7,7 @@ import type { Dialect } from "./migrations.js";
 import type { BankRecord } from "./records.js";
 import { NoticeRepository } from "./notices.js";
 import { StaffRepository, StaffWriter } from "./staff.js";
+import { SubmissionRepository } from "./submissions.js";
 
 export type { WriteTx } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
@@ -29,12 +30,14 @@ export class Store extends Repositories {
     super(kdb);
     this.notices = new NoticeRepository(kdb, dialect);
     this.staff = new StaffRepository(kdb);
+    this.submissions = new SubmissionRepository(kdb);
   }
 
   /** The notice outbox (notify/ is its user). */
   readonly notices: NoticeRepository;
   /** Bank staff, the staff CA, the staff console's reads */
   readonly staff: StaffRepository;
+  readonly submissions: SubmissionRepository;
 
   static async open(o: OpenOptions): Promise<Store> {
     const { db, dialect, describe, schema } = await openDatabase(o);

@@ -5,6 +5,8 @@ import { estRoutes } from "./est-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { statusFastPath, statusServerFactory } from "./status-fast-path.js";
 import { apiRoutes } from "./api-routes.js";
+import { portalRoutes } from "./portal/portal-routes.js";
+import { pageAssetRoutes } from "./page-bundle.js";
 import type { Metrics } from "./metrics.js";
 import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-cert.js";
 import type { CertificateAuthority } from "../ca/authority.js";
@@ -77,6 +79,8 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
   });
   estRoutes(https, deps);
   apiRoutes(https, deps);
+  await portalRoutes(https, deps);
+  pageAssetRoutes(https);
   statusRoutes(https, deps);
 
   return { https, http: buildHttpServer(deps) };

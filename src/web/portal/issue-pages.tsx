@@ -1,0 +1,104 @@
+import type { FastifyInstance } from "fastify";
+import { DomainError } from "../../domain/errors.js";
+import { P } from "../../i18n/portal-text.js";
+import { Notice } from "../views/layout.js";
+import { cookieValue, setCookie } from "../views/cookies.js";
+import { sendError } from "../errors.js";
+import { Field, GRANT_COOKIE, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
+import { IssueForm, issuedAnswer } from "./issue-form.js";
+
+function authPage(page: PortalPage, error?: string, status = 200) {
+  const otp = page.bank.policy.otp.acquisition;
+  return page.render({
+    title: P.issueAuthTitle,
+    screenId: "BCIS001",
+    status,
+    children: (
+      <form method="post" action={page.url("/certificate/issue")}>
+        {error && (
+          <Notice kind="error">
+            <p>{error}</p>
+          </Notice>
+        )}
+        <p>{page.t(P.issueAuthLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}</p>
+        <Field id="loginId" label={page.t(P.loginId)} autocomplete="username" required maxLength={12} />
+        <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
+        {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
+        <div class="actions">
+          <button type="submit" class="primary">
+            {page.t(P.authenticate)}
+          </button>
+          <a class="button secondary" href={page.url("/login")}>
+            {page.t(P.back)}
+          </a>
+        </div>
+      </form>
+    ),
+  });
+}
+
+/**
+ * 電子証明書発行 from the login screen: 証明書取得認証 (checked once, a short grant follows) →
+ * 証明書発行確認 (the page makes the key and sends the CSR) → 証明書発行結果 → 閉じる.
+ */
+export function issueRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+  const grantPath = (bank: string) => `/${bank}/certificate`;
+  app.get("/:bank/certificate/issue", portalHandler(deps, async (page) => authPage(page)));
+
+  app.post(
+    "/:bank/certificate/issue",
+    portalHandler(deps, async (page) => {
+      try {
+        const g = await lifecycle.openIssueGrant(page.bankId, field(page.req, "loginId", 40), field(page.req, "password", 64), field(page.req, "otp", 12) || undefined, page.ctx);
+        setCookie(page.reply, GRANT_COOKIE, g.grantId, { path: grantPath(page.bankId) });
+        return page.redirect(page.url("/certificate/issue/confirm"));
+      } catch (e) {
+        if (e instanceof DomainError) return authPage(page, page.errorText(e), 400);
+        throw e;
+      }
+    }),
+  );
+
+  app.get(
+    "/:bank/certificate/issue/confirm",
+    portalHandler(deps, async (page) => {
+      let holder;
+      try {
+        holder = await lifecycle.issueGrantHolder(page.bankId, cookieValue(page.req, GRANT_COOKIE));
+      } catch (e) {
+        if (e instanceof DomainError && e.code === "session_invalid") return page.redirect(page.url("/certificate/issue"));
+        throw e;
+      }
+      return page.render({
+        title: P.issueConfirmTitle,
+        screenId: "BCIS002",
+        scripts: ["/assets/issue.js"],
+        children: <IssueForm page={page} endpoint={page.url("/certificate/issue/csr")} csrf={holder.csrf} fileName={holder.user.loginId} lead={page.t(P.issueConfirmLead, { loginId: holder.user.loginId })} />,
+      });
+    }),
+  );
+
+  // the page's CSR: answered in JSON for the script
+  app.post("/:bank/certificate/issue/csr", async (req, reply) => {
+    const r = req as PortalReq;
+    const bank = r.params.bank;
+    try {
+      const issued = await lifecycle.acquireWithGrant(bank, cookieValue(r, GRANT_COOKIE), field(r, "csrf", 100) || String(r.headers["x-csrf-token"] ?? ""), field(r, "csr", 20_000), { address: r.ip });
+      return reply.header("cache-control", "no-store").send(issuedAnswer(new PortalPage(deps, r, reply), issued));
+    } catch (e) {
+      if (e instanceof DomainError) return sendError(req, reply, e.code, e.params);
+      throw e;
+    }
+  });
+
+  // 閉じる: the grant ends, back to the login screen
+  app.get(
+    "/:bank/certificate/close",
+    portalHandler(deps, async (page) => {
+      await lifecycle.closeIssueGrant(page.bankId, cookieValue(page.req, GRANT_COOKIE));
+      setCookie(page.reply, GRANT_COOKIE, "", { path: grantPath(page.bankId), maxAge: 0 });
+      return page.redirect(page.url("/login"));
+    }),
+  );
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from "fastify";
+import { DomainError } from "../../domain/errors.js";
+import { P } from "../../i18n/portal-text.js";
+import { Notice } from "../views/layout.js";
+import { cookieValue, setCookie } from "../views/cookies.js";
+import { Field, PortalPage, SESSION_COOKIE, field, portalHandler, query, refusalPage, type PortalDeps } from "./portal-context.js";
+
+/** ログイン: the certificate (if presented) names the user, who types only the login password. */
+async function loginPage(page: PortalPage, error?: string, status = 200) {
+  const peek = await page.deps.lifecycle.peekPresented(page.bankId, page.presented());
+  const ended = query(page.req, "ended") === "1";
+  const out = query(page.req, "out") === "1";
+  return page.render({
+    title: P.loginTitle,
+    screenId: "BLGI001",
+    status,
+    children: (
+      <>
+        {error && (
+          <Notice kind="error">
+            <p>{error}</p>
+          </Notice>
+        )}
+        {ended && !error && (
+          <Notice kind="info">
+            <p>{page.t(P.sessionEnded)}</p>
+          </Notice>
+        )}
+        {out && !error && (
+          <Notice kind="info">
+            <p>{page.t(P.loggedOut)}</p>
+          </Notice>
+        )}
+        <section aria-labelledby="cert-login">
+          <h2 id="cert-login">{page.t(P.certLoginHeading)}</h2>
+          {peek && "loginId" in peek ? (
+            <form method="post" action={page.url("/login")}>
+              <p>{page.t(P.certPresented, { loginId: peek.loginId })}</p>
+              <Field id="cert-password" name="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
+              <div class="actions">
+                <button type="submit" class="primary">
+                  {page.t(P.login)}
+                </button>
+              </div>
+            </form>
+          ) : peek ? (
+            <Notice kind="warning">
+              <p>{page.t(P.certRefusedHint)}</p>
+              <p>
+                <a href={page.url(`/refused/${peek.refused}`)}>{page.t(P.refusalWayOut)}</a>
+              </p>
+            </Notice>
+          ) : (
+            <p>{page.t(P.certNotPresented)}</p>
+          )}
+          <p>{page.t(P.issueLead)}</p>
+          <p>
+            <a class="button secondary" href={page.url("/certificate/issue")}>
+              {page.t(P.issueButton)}
+            </a>
+          </p>
+        </section>
+        <section aria-labelledby="id-login">
+          <h2 id="id-login">{page.t(P.idLoginHeading)}</h2>
+          <form method="post" action={page.url("/login")}>
+            <Field id="login-id" name="loginId" label={page.t(P.loginId)} autocomplete="username" maxLength={12} />
+            <Field id="id-password" name="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" maxLength={64} />
+            <div class="actions">
+              <button type="submit" class="secondary">
+                {page.t(P.login)}
+              </button>
+            </div>
+          </form>
+        </section>
+        <p>
+          <a href={page.url("/help")}>{page.t(P.helpTitle)}</a>
+        </p>
+      </>
+    ),
+  });
+}
+
+export function loginRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+  app.get("/:bank", portalHandler(deps, async (page) => page.redirect(page.url("/login"))));
+  app.get("/:bank/", portalHandler(deps, async (page) => page.redirect(page.url("/login"))));
+  app.get("/:bank/login", portalHandler(deps, (page) => loginPage(page)));
+
+  app.post(
+    "/:bank/login",
+    portalHandler(deps, async (page) => {
+      const password = field(page.req, "password", 64);
+      const loginId = field(page.req, "loginId", 40);
+      try {
+        const r = loginId ? await lifecycle.passwordLogin(page.bankId, loginId, password, page.ctx) : await lifecycle.certificateLogin(page.bankId, page.presented(), password, page.ctx);
+        setCookie(page.reply, SESSION_COOKIE, r.sessionId);
+        if (r.passwordChangeRequired) return page.redirect(page.url("/password"));
+        if (r.renewal?.open) return page.redirect(page.url("/renewal/select"));
+        return page.redirect(page.url("/top"));
+      } catch (e) {
+        if (e instanceof DomainError && e.code !== "certificate_refused") return loginPage(page, page.errorText(e), 401);
+        throw e;
+      }
+    }),
+  );
+
+  app.get(
+    "/:bank/refused/:id",
+    portalHandler(deps, async (page) => {
+      const cause = String(page.req.params.id ?? "unknown");
+      return refusalPage(page, (["none", "foreign", "unknown", "not_yet_valid", "expired", "revoked", "superseded"].includes(cause) ? cause : "unknown") as never);
+    }),
+  );
+
+  app.post(
+    "/:bank/logout",
+    portalHandler(deps, async (page) => {
+      await lifecycle.logout(page.bankId, cookieValue(page.req, SESSION_COOKIE), page.ctx);
+      setCookie(page.reply, SESSION_COOKIE, "", { maxAge: 0 });
+      return page.redirect(page.url("/login?out=1"));
+    }),
+  );
+}

@@ -1,0 +1,230 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ComponentChildren } from "preact";
+import { DomainError } from "../../domain/errors.js";
+import { message } from "../../i18n/index.js";
+import type { Locale } from "../../i18n/messages.js";
+import { P } from "../../i18n/portal-text.js";
+import { REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
+import type { BankContext, Lifecycle, SessionView } from "../../lifecycle/lifecycle.js";
+import { presentedCertificate } from "../client-cert.js";
+import { statusOf } from "../errors.js";
+import { Layout, Notice, type LayoutProps } from "../views/layout.js";
+import { localeOf } from "../views/locale.js";
+import { cookieValue } from "../views/cookies.js";
+import { sendPage } from "../views/render.js";
+import { tr, type Text } from "../views/text.js";
+
+export const SESSION_COOKIE = "inkan_session";
+export const GRANT_COOKIE = "inkan_grant";
+
+export type PortalReq = FastifyRequest<{ Params: { bank: string; id?: string }; Body: Record<string, unknown> | undefined; Querystring: Record<string, string | undefined> }>;
+
+export interface PortalDeps {
+  lifecycle: Lifecycle;
+}
+
+/** A form field as a bounded string (absent or not a string: empty). */
+export function field(req: PortalReq, key: string, max = 200): string {
+  const v = req.body?.[key];
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+export function query(req: PortalReq, key: string, max = 100): string {
+  const v = req.query?.[key];
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+/** What every page of one request shares: the bank, the language, the path. */
+export class PortalPage {
+  readonly locale: Locale;
+  readonly bank: BankContext;
+  readonly bankId: string;
+  constructor(
+    readonly deps: PortalDeps,
+    readonly req: PortalReq,
+    readonly reply: FastifyReply,
+  ) {
+    this.locale = localeOf(req);
+    this.bankId = req.params.bank;
+    this.bank = deps.lifecycle.bank(this.bankId); // bank_not_found for an unknown prefix
+  }
+
+  t(text: Text, params?: Record<string, string | number>): string {
+    return tr(this.locale, text, params);
+  }
+
+  url(path: string): string {
+    return `/${this.bankId}${path}`;
+  }
+
+  get ctx() {
+    return { address: this.req.ip };
+  }
+
+  presented(): Uint8Array | undefined {
+    return presentedCertificate(this.req);
+  }
+
+  /** The logged-in session; changing requests carry the form's CSRF token. */
+  async session(changing: boolean): Promise<SessionView> {
+    const csrf = changing ? field(this.req, "csrf", 100) || String(this.req.headers["x-csrf-token"] ?? "") : null;
+    return this.deps.lifecycle.session(this.bankId, cookieValue(this.req, SESSION_COOKIE), this.presented(), csrf, this.ctx);
+  }
+
+  nav(view: SessionView, current: string): LayoutProps["nav"] {
+    const items: { href: string; label: Text; key: string }[] = [
+      { key: "top", href: this.url("/top"), label: P.menuTop },
+      { key: "notices", href: this.url("/notices"), label: P.menuNotices },
+    ];
+    if (view.user.role !== "general") items.push({ key: "admin", href: this.url("/admin"), label: P.menuAdmin });
+    items.push({ key: "history", href: this.url("/history"), label: P.menuHistory });
+    items.push({ key: "otp", href: this.url("/otp"), label: P.menuOtp });
+    items.push({ key: "help", href: this.url("/help"), label: P.menuHelp });
+    return items.map((i) => ({ href: i.href, label: i.label, current: i.key === current }));
+  }
+
+  render(o: { title: Text; screenId: string; view?: SessionView; current?: string; scripts?: string[]; status?: number; children: ComponentChildren }) {
+    const b = this.bank.config;
+    return sendPage(
+      this.reply,
+      <Layout
+        locale={this.locale}
+        title={o.title}
+        screenId={o.screenId}
+        brand={{ ja: b.nameJa, en: b.nameEn }}
+        themeHref={`/assets/theme/${this.bankId}.css`}
+        path={this.req.url}
+        who={o.view ? { name: o.view.user.name, loginId: o.view.user.loginId, logoutAction: this.url("/logout"), csrf: o.view.csrf } : undefined}
+        nav={o.view ? this.nav(o.view, o.current ?? "") : undefined}
+        scripts={o.scripts}
+      >
+        {o.children}
+      </Layout>,
+      o.status,
+    );
+  }
+
+  redirect(path: string) {
+    return this.reply.code(303).header("cache-control", "no-store").header("location", path).send();
+  }
+
+  errorText(e: DomainError): string {
+    return message(this.locale, e.code, e.params);
+  }
+}
+
+/** The refusal screen: the seeds' sentence, then this cause's way out. */
+export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
+  const wayOut = REFUSAL_TEXT[cause] ?? REFUSAL_TEXT.unknown;
+  return page.render({
+    title: P.refusalTitle,
+    screenId: "BERR001",
+    status: 403,
+    children: (
+      <>
+        <Notice kind="error">
+          <p>{page.t(P.refusalHeadline)}</p>
+        </Notice>
+        <h2>{page.t(P.refusalWayOut)}</h2>
+        <p>{wayOut[page.locale]}</p>
+        <p>{page.t(P.refusalCloseBrowser)}</p>
+        <div class="actions">
+          <a class="button secondary" href={page.url("/login")}>
+            {page.t(P.toLogin)}
+          </a>
+          <a class="button secondary" href={page.url("/certificate/issue")}>
+            {page.t(P.issueButton)}
+          </a>
+          <a class="button secondary" href={page.url("/help")}>
+            {page.t(P.menuHelp)}
+          </a>
+        </div>
+      </>
+    ),
+  });
+}
+
+/**
+ * Runs a page handler and turns what lifecycle/ refuses into a page: an ended session goes back to
+ * the login screen, a refused certificate to the refusal screen, anything else to an error page in
+ * the person's language. Unknown errors stay generic (details go to the log only).
+ */
+export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => Promise<unknown>) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    let page: PortalPage;
+    try {
+      page = new PortalPage(deps, req as PortalReq, reply);
+    } catch (e) {
+      if (e instanceof DomainError) return errorPage(deps, req as PortalReq, reply, e);
+      throw e;
+    }
+    try {
+      return await handler(page);
+    } catch (e) {
+      if (!(e instanceof DomainError)) {
+        req.log.error({ err: e }, "portal page failed");
+        return errorPage(deps, req as PortalReq, reply, new DomainError("internal_error", { requestId: String(req.id) }), page);
+      }
+      if (e.code === "session_invalid") return page.redirect(page.url("/login?ended=1"));
+      if (e.code === "password_change_required") return page.redirect(page.url("/password"));
+      if (e.code === "certificate_refused") return refusalPage(page, (e.params.cause as CertificateRefusal) ?? "unknown");
+      return errorPage(deps, req as PortalReq, reply, e, page);
+    }
+  };
+}
+
+function errorPage(deps: PortalDeps, req: PortalReq, reply: FastifyReply, e: DomainError, page?: PortalPage) {
+  const locale = localeOf(req);
+  const text = message(locale, e.code, e.params);
+  if (!page) {
+    // no bank to dress the page in (an unknown prefix): a plain frame
+    return sendPage(
+      reply,
+      <Layout locale={locale} title={P.errorTitle} screenId="BERR002" brand={{ ja: "Inkan", en: "Inkan" }} path={req.url}>
+        <Notice kind="error">
+          <p>{text}</p>
+        </Notice>
+        <p>
+          <a href="/">{tr(locale, P.banksTitle)}</a>
+        </p>
+      </Layout>,
+      statusOf(e.code),
+    );
+  }
+  return page.render({
+    title: P.errorTitle,
+    screenId: "BERR002",
+    status: statusOf(e.code),
+    children: (
+      <>
+        <Notice kind="error">
+          <p>{text}</p>
+        </Notice>
+        <div class="actions">
+          <a class="button secondary" href={page.url("/top")}>
+            {page.t(P.toTop)}
+          </a>
+          <a class="button secondary" href={page.url("/login")}>
+            {page.t(P.toLogin)}
+          </a>
+        </div>
+      </>
+    ),
+  });
+}
+
+/** A labelled input: the label, then the hint, tied to the field for screen readers. */
+export function Field(p: { id: string; label: string; type?: string; name?: string; hint?: string; autocomplete?: string; required?: boolean; value?: string; inputmode?: string; maxLength?: number; pattern?: string }) {
+  const hintId = p.hint ? `${p.id}-hint` : undefined;
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      {p.hint && (
+        <span class="hint" id={hintId}>
+          {p.hint}
+        </span>
+      )}
+      <input id={p.id} name={p.name ?? p.id} type={(p.type ?? "text") as "text"} autoComplete={p.autocomplete} required={p.required} value={p.value} inputMode={p.inputmode as any} maxLength={p.maxLength} aria-describedby={hintId} pattern={p.pattern} />
+    </div>
+  );
+}
