@@ -178,6 +178,9 @@ export const P = {
   initialConfirm: { ja: "初期確認用パスワード", en: "Initial confirmation password" },
   newTempPassword: { ja: "新しい仮ログインパスワード", en: "New temporary login password" },
   roleHint: { ja: "管理者ユーザは利用者管理ができます。", en: "Administrators can manage users." },
+  deleted: { ja: "削除済み", en: "Deleted" },
+  loginIdRules: { ja: "6〜12文字の半角英数字", en: "6 to 12 letters and digits" },
+  addedOtpLead: { ja: "新しい利用者のワンタイムパスワード登録用です。初期パスワードとともに本人へお渡しください（この画面は一度しか表示されません）。", en: "For the new user's one-time passwords: hand it over with the initial passwords (shown only once)." },
   yourConfirm: { ja: "あなたの確認用パスワード", en: "Your confirmation password" },
 
   // otp

@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
 import { DISPLAY_STATUS_LABELS } from "../../domain/certificate.js";
-import { formatLocalDateTime } from "../../domain/time-zone.js";
 import { P } from "../../i18n/portal-text.js";
 import type { Text } from "../../i18n/text.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
+import { otpQrSvg } from "../otp-qr.js";
+import { totpUri } from "../../auth/totp.js";
 
 const ROLE_LABELS: Record<string, Text> = {
   master: { ja: "マスターユーザ", en: "Master user" },
@@ -15,7 +16,7 @@ const ROLE_LABELS: Record<string, Text> = {
   general: { ja: "一般ユーザ", en: "General user" },
 };
 
-type Task = "revoke" | "suspend" | "resume" | "unlock" | "reset";
+type Task = "revoke" | "suspend" | "resume" | "unlock" | "reset" | "password" | "change" | "delete";
 
 /** The tasks of 作業内容選択 that act on one chosen user, confirmed with the 確認用パスワード. */
 const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; danger?: boolean }> = {
@@ -24,6 +25,9 @@ const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; danger?: b
   resume: { label: P.taskResume, screen: "BADM211" },
   unlock: { label: P.taskUnlock, screen: "BADM221" },
   reset: { label: P.taskReset, hint: P.taskResetHint, screen: "BADM301", danger: true },
+  password: { label: P.taskPassword, screen: "BADM401" },
+  change: { label: P.taskChange, screen: "BADM501" },
+  delete: { label: P.taskDelete, screen: "BADM601", danger: true },
 };
 
 function isTask(s: string): s is Task {
@@ -57,10 +61,31 @@ function UserFacts({ page, e }: { page: PortalPage; e: UserListEntry }) {
       <dt>{page.t(P.certStatus)}</dt>
       <dd>{DISPLAY_STATUS_LABELS[e.status][page.locale]}</dd>
       <dt>{page.t(P.certExpiry)}</dt>
-      <dd>{e.current ? formatLocalDateTime(e.current.notAfter, page.bank.offsetMinutes) : "-"}</dd>
+      <dd>{e.current ? page.date(e.current.notAfter) : "-"}</dd>
       <dt>{page.t(P.userState)}</dt>
       <dd>{userState(page, e)}</dd>
     </dl>
+  );
+}
+
+function RoleSelect({ page, value, onlyGeneral }: { page: PortalPage; value: string; onlyGeneral?: boolean }) {
+  return (
+    <div class="field">
+      <label for="role">{page.t(P.userKind)}</label>
+      <span class="hint" id="role-hint">
+        {page.t(P.roleHint)}
+      </span>
+      <select id="role" name="role" aria-describedby="role-hint">
+        {!onlyGeneral && (
+          <option value="admin" selected={value === "admin"}>
+            {page.t(ROLE_LABELS.admin!)}
+          </option>
+        )}
+        <option value="general" selected={value !== "admin"}>
+          {page.t(ROLE_LABELS.general!)}
+        </option>
+      </select>
+    </div>
   );
 }
 
@@ -93,6 +118,9 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
                 </li>
               ))}
               <li>
+                <a href={page.url("/admin/users/new")}>{page.t(P.taskAdd)}</a>
+              </li>
+              <li>
                 <a href={page.url("/history")}>{page.t(P.historyTitle)}</a>
               </li>
             </ul>
@@ -109,7 +137,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       const v = await manager(page);
       const task = query(page.req, "task");
       if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const list = (await lifecycle.userList(page.bankId, v)).filter((e) => e.user.id !== v.user.id || task === "revoke");
+      const list = (await lifecycle.userList(page.bankId, v)).filter((e) => e.user.status !== "deleted" && (e.user.id !== v.user.id || task === "revoke"));
       return page.render({
         title: { ja: `${TASKS[task].label.ja}　${P.userListTitle.ja}`, en: `${TASKS[task].label.en}: ${P.userListTitle.en}` },
         screenId: TASKS[task].screen,
@@ -147,7 +175,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
                       <td>{e.user.name}</td>
                       <td>{page.t(ROLE_LABELS[e.user.role]!)}</td>
                       <td>{DISPLAY_STATUS_LABELS[e.status][page.locale]}</td>
-                      <td>{e.current ? formatLocalDateTime(e.current.notAfter, page.bank.offsetMinutes) : "-"}</td>
+                      <td>{e.current ? page.date(e.current.notAfter) : "-"}</td>
                       <td>{userState(page, e)}</td>
                     </tr>
                   ))}
@@ -194,7 +222,15 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
           <input type="hidden" name="user" value={loginId} />
           {/* one token per rendering: a second submission of this form is shown the first one's result */}
           <input type="hidden" name="submission" value={randomBytes(18).toString("base64url")} />
-          <Field id="confirmPassword" type="password" label={page.t(P.confirmPassword)} autocomplete="off" required maxLength={64} />
+          {task === "password" && <Field id="newPassword" type="password" label={page.t(P.newTempPassword)} hint={page.t(P.passwordRules)} autocomplete="new-password" required maxLength={64} />}
+          {task === "change" && (
+            <>
+              <Field id="name" label={page.t(P.userName)} value={e.user.name} required maxLength={30} />
+              <Field id="email" type="email" label={page.t(P.email)} value={e.user.email ?? ""} maxLength={200} />
+              {v.user.role === "master" && <RoleSelect page={page} value={e.user.role} />}
+            </>
+          )}
+          <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
           <div class="actions">
             <button type="submit" class={TASKS[task].danger ? "danger" : "primary"}>
               {page.t(P.execute)}
@@ -232,7 +268,13 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         else if (task === "reset") await lifecycle.resetUser(page.bankId, v, target, confirm, page.ctx);
         else if (task === "suspend") await lifecycle.suspendUser(page.bankId, v, target, confirm, page.ctx);
         else if (task === "resume") await lifecycle.resumeUser(page.bankId, v, target, confirm, page.ctx);
-        else await lifecycle.unlockUser(page.bankId, v, target, confirm, page.ctx);
+        else if (task === "unlock") await lifecycle.unlockUser(page.bankId, v, target, confirm, page.ctx);
+        else if (task === "password") await lifecycle.resetUserPassword(page.bankId, v, target, field(page.req, "newPassword", 64), confirm, page.ctx);
+        else if (task === "delete") await lifecycle.deleteUser(page.bankId, v, target, confirm, page.ctx);
+        else {
+          const role = field(page.req, "role");
+          await lifecycle.changeUser(page.bankId, v, target, { name: field(page.req, "name", 60), email: field(page.req, "email", 200), ...(role === "admin" || role === "general" ? { role } : {}) }, confirm, page.ctx);
+        }
         return done;
       };
       try {
@@ -253,7 +295,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       const v = await manager(page);
       const task = query(page.req, "task");
       if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const e = await find(page, v, query(page.req, "user", 40));
+      const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === query(page.req, "user", 40));
       return page.render({
         title: { ja: `${TASKS[task].label.ja}結果`, en: `${TASKS[task].label.en}: result` },
         screenId: TASKS[task].screen.replace(/1$/, "3"),
@@ -274,7 +316,16 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
                 <p>{page.t(P.doneLead)}</p>
               </Notice>
             )}
-            <UserFacts page={page} e={e} />
+            {e ? (
+              <UserFacts page={page} e={e} />
+            ) : (
+              <dl class="facts">
+                <dt>{page.t(P.loginId)}</dt>
+                <dd>{query(page.req, "user", 40)}</dd>
+                <dt>{page.t(P.userState)}</dt>
+                <dd>{page.t(P.deleted)}</dd>
+              </dl>
+            )}
             <div class="actions">
               <a class="button secondary" href={page.url("/admin")}>
                 {page.t(P.toAdmin)}
@@ -291,3 +342,93 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
 }
 
 export { ROLE_LABELS };
+
+/** 利用者登録: the actor picks the initial passwords; the new user changes them at first login. */
+export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+  const form = (page: PortalPage, v: SessionView, error?: string) =>
+    page.render({
+      title: P.userAddTitle,
+      screenId: "BADM701",
+      view: v,
+      current: "admin",
+      status: error ? 400 : 200,
+      children: (
+        <form method="post" action={page.url("/admin/users/new")}>
+          {error && (
+            <Notice kind="error">
+              <p>{error}</p>
+            </Notice>
+          )}
+          <input type="hidden" name="csrf" value={v.csrf} />
+          <input type="hidden" name="submission" value={randomBytes(18).toString("base64url")} />
+          <Field id="loginId" label={page.t(P.loginId)} hint={page.t(P.loginIdRules)} required maxLength={12} value={field(page.req, "loginId", 12)} />
+          <Field id="name" label={page.t(P.userName)} required maxLength={30} value={field(page.req, "name", 30)} />
+          <Field id="email" type="email" label={page.t(P.email)} maxLength={200} value={field(page.req, "email", 200)} />
+          <RoleSelect page={page} value={field(page.req, "role") || "general"} onlyGeneral={v.user.role !== "master"} />
+          <Field id="initialPassword" type="password" label={page.t(P.initialPassword)} hint={page.t(P.passwordRules)} autocomplete="new-password" required maxLength={64} />
+          <Field id="initialConfirm" type="password" label={page.t(P.initialConfirm)} autocomplete="new-password" required maxLength={64} />
+          <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {page.t(P.register)}
+            </button>
+            <a class="button secondary" href={page.url("/admin")}>
+              {page.t(P.back)}
+            </a>
+          </div>
+        </form>
+      ),
+    });
+
+  app.get("/:bank/admin/users/new", portalHandler(deps, async (page) => form(page, await manager(page))));
+  app.post(
+    "/:bank/admin/users/new",
+    portalHandler(deps, async (page) => {
+      const v = await manager(page, true);
+      const loginId = field(page.req, "loginId", 40);
+      const role = field(page.req, "role") === "admin" ? "admin" : "general";
+      let added: { userNo: string; totpSecret: string } | undefined;
+      try {
+        const r = await lifecycle.submitOnce(page.bankId, field(page.req, "submission", 64), async () => {
+          added = await lifecycle.addContractUser(page.bankId, v, { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, field(page.req, "confirmPassword", 64), page.ctx);
+          return page.url(`/admin/done?task=change&user=${encodeURIComponent(loginId)}`);
+        });
+        if (!r.first || !added) return page.redirect(r.result ? `${r.result}&again=1` : page.url("/admin"));
+      } catch (e) {
+        if (e instanceof DomainError && !["session_invalid", "certificate_refused", "csrf_invalid"].includes(e.code)) return form(page, v, page.errorText(e));
+        throw e;
+      }
+      const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);
+      const uri = totpUri(added.totpSecret, page.bank.config.nameEn, loginId);
+      return page.render({
+        title: { ja: `${P.userAddTitle.ja}結果`, en: `${P.userAddTitle.en}: result` },
+        screenId: "BADM703",
+        view: v,
+        current: "admin",
+        children: (
+          <>
+            <Notice kind="success">
+              <p>{page.t(P.doneLead)}</p>
+            </Notice>
+            {e && <UserFacts page={page} e={e} />}
+            <h2>{page.t(P.otpTitle)}</h2>
+            <p>{page.t(P.addedOtpLead)}</p>
+            <p class="qr">
+              <img src={`data:image/svg+xml;base64,${Buffer.from(otpQrSvg(uri)).toString("base64")}`} alt={page.t(P.otpQrTitle)} width={220} height={220} />
+            </p>
+            <dl class="facts">
+              <dt>{page.t(P.otpKey)}</dt>
+              <dd class="mono">{added.totpSecret}</dd>
+            </dl>
+            <div class="actions">
+              <a class="button secondary" href={page.url("/admin")}>
+                {page.t(P.toAdmin)}
+              </a>
+            </div>
+          </>
+        ),
+      });
+    }),
+  );
+}

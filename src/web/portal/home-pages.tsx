@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
 import { renewalOpensAt } from "../../domain/certificate.js";
-import { formatLocalDateTime } from "../../domain/time-zone.js";
 import { P } from "../../i18n/portal-text.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
@@ -30,7 +29,7 @@ function renewalDays(r: { opens: Date; notAfter: Date } | null): number | string
 
 export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
-  const fmt = (page: PortalPage, d: Date) => formatLocalDateTime(d, page.bank.offsetMinutes);
+  const fmt = (page: PortalPage, d: Date) => page.date(d);
 
   // トップページ: 電子証明書有効期限 with [更新] inside the window, unread notices
   app.get(

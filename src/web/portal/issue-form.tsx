@@ -2,7 +2,6 @@ import { X509Certificate } from "node:crypto";
 import type { ComponentChildren } from "preact";
 import { P } from "../../i18n/portal-text.js";
 import { renewalOpensAt } from "../../domain/certificate.js";
-import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { IssuedCertificate } from "../../lifecycle/lifecycle.js";
 import { Field, type PortalPage } from "./portal-context.js";
 
@@ -92,8 +91,7 @@ export function InstallSteps({ page }: { page: PortalPage }) {
 /** The answer the page script expects: the certificate, its chain and the 証明書発行結果 facts. */
 export function issuedAnswer(page: PortalPage, issued: IssuedCertificate) {
   const x = new X509Certificate(Buffer.from(issued.der));
-  const part = (name: string) => x.subject.split("\n").find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1) ?? "";
-  const offset = page.bank.offsetMinutes;
+  const part = (name: string) => x.subject.split("\n").find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1).replace(/\\(.)/g, "$1") ?? "";
   return {
     certificate: x.toString(),
     chain: issued.chain.map((c) => new X509Certificate(Buffer.from(c)).toString()),
@@ -102,9 +100,9 @@ export function issuedAnswer(page: PortalPage, issued: IssuedCertificate) {
       organizationUnit: part("OU"),
       commonName: part("CN"),
       serial: issued.serial,
-      notBefore: formatLocalDateTime(new Date(x.validFrom), offset),
-      notAfter: formatLocalDateTime(issued.notAfter, offset),
-      renewalFrom: formatLocalDateTime(renewalOpensAt(issued.notAfter, page.bank.policy.renewalWindow), offset),
+      notBefore: page.date(new Date(x.validFrom)),
+      notAfter: page.date(issued.notAfter),
+      renewalFrom: page.date(renewalOpensAt(issued.notAfter, page.bank.policy.renewalWindow)),
     },
   };
 }

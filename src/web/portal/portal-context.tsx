@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ComponentChildren } from "preact";
 import { DomainError } from "../../domain/errors.js";
+import { formatJaDateTime, formatLocalDateTime } from "../../domain/time-zone.js";
 import { message } from "../../i18n/index.js";
 import type { Locale } from "../../i18n/messages.js";
 import { P } from "../../i18n/portal-text.js";
@@ -51,6 +52,11 @@ export class PortalPage {
 
   t(text: Text, params?: Record<string, string | number>): string {
     return tr(this.locale, text, params);
+  }
+
+  /** A moment as this person reads it: 2027年06月02日 08時59分59秒, or 2027-06-02 08:59:59 +09:00 in English. */
+  date(at: Date): string {
+    return this.locale === "ja" ? formatJaDateTime(at, this.bank.offsetMinutes) : formatLocalDateTime(at, this.bank.offsetMinutes);
   }
 
   url(path: string): string {

@@ -11,7 +11,7 @@ import type { PortalDeps } from "./portal-context.js";
 import { loginRoutes } from "./login-pages.js";
 import { issueRoutes } from "./issue-pages.js";
 import { homeRoutes } from "./home-pages.js";
-import { adminRoutes } from "./admin-pages.js";
+import { adminRoutes, addUserRoutes } from "./admin-pages.js";
 import { historyRoutes } from "./history-pages.js";
 import { helpRoutes } from "./help-pages.js";
 
@@ -60,6 +60,7 @@ export async function portalRoutes(app: FastifyInstance, deps: PortalDeps) {
   issueRoutes(app, deps);
   homeRoutes(app, deps);
   adminRoutes(app, deps);
+  addUserRoutes(app, deps);
   historyRoutes(app, deps);
   helpRoutes(app, deps);
 }
