@@ -171,7 +171,12 @@ export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => P
         req.log.error({ err: e }, "portal page failed");
         return errorPage(deps, req as PortalReq, reply, new DomainError("internal_error", { requestId: String(req.id) }), page);
       }
-      if (e.code === "session_invalid") return page.redirect(page.url("/login?ended=1"));
+      if (e.code === "session_invalid") {
+        // a revocation ends the holder's sessions: say why, rather than only "logged out"
+        const peek = await deps.lifecycle.peekPresented(page.bankId, page.presented());
+        if (peek && "refused" in peek) return refusalPage(page, peek.refused as CertificateRefusal);
+        return page.redirect(page.url("/login?ended=1"));
+      }
       if (e.code === "password_change_required") return page.redirect(page.url("/password"));
       if (e.code === "certificate_refused") return refusalPage(page, (e.params.cause as CertificateRefusal) ?? "unknown");
       return errorPage(deps, req as PortalReq, reply, e, page);
