@@ -33,6 +33,12 @@ test("first run: start makes the demo and serves; demo --json is enough to enrol
     assert.match(out, new RegExp(`HTTPS:\\s+https://localhost:${httpsPort}`));
     assert.match(out, /aoba\s+aomaster01\s+A001 master\s+Pass1234 \/ Conf5678\s+TOTP [A-Z2-7]{32}/);
     assert.match(out, /kita\s+kiuser02\s+A004 general/);
+    // the printed portal address opens the bank's login screen (a real curl, the printed CA)
+    const portal = new RegExp(`portal (https://localhost:${httpsPort}/aoba/login)`).exec(out)?.[1];
+    assert.ok(portal, "the banner names the portal");
+    const page = await run("curl", ["-s", "-f", "--cacert", join(dataDir, "tls", "server-ca.pem"), portal!]);
+    assert.match(page.stdout, /<h1>ログイン<\/h1>/);
+    assert.match(page.stdout, /電子証明書発行/);
     assert.equal(statSync(join(dataDir, "ca", "passphrase")).mode & 0o777, 0o600);
 
     const demo = JSON.parse((await run(process.execPath, [bin, "demo", "--json", "--data", dataDir], undefined, { env })).stdout);

@@ -317,13 +317,18 @@ function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: bo
     "",
     `Inkan is running${fresh ? " (a new data directory with the demo was made)" : ""}.`,
     `  data:      ${rt.config.dataDir} (${rt.store.describe})`,
-    `  HTTPS:     ${https}   (EST; trust ${join(rt.config.dataDir, "tls", "server-ca.pem")})`,
+    `  HTTPS:     ${https}   (portal, EST, API; trust ${join(rt.config.dataDir, "tls", "server-ca.pem")})`,
     `  HTTP:      ${http}    (CRL, OCSP, CA certificates)`,
   ];
   for (const id of rt.ca.bankIds()) {
     const b = rt.ca.bank(id)!;
-    lines.push(`  bank ${id}: EST ${https}/.well-known/est/${id}/   CRL ${b.urls.crl}   OCSP ${b.urls.ocsp}`);
+    lines.push(`  bank ${id}: portal ${https}/${id}/login   EST ${https}/.well-known/est/${id}/   CRL ${b.urls.crl}   OCSP ${b.urls.ocsp}`);
   }
+  lines.push(
+    "",
+    `Open the portal in a browser: ${https}/  (電子証明書発行 on a bank's login screen issues a certificate in the page;`,
+    "  install the downloaded .p12, restart the browser, and log in with the certificate and the login password)",
+  );
   if (demo) {
     lines.push("", "Demo logins (login password / confirmation password):");
     for (const b of demo.banks) for (const u of b.users) lines.push(`  ${b.id}  ${u.loginId.padEnd(12)} ${u.userNo} ${u.role.padEnd(7)} ${u.password} / ${u.confirmPassword}   TOTP ${u.totpSecret}`);
