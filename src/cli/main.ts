@@ -148,14 +148,14 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
       let demo = readDemo(dataDir);
       if (!demo && rt.config.banks.some((b) => b.id === "aoba")) demo = await createDemo(rt);
       const s = await serve(rt);
-      printBanner(rt, s.httpsPort, s.httpPort, fresh, demo);
+      printBanner(rt, s.httpsPort, s.httpPort, fresh, demo, s.staffPort);
       shutdownOnSignal(rt, s.stop);
       return;
     }
     case "serve": {
       const rt = await openRuntime(loadConfig(dataDir), { createCas: false });
       const s = await serve(rt);
-      printBanner(rt, s.httpsPort, s.httpPort, false, readDemo(dataDir));
+      printBanner(rt, s.httpsPort, s.httpPort, false, readDemo(dataDir), s.staffPort);
       shutdownOnSignal(rt, s.stop);
       return;
     }
@@ -310,7 +310,7 @@ async function bankCommand(sub: string | undefined, a: Args, dataDir: string) {
   console.log(`bank ${id} added; its CA was made by key ceremony`);
 }
 
-function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: boolean, demo: ReturnType<typeof readDemo>) {
+function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: boolean, demo: ReturnType<typeof readDemo>, staffPort?: number) {
   const https = rt.config.publicHttpsUrl ? rt.urls.https : rt.urls.https.replace(/:\d+$/, `:${httpsPort}`);
   const http = rt.config.publicHttpUrl ? rt.urls.http : rt.urls.http.replace(/:\d+$/, `:${httpPort}`);
   const lines = [
@@ -319,6 +319,7 @@ function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: bo
     `  data:      ${rt.config.dataDir} (${rt.store.describe})`,
     `  HTTPS:     ${https}   (portal, EST, API; trust ${join(rt.config.dataDir, "tls", "server-ca.pem")})`,
     `  HTTP:      ${http}    (CRL, OCSP, CA certificates)`,
+    ...(staffPort ? [`  Staff:     ${https.replace(/:\d+$/, `:${staffPort}`)}   (bank staff console; certificates from \`inkan staff add\`)`] : []),
   ];
   for (const id of rt.ca.bankIds()) {
     const b = rt.ca.bank(id)!;

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { toPem } from "../ca/certificate-builder.js";
 import { ensureServerTls } from "../ca/server-tls.js";
 import { buildServers } from "../web/server.js";
+import { buildStaffServer, staffCsrfKey } from "../web/staff-server.js";
 import { Metrics } from "../web/metrics.js";
 import type { Runtime } from "./runtime.js";
 import { systemClock } from "../domain/clock.js";
@@ -20,6 +21,7 @@ export function writeCaFiles(rt: Runtime): void {
     writeFileSync(join(dir, "chain.pem"), toPem(b.issuing.der) + toPem(b.root.der));
     writeFileSync(join(dir, "ocsp.pem"), toPem(b.ocsp.der));
   }
+  writeFileSync(join(rt.config.dataDir, "ca", "staff-ca.pem"), rt.staffCa.pem);
 }
 
 export interface Serving {
@@ -28,6 +30,9 @@ export interface Serving {
   notifier: Notifier;
   httpsPort: number;
   httpPort: number;
+  /** the bank staff console, on its own origin */
+  staff: FastifyInstance;
+  staffPort: number;
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,15 @@ export async function serve(rt: Runtime): Promise<Serving> {
   });
   await https.listen({ host: rt.config.host, port: rt.config.httpsPort });
   await http.listen({ host: rt.config.host, port: rt.config.httpPort });
+  const staff = await buildStaffServer({
+    lifecycle: rt.lifecycle,
+    staffCaPem: rt.staffCa.pem,
+    tls,
+    logger: rt.log,
+    bodyLimit: rt.config.bodyLimit,
+    csrfKey: staffCsrfKey(rt.passphrase),
+  });
+  await staff.listen({ host: rt.config.host, port: rt.config.staffPort });
   rt.ca.startPolling(rt.config.statusPollMs);
   const notifier = new Notifier(rt.store, rt.clock, rt.config, rt.log);
   notifier.start();
@@ -74,10 +88,12 @@ export async function serve(rt: Runtime): Promise<Serving> {
     notifier,
     httpsPort: port(https),
     httpPort: port(http),
+    staff,
+    staffPort: port(staff),
     async stop() {
       rt.ca.stop();
       notifier.stop();
-      await Promise.all([https.close(), http.close()]);
+      await Promise.all([https.close(), http.close(), staff.close()]);
     },
   };
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decideOnBank, type Actor, type BankRight } from "./rights.js";
 
-const RIGHTS: BankRight[] = ["console.view", "audit.view", "contract.open", "contract.change", "user.register_master", "certificate.revoke", "crl.rebuild"];
+const RIGHTS: BankRight[] = ["console.view", "audit.view", "contract.open", "contract.change", "user.register_master", "certificate.revoke", "certificate.reset", "user.unlock", "crl.rebuild"];
 
 test("bank rights of the staff console: operators everything, auditors read only, customers nothing, another bank not found", () => {
   const op: Actor = { kind: "staff", bankId: "b1", staffId: "s1", role: "operator" };

@@ -79,7 +79,7 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
  * (dashboard, contracts, users, audit search and verification) or change something of the bank.
  * Auditors read only; operators do everything; customers none of this; another bank is not found.
  */
-export type BankRight = "console.view" | "audit.view" | "contract.open" | "contract.change" | "user.register_master" | "certificate.revoke" | "crl.rebuild";
+export type BankRight = "console.view" | "audit.view" | "contract.open" | "contract.change" | "user.register_master" | "certificate.revoke" | "certificate.reset" | "user.unlock" | "crl.rebuild";
 
 const STAFF_READ_RIGHTS: ReadonlySet<BankRight> = new Set<BankRight>(["console.view", "audit.view"]);
 

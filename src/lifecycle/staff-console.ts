@@ -9,12 +9,20 @@ import { OPERATIONS } from "../audit/history.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { CertificateRecord, ContractRecord, StaffRecord, UserRecord } from "../store/store.js";
 import type { BankContext, LifecycleDeps, RequestContext } from "./context.js";
-import { addContract, addUser } from "./administration.js";
+import { addContract, addUser, checkNewUser } from "./administration.js";
 import { revokeCertificate } from "./revocation.js";
 import { resetUserCertificate, unlockUser } from "./user-management.js";
 import { isUniqueViolation } from "./issuance.js";
 
 export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
+
+export interface NewMaster {
+  loginId: string;
+  name: string;
+  email: string;
+  password: string;
+  confirmPassword: string;
+}
 
 /** A staff member recognised by the client certificate of this request. */
 export interface StaffIdentity {
@@ -170,6 +178,10 @@ export class StaffConsole {
   }
 
   /** Refuses (and audits the refusal of) a change the role does not allow; reads are not audited. */
+  authorize(right: BankRight, action: string): Promise<void> {
+    return this.require(right, action);
+  }
+
   private async require(right: BankRight, action: string, detail: AuditEntry["detail"] = {}): Promise<void> {
     const verdict = decideOnBank(this.actor, right, this.bankId);
     if (verdict === "allow") return;
@@ -310,10 +322,24 @@ export class StaffConsole {
     return { ...v, record: await this.deps.store.staff.auditRecord(this.bankId, v.firstBadSeq) };
   }
 
+  // ---- one-time submission tokens: a confirmation form acts once, however often it is sent
+
+  /** true when this submission is the first with its token (and should act). */
+  claimSubmission(token: string, action: string): Promise<boolean> {
+    return this.deps.store.staff.claimSubmission({ token, bankId: this.bankId, staffRowId: this.who.rowId, action, at: this.deps.clock.now() });
+  }
+  finishSubmission(token: string, result: string): Promise<void> {
+    return this.deps.store.staff.finishSubmission(token, result);
+  }
+  /** This staff member's submission with that token (another's is not found). */
+  submission(token: string) {
+    return this.deps.store.staff.submission(token, this.bankId, this.who.rowId);
+  }
+
   // ---- changes (operators)
 
-  /** 契約開設 from the application form. */
-  async openContract(c: { code: string; name: string; method: string }): Promise<number> {
+  /** What 契約開設 would open, checked (for the confirmation screen and again before acting). */
+  async checkOpenContract(c: { code: string; name: string; method: string }): Promise<{ code: string; name: string; loginMethod: "certificate" | "password" }> {
     const code = c.code.trim();
     const name = c.name.trim();
     await this.require("contract.open", "contract.add", { code: code.slice(0, 40) });
@@ -321,8 +347,14 @@ export class StaffConsole {
     if ([...name].length === 0 || [...name].length > 60 || /\p{Cc}/u.test(name)) throw new DomainError("contract_name_invalid");
     if (c.method !== "certificate" && c.method !== "password") throw new DomainError("not_found");
     if (await this.deps.store.getContractByCode(this.bankId, code)) throw new DomainError("contract_code_taken", { code });
+    return { code, name, loginMethod: c.method };
+  }
+
+  /** 契約開設 from the application form. */
+  async openContract(c: { code: string; name: string; method: string }): Promise<number> {
+    const { code, name, loginMethod } = await this.checkOpenContract(c);
     try {
-      return await addContract(this.deps, this.bank, { code, name, loginMethod: c.method }, this.ctx);
+      return await addContract(this.deps, this.bank, { code, name, loginMethod }, this.ctx);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError("contract_code_taken", { code });
       throw e;
@@ -341,11 +373,20 @@ export class StaffConsole {
     });
   }
 
-  /** マスターユーザ登録 from the application form: the initial passwords written on it, changed at first login. */
-  async registerMaster(code: string, u: { loginId: string; name: string; email: string; password: string; confirmPassword: string }) {
+  /** What マスターユーザ登録 would register, checked (the confirmation screen shows it). */
+  async checkMaster(code: string, u: NewMaster): Promise<ContractRecord> {
     await this.require("user.register_master", "user.add", { code: code.slice(0, 40), loginId: u.loginId.slice(0, 40) });
     const contract = await this.deps.store.getContractByCode(this.bankId, code);
     if (!contract) throw new DomainError("contract_not_found");
+    checkNewUser({ ...u, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master" });
+    if ((await this.deps.store.listUsers(this.bankId, contract.id)).some((x) => x.role === "master")) throw new DomainError("master_exists");
+    if (await this.deps.store.loginIdTaken(this.bankId, u.loginId.trim())) throw new DomainError("login_id_taken", { loginId: u.loginId.trim() });
+    return contract;
+  }
+
+  /** マスターユーザ登録 from the application form: the initial passwords written on it, changed at first login. */
+  async registerMaster(code: string, u: NewMaster) {
+    const contract = await this.checkMaster(code, u);
     return addUser(this.deps, this.bank, { contractId: contract.id, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master", password: u.password, confirmPassword: u.confirmPassword, mustChangePassword: true }, this.ctx);
   }
 

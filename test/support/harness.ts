@@ -76,6 +76,8 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     database: databaseUrl,
     httpsPort,
     httpPort,
+    // the staff console's listener: any free port (a fixed one would collide between tests)
+    staffPort: 0,
     host: "127.0.0.1",
     logLevel: "silent",
     statusPollMs: 100,

@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import formbody from "@fastify/formbody";
+import { createHmac } from "node:crypto";
+import type { Logger } from "pino";
+import type { Lifecycle } from "../lifecycle/lifecycle.js";
+import type { ServerTls } from "../ca/server-tls.js";
+import { staffRoutes } from "./staff/routes.js";
+
+export { staffCsrfToken } from "./staff/routes.js";
+
+/**
+ * The key of the staff console's form tokens, derived from the CA passphrase: every node of an
+ * installation has that passphrase already, so their tokens agree with nothing new to store or share.
+ */
+export function staffCsrfKey(caPassphrase: string): Uint8Array {
+  return createHmac("sha256", caPassphrase).update("inkan/staff-console/csrf/v1").digest();
+}
+
+/** Every answer of the staff origin: no script at all, styles from our own stylesheet only. */
+export const STAFF_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export interface StaffServerDeps {
+  lifecycle: Lifecycle;
+  /** the staff CA, PEM: the only CA this listener asks browsers for */
+  staffCaPem: string;
+  tls: ServerTls;
+  logger: Logger;
+  bodyLimit: number;
+  /** derives each staff certificate's form token (HMAC): the same on every node of the installation */
+  csrfKey: Uint8Array;
+}
+
+/**
+ * The bank staff console: its own HTTPS listener (its own origin), which asks browsers for a
+ * certificate from the staff CA only. Every request is identified afresh from the presented
+ * certificate (staff CA signature checked in code, record looked up, clock injected); there is no
+ * login and no session: the certificate is the session, and the form token is derived from its
+ * serial. Changes go form → confirmation (POST) → 実行 (POST with a one-time token) → result (GET).
+ */
+export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyInstance> {
+  const app = (Fastify as any)({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit,
+    trustProxy: false,
+    https: {
+      key: deps.tls.key,
+      passphrase: deps.tls.passphrase,
+      cert: deps.tls.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: [deps.staffCaPem],
+      minVersion: "TLSv1.2",
+    },
+  }) as FastifyInstance;
+  await app.register(formbody, { bodyLimit: deps.bodyLimit });
+  // on every answer, pages, errors, refusals and stylesheets alike
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("content-security-policy", STAFF_CSP);
+    reply.header("strict-transport-security", "max-age=31536000");
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("x-frame-options", "DENY");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("cache-control", "no-store");
+  });
+
+  await staffRoutes(app, deps);
+  return app;
+}
