@@ -324,9 +324,11 @@ export class StaffConsole {
 
   // ---- one-time submission tokens: a confirmation form acts once, however often it is sent
 
-  /** true when this submission is the first with its token (and should act). */
-  claimSubmission(token: string, action: string): Promise<boolean> {
-    return this.deps.store.staff.claimSubmission({ token, bankId: this.bankId, staffRowId: this.who.rowId, action, at: this.deps.clock.now() });
+  /** true when this submission is the first with its token (and should act). Tokens are kept a day. */
+  async claimSubmission(token: string, action: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    await this.deps.store.staff.forgetSubmissions(new Date(now.getTime() - 86_400_000));
+    return this.deps.store.staff.claimSubmission({ token, bankId: this.bankId, staffRowId: this.who.rowId, action, at: now });
   }
   finishSubmission(token: string, result: string): Promise<void> {
     return this.deps.store.staff.finishSubmission(token, result);

@@ -45,7 +45,8 @@ export function BarChart(p: BarChartProps) {
   const barW = Math.max(1, (slot * 0.8) / p.series.length);
   const y = (v: number) => TOP + plotH - (v / max) * plotH;
   const every = p.labelEvery ?? 1;
-  const ticks = [0, max / 2, max];
+  // counts are whole numbers: a half-way line only where it is one
+  const ticks = max % 2 === 0 ? [0, max / 2, max] : [0, max];
   return (
     <svg class="bars" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-labelledby={`${p.id}-title ${p.id}-desc`} xmlns="http://www.w3.org/2000/svg">
       <title id={`${p.id}-title`}>{p.title}</title>
@@ -54,7 +55,7 @@ export function BarChart(p: BarChartProps) {
         <g>
           <line class="grid" x1={LEFT} x2={W - RIGHT} y1={y(t)} y2={y(t)} stroke="#d0d4da" stroke-width="1" />
           <text x={LEFT - 4} y={y(t) + 4} text-anchor="end">
-            {String(Math.round(t * 10) / 10)}
+            {String(t)}
           </text>
         </g>
       ))}

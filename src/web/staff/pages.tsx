@@ -153,42 +153,44 @@ export function DashboardPage(p: { c: PageCtx; d: Dashboard }) {
       <section aria-labelledby="daily-h">
         <h2 id="daily-h">{t(c, S.dailyHeading)}</h2>
         <p>{t(c, S.dailyDesc)}</p>
-        <figure class="chart">
-          <BarChart
-            id="daily-chart"
-            title={t(c, S.dailyHeading)}
-            desc={`${t(c, S.issued)} ${d.days.reduce((a, x) => a + x.issued, 0)} / ${t(c, S.revoked)} ${d.days.reduce((a, x) => a + x.revoked, 0)}`}
-            labels={d.days.map((x) => x.label.slice(5))}
-            labelEvery={5}
-            series={[
-              { className: "bar", label: t(c, S.issued), values: d.days.map((x) => x.issued) },
-              { className: "bar revoked", label: t(c, S.revoked), values: d.days.map((x) => x.revoked) },
-            ]}
-          />
-        </figure>
-        <table id="daily-table">
-          <caption>{t(c, S.dailyCaption)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t(c, S.day)}</th>
-              <th scope="col">{t(c, S.issued)}</th>
-              <th scope="col">{t(c, S.revoked)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.days.map((x) => (
+        <div class="chart-pair">
+          <figure class="chart">
+            <BarChart
+              id="daily-chart"
+              title={t(c, S.dailyHeading)}
+              desc={`${t(c, S.issued)} ${d.days.reduce((a, x) => a + x.issued, 0)} / ${t(c, S.revoked)} ${d.days.reduce((a, x) => a + x.revoked, 0)}`}
+              labels={d.days.map((x) => x.label.slice(5))}
+              labelEvery={5}
+              series={[
+                { className: "bar", label: t(c, S.issued), values: d.days.map((x) => x.issued) },
+                { className: "bar revoked", label: t(c, S.revoked), values: d.days.map((x) => x.revoked) },
+              ]}
+            />
+          </figure>
+          <table id="daily-table">
+            <caption>{t(c, S.dailyCaption)}</caption>
+            <thead>
               <tr>
-                <th scope="row">{x.label}</th>
-                <td class="num" data-day={x.label} data-kind="issued">
-                  {x.issued}
-                </td>
-                <td class="num" data-day={x.label} data-kind="revoked">
-                  {x.revoked}
-                </td>
+                <th scope="col">{t(c, S.day)}</th>
+                <th scope="col">{t(c, S.issued)}</th>
+                <th scope="col">{t(c, S.revoked)}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {d.days.map((x) => (
+                <tr>
+                  <th scope="row">{x.label}</th>
+                  <td class="num" data-day={x.label} data-kind="issued">
+                    {x.issued}
+                  </td>
+                  <td class="num" data-day={x.label} data-kind="revoked">
+                    {x.revoked}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </StaffPage>
   );
