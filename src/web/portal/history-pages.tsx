@@ -7,6 +7,13 @@ import { Notice } from "../views/layout.js";
 import { portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 
+/** The result column as words (the CSV writes the same Japanese words): never the internal code. */
+const RESULT_LABELS: Record<string, { ja: string; en: string }> = {
+  ok: { ja: "正常", en: "OK" },
+  refused: { ja: "拒否", en: "Refused" },
+  error: { ja: "エラー", en: "Error" },
+};
+
 async function viewer(page: PortalPage): Promise<SessionView> {
   const v = await page.session(false);
   if (v.user.mustChangePassword) throw new DomainError("password_change_required");
@@ -119,7 +126,7 @@ export function historyRoutes(app: FastifyInstance, deps: PortalDeps) {
                       <td>{e.actor}</td>
                       <td>{e.operation[page.locale]}</td>
                       <td>{e.target ?? "-"}</td>
-                      <td>{e.result}</td>
+                      <td>{RESULT_LABELS[e.result]?.[page.locale] ?? e.result}</td>
                       <td>{e.address ?? "-"}</td>
                       <td class="mono">{e.certSerial ?? "-"}</td>
                     </tr>
