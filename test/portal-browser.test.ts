@@ -222,7 +222,10 @@ for (const db of DATABASES) {
 
     async function historyTable(page: Page): Promise<string[][]> {
       if ((await page.locator("table#history").count()) === 0) return [];
-      return page.$$eval("table#history tbody tr", (trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((td) => (td.textContent ?? "").trim())));
+      const rows = await page.$$eval("table#history tbody tr", (trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((td) => (td.textContent ?? "").trim())));
+      // Japanese screens print 2026年11月22日 17時53分19秒 (the bank's zone, JST here); the CSV keeps
+      // 2026-11-22 17:53:19 +09:00 — compare them as the same moment
+      return rows.map(([at, ...rest]) => [at!.replace(/^(\d{4})年(\d{2})月(\d{2})日 (\d{2})時(\d{2})分(\d{2})秒$/, "$1-$2-$3 $4:$5:$6 +09:00"), ...rest]);
     }
 
     test("a. 電子証明書発行 in the page: download, 証明書発行結果, login with only the password; 発行済み in the master's list; with the one-time password policy too", async () => {
@@ -527,7 +530,7 @@ for (const db of DATABASES) {
       await shot(page, "b-logged-out");
       await certLogin(page, BANK, "user04");
       await page.waitForURL(/\/renewal\/select$/);
-      await page.getByRole("radio", { name: "更新する" }).check();
+      assert.equal(await page.getByRole("checkbox", { name: "次回ログイン時に更新する。" }).isChecked(), false, "renewing now is the default");
       await page.getByRole("button", { name: "実行" }).click();
       await page.waitForURL(/\/renewal$/);
       assert.equal(await heading(page), "証明書発行確認（更新）");

@@ -242,7 +242,7 @@ for (const db of DATABASES) {
       has("certificate.revoke", "master01", null, "refused");
       has("user.change", "admin01", "admin01", "refused"); // the wrong confirmation passwords count against the actor
       const users = await api(h, sessions.master01!, `/api/${BANK}/history?operation=users`);
-      assert.ok((users.json.entries as Array<{ action: string }>).every((e) => ["user.add", "user.change", "user.delete"].includes(e.action)));
+      assert.ok((users.json.entries as Array<{ action: string }>).every((e) => ["user.add", "user.change", "user.delete", "user.password_reset"].includes(e.action)));
       assert.ok((users.json.entries as Array<{ action: string; target: string }>).some((e) => e.action === "user.delete" && e.target === "user01"), "the deleted user is still named");
       // another contract's master sees none of it: only its own contract's registrations by the bank
       const other = await api(h, sessions.master02!, `/api/${BANK}/history?operation=users`);

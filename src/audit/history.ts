@@ -15,6 +15,7 @@ export const OPERATIONS: Record<string, { ja: string; en: string; actions: strin
   reset: { ja: "再発行・初期化", en: "Certificate reset", actions: ["certificate.reset"] },
   suspend: { ja: "利用者停止・解除", en: "Suspension and resumption", actions: ["user.suspend", "user.resume", "user.unlock"] },
   password: { ja: "パスワード変更", en: "Password change", actions: ["user.password_change", "user.otp_enrol"] },
+  contract: { ja: "ご契約の登録・変更（お取引店）", en: "Contract registration (bank)", actions: ["contract.add", "contract.login_method"] },
   users: { ja: "利用者情報の管理", en: "User management", actions: ["user.add", "user.change", "user.delete", "user.password_reset"] },
 };
 

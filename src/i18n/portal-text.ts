@@ -122,6 +122,7 @@ export const P = {
   renewSoon: { ja: "電子証明書の有効期限が近づいています。", en: "Your certificate will expire soon." },
   renewLead: { ja: "電子証明書を更新する場合は「更新する」を選択し「実行」ボタンを押してください。次回ログイン時に更新する場合は、確認チェックボックスをチェックして「実行」ボタンを押してください。有効期限を過ぎるとログインできなくなりますので、ご注意ください。", en: "To renew now, choose Renew and press Execute. To renew at your next login, tick the box and press Execute. After the expiry you can no longer log in." },
   renewNow: { ja: "更新する", en: "Renew now" },
+  renewNowHint: { ja: "チェックせずに「実行」を押すと、電子証明書の更新（更新する）に進みます。", en: "Without the tick, Execute goes on to renew the certificate now." },
   renewDefer: { ja: "次回ログイン時に更新する。", en: "Renew at my next login." },
   renewConfirmLead: { ja: "新しい鍵で電子証明書を更新します。ログインパスワード{otp}と証明書ファイルのパスワードを入力し、「発行」ボタンを押してください。新しい証明書で次にログインするまで、今の証明書もご利用いただけます。", en: "Your certificate will be renewed with a new key. Enter your login password{otp} and a certificate file password, then press Issue. Your current certificate keeps working until you log in with the new one." },
   renewNotOpen: { ja: "電子証明書の更新は有効期限の{days}日前から可能です（更新受付開始：{opens}）。", en: "Renewal opens {days} days before the expiry ({opens})." },

@@ -14,6 +14,12 @@ const RESULT_LABELS: Record<string, { ja: string; en: string }> = {
   error: { ja: "エラー", en: "Error" },
 };
 
+/** "2026-11-22 17:53:19 +09:00" as Japanese screens print moments: 2026年11月22日 17時53分19秒 */
+function jaStamp(at: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(at);
+  return m ? `${m[1]}年${m[2]}月${m[3]}日 ${m[4]}時${m[5]}分${m[6]}秒` : at;
+}
+
 async function viewer(page: PortalPage): Promise<SessionView> {
   const v = await page.session(false);
   if (v.user.mustChangePassword) throw new DomainError("password_change_required");
@@ -122,7 +128,7 @@ export function historyRoutes(app: FastifyInstance, deps: PortalDeps) {
                 <tbody>
                   {entries.map((e) => (
                     <tr>
-                      <td>{e.at}</td>
+                      <td>{page.locale === "ja" ? jaStamp(e.at) : e.at}</td>
                       <td>{e.actor}</td>
                       <td>{e.operation[page.locale]}</td>
                       <td>{e.target ?? "-"}</td>

@@ -109,10 +109,7 @@ export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
             <input type="hidden" name="csrf" value={v.csrf} />
             <fieldset>
               <legend>{page.t(P.renewSelectTitle)}</legend>
-              <div class="field">
-                <input type="radio" id="choice-renew" name="choice" value="renew" checked />
-                <label for="choice-renew">{page.t(P.renewNow)}</label>
-              </div>
+              <p>{page.t(P.renewNowHint)}</p>
               <div class="field">
                 <input type="checkbox" id="defer" name="defer" value="1" />
                 <label for="defer">{page.t(P.renewDefer)}</label>
