@@ -1,0 +1,237 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
+import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
+import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
+import { FakeClock } from "../src/domain/clock.js";
+
+/**
+ * The bank staff console in real Chromium (Debian's, through playwright-core), on SQLite and again
+ * on PostgreSQL. An operator presents the .p12 that the real `inkan staff add` wrote (Playwright's
+ * clientCertificates: pfx + passphrase) to the console's own origin and goes through the dashboard
+ * (the charts checked against certificates issued over EST at chosen FakeClock times), the contracts,
+ * a contract's users, a revocation on a paper form (form → confirmation → 実行 → result), the audit
+ * search and verification, and the dashboard in English. A bank user's certificate on the staff
+ * origin gets the refusal page. Every screen is photographed to
+ * test-artifacts/screenshots/staff-<db>-<screen>.png and checked by axe-core (no serious or critical
+ * finding); page errors and Content-Security-Policy refusals fail the test.
+ */
+
+const BANK = "sbank";
+const DAY = 86_400_000;
+const P12_PASS = "staff-browser-P12";
+const PASSWORD = "Pass1234";
+/** the axis top niceMax gives for these counts, and the plot's height, in charts.tsx's coordinates */
+const PLOT_H = 240 - 12 - 40;
+
+/** 10:00 JST on the first Monday at least two days after the real now (the staff certificate starts at the real now). */
+function nextMonday(): number {
+  const now = new Date();
+  let d = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 1, 0, 0);
+  while (new Date(d).getUTCDay() !== 1) d += DAY;
+  return d;
+}
+/** JST calendar date of an instant, YYYY-MM-DD. */
+const jstDay = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
+
+for (const db of DATABASES) {
+  describe(`staff console in Chromium (${db})`, () => {
+    let h: Harness;
+    let browser: Browser;
+    let origin: string;
+    let operatorP12: ClientCert;
+    const clock = new FakeClock(Date.now());
+    const users = ["kuser01", "kuser02", "kuser03", "kuser04"];
+    const ids: Record<string, Identity> = {};
+    const t0 = nextMonday();
+    /** Monday and Tuesday of one week, Tuesday and Wednesday of the next */
+    const issuedAt = [t0, t0 + DAY, t0 + 8 * DAY, t0 + 9 * DAY];
+    const contexts: BrowserContext[] = [];
+    const problems: string[] = [];
+    let shots = 0;
+    const shot = async (page: Page, name: string) => {
+      shots++;
+      await inspect(page, `staff-${db}-${name}`);
+    };
+
+    before(async () => {
+      // certificates of this bank live three weeks exactly, so the weeks they end in are known
+      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { validity: "PT504H", renewalWindow: "PT24H" } })] });
+      origin = `https://localhost:${h.serving!.staffPort}`;
+      const out = join(h.dataDir, "op01.p12");
+      process.env.INKAN_STAFF_BROWSER_P12 = P12_PASS;
+      const r = await h.cli(["staff", "add", BANK, "op01", "--name", "行員 一郎", "--role", "operator", "--out", out, "--passphrase-env", "INKAN_STAFF_BROWSER_P12"]);
+      assert.equal(r.status, 0, r.stderr);
+      operatorP12 = { pfx: readFileSync(out), passphrase: P12_PASS };
+
+      const contract = await h.addContract(BANK, "K001");
+      await h.addUser(BANK, contract, "kmaster01", "master"); // without a certificate: nothing on the charts
+      for (const u of users) await h.addUser(BANK, contract, u, "general");
+      for (const [i, u] of users.entries()) {
+        clock.set(issuedAt[i]!);
+        const e = await estEnroll(h, BANK, u, PASSWORD, await newKeyAndCsr());
+        assert.equal(e.status, 200, e.text);
+        ids[u] = e.identity!;
+      }
+      clock.set(t0 + 10 * DAY); // Thursday of the second week, 10:00 JST
+      browser = await launchChromium();
+    });
+    after(async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser?.close().catch(() => undefined);
+      await h?.close();
+    });
+
+    async function open(o: { cert?: ClientCert; locale?: string } = {}): Promise<Page> {
+      const context = await newPortalContext(browser, origin, o);
+      contexts.push(context);
+      const page = await context.newPage();
+      watchPage(page, problems);
+      return page;
+    }
+    const heading = async (page: Page) => (await page.locator("main h1").innerText()).trim();
+
+    /** The weekly chart's bars and the table's counts, with what each bar's height stands for. */
+    async function weekly(page: Page) {
+      const bars = await page.$$eval("svg[aria-labelledby^='expiring-chart-title'] rect.bar", (rs) =>
+        rs.filter((r) => r.querySelector("title")).map((r) => ({ height: Number(r.getAttribute("height")), title: r.querySelector("title")!.textContent ?? "" })),
+      );
+      const table = await page.$$eval("#expiring-table td[data-week]", (tds) => tds.map((td) => Number((td.textContent ?? "").trim())));
+      return { bars, table };
+    }
+    async function daily(page: Page, day: string) {
+      const cell = async (kind: string) => Number((await page.locator(`#daily-table td[data-day="${day}"][data-kind="${kind}"]`).innerText()).trim());
+      return { issued: await cell("issued"), revoked: await cell("revoked") };
+    }
+
+    test("an operator's .p12: dashboard charts, contracts, users, a revocation on a paper form, audit search and verify, English", async () => {
+      const started = Date.now();
+      const page = await open({ cert: operatorP12 });
+
+      // ---- ダッシュボード
+      const answer = await page.goto(`${origin}/`);
+      assert.equal(answer?.status(), 200);
+      assert.equal(await page.locator("html").getAttribute("lang"), "ja");
+      assert.equal(await heading(page), "ダッシュボード");
+      await page.getByText("行員 一郎").first().waitFor();
+      const before = await weekly(page);
+      assert.equal(before.bars.length, 13, "one bar for each of the 13 weeks");
+      assert.equal(before.table.length, 13);
+      // three weeks of validity: kuser01 and kuser02 end in the week after next, kuser03 and kuser04 the week after that
+      assert.deepEqual(before.table, [0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      const max = 2; // niceMax(2)
+      assert.deepEqual(
+        before.bars.map((b) => b.height),
+        before.table.map((n) => Number(((n / max) * PLOT_H).toFixed(1))),
+        "each bar is as tall as its count",
+      );
+      before.bars.forEach((b, i) => assert.match(b.title, new RegExp(`: ${before.table[i]}$`)));
+      assert.equal(await page.locator("svg[aria-labelledby^='daily-chart-title']").count(), 1);
+      // the per-day chart: 30 days, two series
+      const dailyBars = await page.locator("svg[aria-labelledby^='daily-chart-title'] rect.bar title").count();
+      assert.equal(dailyBars, 2 * (await page.locator("#daily-table tbody tr").count()));
+      for (const at of issuedAt) assert.equal((await daily(page, jstDay(at))).issued, 1, jstDay(at));
+      assert.deepEqual(await daily(page, jstDay(t0 + 2 * DAY)), { issued: 0, revoked: 0 });
+      assert.deepEqual(await daily(page, jstDay(t0 + 10 * DAY)), { issued: 0, revoked: 0 });
+      await shot(page, "01-dashboard");
+
+      // ---- 契約一覧 → 契約詳細 → 利用者
+      await page.locator("nav").getByRole("link", { name: "契約一覧" }).click();
+      await page.waitForURL(/\/contracts$/);
+      assert.equal(await heading(page), "契約一覧");
+      await shot(page, "02-contracts");
+      await page.getByRole("link", { name: "K001" }).click();
+      await page.waitForURL(/\/contracts\/K001$/);
+      assert.equal(await heading(page), "契約詳細");
+      await shot(page, "03-contract");
+      await page.getByRole("link", { name: "利用者を表示する" }).click();
+      await page.waitForURL(/\/contracts\/K001\/users$/);
+      for (const u of users) await page.locator("main tbody tr", { hasText: u }).first().waitFor();
+      await shot(page, "04-users");
+
+      // ---- 証明書失効: form → confirmation → 実行 → result
+      await page.locator("main tbody tr", { hasText: "kuser04" }).getByRole("link", { name: "証明書失効" }).click();
+      await page.waitForURL(/\/revoke\?target=kuser04$/);
+      assert.equal(await heading(page), "証明書失効");
+      assert.equal(await page.locator("#target").inputValue(), "kuser04");
+      await page.locator("#reason").selectOption("affiliationChanged");
+      await page.locator("#reference").fill("FORM-B-0001");
+      await shot(page, "05-revoke-form");
+      await page.getByRole("button", { name: "確認へ進む" }).click();
+      await page.waitForURL(/\/confirm\/revoke$/);
+      assert.match(await heading(page), /証明書失効\s*確認/);
+      await page.locator("dl.facts dd", { hasText: ids.kuser04!.serial.toLowerCase() }).waitFor();
+      await page.locator("dl.facts dd", { hasText: "FORM-B-0001" }).waitFor();
+      assert.equal((await h.rt.store.getCertificate(BANK, ids.kuser04!.serial))?.state, "pending", "the confirmation changes nothing (issued over EST, not used yet)");
+      await shot(page, "06-revoke-confirm");
+      await page.getByRole("button", { name: "実行" }).click();
+      await page.waitForURL(/\/result\/[A-Za-z0-9_-]{32}$/);
+      assert.match(await heading(page), /証明書失効\s*結果/);
+      await page.getByText("kuser04 の証明書を失効しました").waitFor();
+      assert.equal((await h.rt.store.getCertificate(BANK, ids.kuser04!.serial))?.state, "revoked");
+      await shot(page, "07-revoke-result");
+
+      // the dashboard now: kuser04 gone from its week, one revocation today
+      await page.locator("nav").getByRole("link", { name: "ダッシュボード" }).click();
+      await page.waitForURL(`${origin}/`);
+      const after = await weekly(page);
+      assert.deepEqual(after.table, [0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      assert.deepEqual(
+        after.bars.map((b) => b.height),
+        after.table.map((n) => Number(((n / max) * PLOT_H).toFixed(1))),
+      );
+      assert.deepEqual(await daily(page, jstDay(t0 + 10 * DAY)), { issued: 0, revoked: 1 });
+      await shot(page, "08-dashboard-after-revoke");
+
+      // ---- 監査ログ検索
+      await page.locator("nav").getByRole("link", { name: "監査ログ検索" }).click();
+      await page.waitForURL(/\/audit$/);
+      assert.equal(await heading(page), "監査ログ検索");
+      await shot(page, "09-audit-form");
+      await page.locator("#loginId").fill("kuser04");
+      await page.locator("#operation").selectOption("revoke");
+      await page.getByRole("button", { name: "検索" }).click();
+      await page.waitForURL(/\/audit\?.*operation=revoke/);
+      const rows = await page.$$eval("table.audit tbody tr", (trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => (c.textContent ?? "").trim())));
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.equal(rows[0]![2], "staff:op01");
+      assert.equal(rows[0]![3], "certificate.revoke");
+      assert.match(rows[0]![8]!, /FORM-B-0001/);
+      await shot(page, "10-audit-results");
+
+      // ---- 監査ログ検証
+      await page.locator("nav").getByRole("link", { name: "監査ログ検証" }).click();
+      await page.waitForURL(/\/audit\/verify$/);
+      assert.equal(await heading(page), "監査ログ検証");
+      assert.match(await page.locator("[data-verify=ok]").innerText(), /^OK：監査ログ \d+件に改ざんは検出されませんでした。$/);
+      await shot(page, "11-audit-verify");
+
+      // ---- in English (Accept-Language en-US)
+      const en = await open({ cert: operatorP12, locale: "en-US" });
+      await en.goto(`${origin}/`);
+      assert.equal(await en.locator("html").getAttribute("lang"), "en");
+      assert.equal(await heading(en), "Dashboard");
+      assert.deepEqual((await weekly(en)).table, after.table);
+      await en.locator("nav").getByRole("link", { name: "Contracts" }).waitFor();
+      await shot(en, "12-dashboard-english");
+
+      assert.deepEqual(problems.splice(0), []);
+      console.log(`staff console in Chromium (${db}): ${shots} screens in ${Date.now() - started} ms`);
+    });
+
+    test("a bank user's certificate on the staff origin: the refusal page, Japanese then English", async () => {
+      const page = await open({ cert: { keyPem: ids.kuser01!.keyPem, certPem: ids.kuser01!.certPem } });
+      const answer = await page.goto(`${origin}/`);
+      assert.equal(answer?.status(), 403);
+      await page.getByText("選択された証明書では行員用画面をご利用できません。").waitFor();
+      await page.getByText("提示された証明書は行員用の電子証明書ではありません。").waitFor();
+      await page.getByText("The certificate presented is not a staff certificate.").waitFor();
+      assert.equal(await page.locator("nav a[href='/revoke']").count(), 0, "no menu for a refused certificate");
+      await shot(page, "13-refusal-customer-certificate");
+      assert.deepEqual(problems.splice(0), []);
+    });
+  });
+}
