@@ -137,6 +137,31 @@ for (const db of DATABASES) {
       assert.match(refused.text, /お客様が選択された証明書は本サービスではご利用できません。/);
       assert.match(refused.text, /失効/);
 
+      // 利用者登録 through the portal: the new user's QR code once, then 利用者変更 and 利用者削除 by confirmation
+      const addForm = await https(h, { path: "/tbank/admin/users/new", identity: master, headers: { cookie: ms.cookie } });
+      assert.equal(addForm.status, 200);
+      const addFields = { csrf: hidden(addForm.text, "csrf"), submission: hidden(addForm.text, "submission"), loginId: "newbie01", name: "新人 太郎", email: "newbie@example.jp", role: "general", initialPassword: "Init1234", initialConfirm: "Init5678", confirmPassword: "Conf5678" };
+      const added = await https(h, { path: "/tbank/admin/users/new", identity: master, body: form(addFields), headers: { ...FORM, cookie: ms.cookie } });
+      assert.equal(added.status, 200, added.text);
+      assert.match(added.text, /newbie01/);
+      assert.match(added.text, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="ワンタイムパスワード登録用QRコード"/);
+      const addedAgain = await https(h, { path: "/tbank/admin/users/new", identity: master, body: form(addFields), headers: { ...FORM, cookie: ms.cookie } });
+      assert.equal(addedAgain.status, 303, "the same form again adds no second user");
+      assert.match(String(addedAgain.headers.location), /again=1/);
+      const changeConf = await https(h, { path: "/tbank/admin/confirm?task=change&user=newbie01", identity: master, headers: { cookie: ms.cookie } });
+      const changed = await https(h, { path: "/tbank/admin/confirm", identity: master, body: form({ csrf: hidden(changeConf.text, "csrf"), submission: hidden(changeConf.text, "submission"), task: "change", user: "newbie01", name: "新人 花子", email: "hanako@example.jp", role: "admin", confirmPassword: "Conf5678" }), headers: { ...FORM, cookie: ms.cookie } });
+      assert.equal(changed.status, 303, changed.text);
+      const changedPage = await https(h, { path: String(changed.headers.location), identity: master, headers: { cookie: ms.cookie } });
+      assert.match(changedPage.text, /新人 花子/);
+      assert.match(changedPage.text, /管理者ユーザ/);
+      const delConf = await https(h, { path: "/tbank/admin/confirm?task=delete&user=newbie01", identity: master, headers: { cookie: ms.cookie } });
+      const deleted = await https(h, { path: "/tbank/admin/confirm", identity: master, body: form({ csrf: hidden(delConf.text, "csrf"), submission: hidden(delConf.text, "submission"), task: "delete", user: "newbie01", confirmPassword: "Conf5678" }), headers: { ...FORM, cookie: ms.cookie } });
+      assert.equal(deleted.status, 303, deleted.text);
+      const deletedPage = await https(h, { path: String(deleted.headers.location), identity: master, headers: { cookie: ms.cookie } });
+      assert.match(deletedPage.text, /削除済み/);
+      const afterDelete = await https(h, { path: "/tbank/admin/users?task=suspend", identity: master, headers: { cookie: ms.cookie } });
+      assert.doesNotMatch(afterDelete.text, /newbie01/);
+
       // a general user has no 管理
       const gk = await newKeyAndCsr();
       const g = (await estEnroll(h, "tbank", "user0002", "Pass1234", gk)).identity!;

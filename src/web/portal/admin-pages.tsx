@@ -7,7 +7,7 @@ import type { Text } from "../../i18n/text.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
-import { otpQrSvg } from "../otp-qr.js";
+import { OtpSecret } from "./otp-secret-view.js";
 import { totpUri } from "../../auth/totp.js";
 
 const ROLE_LABELS: Record<string, Text> = {
@@ -414,13 +414,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
             {e && <UserFacts page={page} e={e} />}
             <h2>{page.t(P.otpTitle)}</h2>
             <p>{page.t(P.addedOtpLead)}</p>
-            <p class="qr">
-              <img src={`data:image/svg+xml;base64,${Buffer.from(otpQrSvg(uri)).toString("base64")}`} alt={page.t(P.otpQrTitle)} width={220} height={220} />
-            </p>
-            <dl class="facts">
-              <dt>{page.t(P.otpKey)}</dt>
-              <dd class="mono">{added.totpSecret}</dd>
-            </dl>
+            <OtpSecret page={page} secret={added.totpSecret} uri={uri} />
             <div class="actions">
               <a class="button secondary" href={page.url("/admin")}>
                 {page.t(P.toAdmin)}

@@ -5,8 +5,8 @@ import { P } from "../../i18n/portal-text.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { sendError } from "../errors.js";
-import { otpQrSvg } from "../otp-qr.js";
 import { Field, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
+import { OtpSecret } from "./otp-secret-view.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
 
 /** A logged-in page: the session, and the forced password change before anything else. */
@@ -311,13 +311,7 @@ export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
           <Notice kind="success">
             <p>{page.t(P.otpShown)}</p>
           </Notice>
-          <p class="qr">
-            <img src={`data:image/svg+xml;base64,${Buffer.from(otpQrSvg(o.enrolled.uri)).toString("base64")}`} alt={page.t(P.otpQrTitle)} width={220} height={220} />
-          </p>
-          <dl class="facts">
-            <dt>{page.t(P.otpKey)}</dt>
-            <dd class="mono">{o.enrolled.secret}</dd>
-          </dl>
+          <OtpSecret page={page} secret={o.enrolled.secret} uri={o.enrolled.uri} />
           <p>
             <a class="button secondary" href={page.url("/top")}>
               {page.t(P.toTop)}
