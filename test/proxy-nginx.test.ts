@@ -1,7 +1,6 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { request } from "node:https";
 import { connect } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,44 +45,6 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** One request through nginx over a new TLS connection made from CLIENT_ADDRESS. */
-function viaNginx(port: number, caFile: string, o: { method?: string; path: string; identity?: Identity; body?: object; headers?: Record<string, string> }): Promise<Answer> {
-  const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        servername: "localhost",
-        port,
-        localAddress: CLIENT_ADDRESS,
-        path: o.path,
-        method: o.method ?? (body === undefined ? "GET" : "POST"),
-        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...o.headers },
-        ca: readFileSync(caFile),
-        key: o.identity?.keyPem,
-        cert: o.identity?.certPem,
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 const cookieOf = (a: Answer) => String(a.headers["set-cookie"]).split(";")[0]!;
 
 for (const db of DATABASES) {
@@ -97,7 +58,8 @@ for (const db of DATABASES) {
     let nginxHttp = "";
     const logLines: string[] = [];
     const ids: Record<string, Identity> = {};
-    const through = (o: Parameters<typeof viaNginx>[2]) => viaNginx(port, h.serverCaFile, o);
+    // one request through nginx over a new TLS connection made from CLIENT_ADDRESS
+    const through = (o: { method?: string; path: string; identity?: Identity; body?: object; headers?: Record<string, string> }) => https(h, { ...o, origin: `https://localhost:${port}`, localAddress: CLIENT_ADDRESS });
 
     before(async () => {
       h = await startHarness({ db, serve: true, logLines, banks: [testBank(BANK, { policy: { renewalWindow: "P400D" } })], config: { proxy: { trustedAddresses: [PROXY_ADDRESS] } } });

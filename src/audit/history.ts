@@ -1,6 +1,6 @@
 import { DomainError } from "../domain/errors.js";
 import { addDuration, parseDuration, subtractDuration } from "../domain/duration.js";
-import { formatLocalDateTime, localParts } from "../domain/time-zone.js";
+import { formatJaDateTime, formatLocalDateTime, localParts } from "../domain/time-zone.js";
 import type { Store, UserRecord } from "../store/store.js";
 import type { BankPolicy } from "../domain/policy.js";
 import type { Clock } from "../domain/clock.js";
@@ -32,7 +32,10 @@ export interface HistoryQuery {
 }
 
 export interface HistoryEntry {
+  /** 2026-11-22 17:53:19 +09:00 (the CSV's and English screens' form) */
   at: string;
+  /** 2026年11月22日 17時53分19秒 (the Japanese screens' form) */
+  atJa: string;
   actor: string;
   operation: { ja: string; en: string };
   action: string;
@@ -71,6 +74,7 @@ export async function contractHistory(store: Store, clock: Clock, policy: BankPo
   const rows = await store.auditEvents({ bankId: viewer.bankId, contractId: viewer.contractId, concerning, from, to, actions, limit: 10_000 });
   return rows.map((r) => ({
     at: formatLocalDateTime(r.at, offsetMinutes),
+    atJa: formatJaDateTime(r.at, offsetMinutes),
     actor: r.actorKind === "user" ? r.actorId : r.actorKind === "staff" || r.actorKind === "cli" ? "金融機関 / bank" : r.actorKind === "system" ? "システム / system" : "-",
     operation: operationOf(r.action),
     action: r.action,
@@ -81,7 +85,12 @@ export async function contractHistory(store: Store, clock: Clock, policy: BankPo
   }));
 }
 
-const RESULT_JA: Record<string, string> = { ok: "正常", refused: "拒否", error: "エラー" };
+/** The result of an operation in words, for the screen and the CSV. */
+export const RESULT_LABELS: Record<string, { ja: string; en: string }> = {
+  ok: { ja: "正常", en: "OK" },
+  refused: { ja: "拒否", en: "Refused" },
+  error: { ja: "エラー", en: "Error" },
+};
 
 /** CSV that Excel opens as UTF-8: a byte-order mark, CRLF, every field quoted. */
 export function historyCsv(entries: HistoryEntry[]): string {
@@ -91,6 +100,6 @@ export function historyCsv(entries: HistoryEntry[]): string {
     return `"${/^[=+\-@\t\r]/.test(text) && text.length > 1 ? "'" + text : text}"`;
   };
   const head = ["日時", "操作者", "操作", "対象者", "結果", "接続元", "証明書シリアル番号"].map(q).join(",");
-  const lines = entries.map((e) => [e.at, e.actor, e.operation.ja, e.target, RESULT_JA[e.result] ?? e.result, e.address, e.certSerial].map(q).join(","));
+  const lines = entries.map((e) => [e.at, e.actor, e.operation.ja, e.target, RESULT_LABELS[e.result]?.ja ?? e.result, e.address, e.certSerial].map(q).join(","));
   return "\uFEFF" + [head, ...lines].join("\r\n") + "\r\n";
 }

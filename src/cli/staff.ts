@@ -2,6 +2,7 @@ import { writeFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Runtime } from "./runtime.js";
 import { buildPkcs12 } from "../app/pkcs12.js";
+import { Secrets } from "../app/prompt.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { RequestContext } from "../lifecycle/lifecycle.js";
 
@@ -72,55 +73,13 @@ async function readPassphrase(envName: string | undefined, usage: (m: string) =>
   if (envName) {
     p = process.env[envName] ?? "";
     if (!p) throw usage(`the environment variable ${envName} (--passphrase-env) is empty or unset`);
-  } else if (process.stdin.isTTY) {
-    p = await hidden("PKCS#12 passphrase: ");
-    if ((await hidden("again: ")) !== p) throw usage("the two passphrases differ");
   } else {
-    p = (await firstLine()) ?? "";
+    // the issuing app's reader: typed without echo on a terminal, else the first line of stdin
+    const secrets = new Secrets(process.stdin, process.stderr);
+    p = await secrets.ask("PKCS#12 passphrase: ", "passphrase").catch(() => "");
     if (!p) throw usage("no passphrase: give --passphrase-env VAR, type it on a terminal, or send it as the first line of standard input");
+    if (secrets.interactive && (await secrets.ask("again: ", "passphrase")) !== p) throw usage("the two passphrases differ");
   }
   if ([...p].length < MIN_PASSPHRASE) throw usage(`the PKCS#12 passphrase needs ${MIN_PASSPHRASE} characters or more`);
   return p;
-}
-
-function firstLine(): Promise<string | undefined> {
-  return new Promise((resolveLine, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on("data", (c: Buffer) => chunks.push(c));
-    process.stdin.once("end", () => resolveLine(Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0]));
-    process.stdin.once("error", reject);
-    process.stdin.resume();
-  });
-}
-
-function hidden(prompt: string): Promise<string> {
-  return new Promise((resolveSecret) => {
-    const input = process.stdin;
-    process.stderr.write(prompt);
-    input.setRawMode(true);
-    input.resume();
-    let value = "";
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString("utf8")) {
-        if (ch === "\r" || ch === "\n" || ch === "\u0004") {
-          done();
-          resolveSecret(value);
-          return;
-        }
-        if (ch === "\u0003") {
-          done();
-          process.exit(130);
-        }
-        if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
-        else if (ch >= " ") value += ch;
-      }
-    };
-    const done = () => {
-      input.off("data", onData);
-      input.setRawMode(false);
-      input.pause();
-      process.stderr.write("\n");
-    };
-    input.on("data", onData);
-  });
 }

@@ -4,6 +4,7 @@ import { checkCsr, decodeCsrBody, type CheckedCsr } from "../ca/csr-check.js";
 import type { UserRecord, ContractRecord } from "../store/store.js";
 import type { BankContext, RequestContext } from "./context.js";
 import { issue, isLive, refusal, type Deps, type IssuedCertificate } from "./issuance.js";
+import { sinceReset } from "./user-certificates.js";
 
 export type { IssuedCertificate } from "./issuance.js";
 export { isUniqueViolation } from "./issuance.js";
@@ -46,8 +47,7 @@ export async function acquire(deps: Deps, bank: BankContext, who: { user: UserRe
       csr,
       async decide(w, certs, now) {
         const fresh = await w.getUser(bank.config.id, user.id);
-        const resetAt = fresh?.certsResetAt?.getTime() ?? -1;
-        const counted = certs.filter((c) => c.createdAt.getTime() > resetAt);
+        const counted = sinceReset(certs, fresh);
         if (counted.some((c) => c.state === "active" && isLive(c, now))) throw new DomainError("certificate_already_valid");
         const latest = counted.find((c) => c.state !== "signing");
         if (latest && (latest.state === "active" || latest.state === "pending") && !isLive(latest, now)) {

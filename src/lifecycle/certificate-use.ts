@@ -29,28 +29,40 @@ export function certificateRefused(reason: CertificateRefusal): DomainError {
  */
 export async function useCertificate(deps: Deps, bank: BankContext, der: Uint8Array | undefined, ctx: RequestContext, action: string, opts: { allowExpired?: boolean } = {}): Promise<CertificateHolder> {
   const bankId = bank.config.id;
-  const refuse = async (reason: CertificateRefusal, rec?: CertificateRecord) => {
+  const j = await judgePresented(deps, bank, der, opts);
+  if ("refused" in j) {
+    const rec = j.cert;
     await deps.store.write(bankId, (w) =>
-      w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: rec?.serial ?? ctx.certSerial ?? null, action, contractId: rec?.contractId ?? null, targetUserId: rec?.userId ?? null, result: "refused", detail: { reason: `certificate_${reason}` } }),
+      w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: rec?.serial ?? ctx.certSerial ?? null, action, contractId: rec?.contractId ?? null, targetUserId: rec?.userId ?? null, result: "refused", detail: { reason: `certificate_${j.refused}` } }),
     );
-    return certificateRefused(reason);
-  };
-  if (!der || der.length === 0) throw await refuse("none");
-  const id = deps.ca.identifyClient(der);
-  if (!id || id.bankId !== bankId) throw await refuse("foreign");
-  const cert = await deps.store.certificateBySerial(id.caId, id.serial);
-  if (!cert || cert.state === "signing" || cert.bankId !== bankId) throw await refuse("unknown");
-  const now = deps.clock.now().getTime();
-  if (cert.state === "revoked") throw await refuse("revoked", cert);
-  if (cert.state === "superseded") throw await refuse("superseded", cert);
-  if (now < cert.notBefore.getTime()) throw await refuse("not_yet_valid", cert);
-  if (now > cert.notAfter.getTime() && !opts.allowExpired) throw await refuse("expired", cert);
-  const user = await deps.store.getUser(bankId, cert.userId);
-  if (!user || user.status === "deleted") throw await refuse("unknown", cert);
+    throw certificateRefused(j.refused);
+  }
+  const { cert, user } = j;
   const contract = await checkInService(deps, bank, user, { ...ctx, certSerial: cert.serial }, action);
   let activated = false;
   if (cert.state === "pending") activated = await activate(deps, bank, cert, ctx);
   return { cert: activated ? { ...cert, state: "active" } : cert, user, contract, activated };
+}
+
+/**
+ * The judgement of a presented certificate, without effect (no audit, no activation): the one ladder
+ * of checks that both a request (useCertificate) and the login screen's greeting go by.
+ */
+export async function judgePresented(deps: Deps, bank: BankContext, der: Uint8Array | undefined, opts: { allowExpired?: boolean } = {}): Promise<{ cert: CertificateRecord; user: UserRecord } | { refused: CertificateRefusal; cert?: CertificateRecord }> {
+  const bankId = bank.config.id;
+  if (!der || der.length === 0) return { refused: "none" };
+  const id = deps.ca.identifyClient(der);
+  if (!id || id.bankId !== bankId) return { refused: "foreign" };
+  const cert = await deps.store.certificateBySerial(id.caId, id.serial);
+  if (!cert || cert.state === "signing" || cert.bankId !== bankId) return { refused: "unknown" };
+  const now = deps.clock.now().getTime();
+  if (cert.state === "revoked") return { refused: "revoked", cert };
+  if (cert.state === "superseded") return { refused: "superseded", cert };
+  if (now < cert.notBefore.getTime()) return { refused: "not_yet_valid", cert };
+  if (now > cert.notAfter.getTime() && !opts.allowExpired) return { refused: "expired", cert };
+  const user = await deps.store.getUser(bankId, cert.userId);
+  if (!user || user.status === "deleted") return { refused: "unknown", cert };
+  return { cert, user };
 }
 
 /**

@@ -6,6 +6,7 @@ import { authenticatePassword, checkInService, checkOneTimePassword } from "./au
 import { acquire, checkedCsr } from "./acquisition.js";
 import { isLive, refusal, type Deps, type IssuedCertificate } from "./issuance.js";
 import type { UserRecord } from "../store/store.js";
+import { sinceReset } from "./user-certificates.js";
 
 type Base = Omit<RequestContext, "actorKind" | "actorId">;
 
@@ -31,8 +32,7 @@ export async function openIssueGrant(deps: Deps, bank: BankContext, loginId: str
   if (bank.policy.otp.acquisition) await checkOneTimePassword(deps, bank, who.user, otp, ctx, action);
   // said before the page makes a key: a user whose certificate is still good needs none
   const now = deps.clock.now();
-  const resetAt = who.user.certsResetAt?.getTime() ?? -1;
-  const certs = (await deps.store.userCertificates(bank.config.id, who.user.id)).filter((c) => c.createdAt.getTime() > resetAt);
+  const certs = sinceReset(await deps.store.userCertificates(bank.config.id, who.user.id), who.user);
   if (certs.some((c) => c.state === "active" && isLive(c, now))) throw await refusal(deps, bank, ctx, action, ids, "certificate_already_valid");
   const grantId = randomBytes(32).toString("base64url");
   const csrf = randomBytes(24).toString("base64url");

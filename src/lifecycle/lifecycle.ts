@@ -7,7 +7,8 @@ import { renew, type RenewalRequest } from "./renewal.js";
 import { revokeCertificate } from "./revocation.js";
 import { addContract, addUser, type NewUser } from "./administration.js";
 import { finishAllSigning } from "./recovery.js";
-import { useCertificate, type CertificateHolder } from "./certificate-use.js";
+import { useCertificate, judgePresented, type CertificateHolder } from "./certificate-use.js";
+import type { CertificateRefusal } from "../i18n/refusals.js";
 import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPassword, type LoginResult, type SessionView } from "./login.js";
 import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
 import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
@@ -15,12 +16,11 @@ import type { StaffCa } from "../ca/staff-ca.js";
 import type { StaffRole } from "../domain/rights.js";
 import { addContractUser, changeUser, deleteUser, resetUserPassword, type UserChange } from "./user-management.js";
 import type { AddedUser, NewUserDetails } from "./administration.js";
-import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import { enrolOneTimePassword } from "./otp-enrolment.js";
+import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
 import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder } from "./issue-grant.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import type { LoginMethod } from "../domain/roles.js";
-import type { UserRecord, CertificateRecord } from "../store/store.js";
 
 export type { RequestContext, BankContext } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
@@ -32,11 +32,7 @@ export type { CertificateHolder } from "./certificate-use.js";
 
 type Base = Omit<RequestContext, "actorKind" | "actorId">;
 
-export interface UserListEntry {
-  user: UserRecord;
-  status: DisplayStatus;
-  current?: CertificateRecord;
-}
+export type UserListEntry = UserCertificateEntry;
 
 /**
  * The registration authority: every decision about a certificate's life is taken here, and every
@@ -107,12 +103,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     const users = view.user.role === "general" ? [view.user] : await this.deps.store.listUsers(bankId, view.user.contractId);
     const out: UserListEntry[] = [];
-    for (const u of users) {
-      const resetAt = u.certsResetAt?.getTime() ?? -1;
-      const certs = (await this.deps.store.userCertificates(bankId, u.id)).filter((c) => c.createdAt.getTime() > resetAt);
-      const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
-      out.push({ user: u, status: displayStatus(certs, now, bank.policy.renewalWindow), current });
-    }
+    for (const u of users) out.push(await userCertificateEntry(this.deps, bank, u, now));
     return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
   }
 
@@ -220,18 +211,12 @@ export class Lifecycle {
    * Whose certificate the browser presents, for the login screen's greeting: read only (nothing is
    * activated or audited here; the login itself does both).
    */
-  async peekPresented(bankId: string, der: Uint8Array | undefined): Promise<{ loginId: string; name: string } | { refused: string } | undefined> {
+  async peekPresented(bankId: string, der: Uint8Array | undefined): Promise<{ loginId: string; name: string } | { refused: CertificateRefusal } | undefined> {
     if (!der || der.length === 0) return undefined;
-    const id = this.deps.ca.identifyClient(der);
-    if (!id || id.bankId !== bankId) return { refused: "foreign" };
-    const cert = await this.deps.store.certificateBySerial(id.caId, id.serial);
-    if (!cert || cert.state === "signing") return { refused: "unknown" };
-    if (cert.state === "revoked" || cert.state === "superseded") return { refused: cert.state };
-    const now = this.deps.clock.now().getTime();
-    if (now > cert.notAfter.getTime()) return { refused: "expired" };
-    const user = await this.deps.store.getUser(bankId, cert.userId);
-    return user ? { loginId: user.loginId, name: user.name } : { refused: "unknown" };
+    const j = await judgePresented(this.deps, this.banks.get(bankId), der);
+    return "refused" in j ? { refused: j.refused } : { loginId: j.user.loginId, name: j.user.name };
   }
+
 
   /** The rules' clock, for screens that say what is open now. */
   now(): Date {
@@ -243,10 +228,11 @@ export class Lifecycle {
    * result (the result page's address); a repeated one gets that result (null while the first still
    * runs) and acts not at all. A failed action frees the token, so the corrected form can be sent.
    */
-  async submitOnce(bankId: string, token: string, act: () => Promise<string>): Promise<{ first: boolean; result: string | null }> {
+  async submitOnce(bankId: string, view: SessionView, token: string, action: string, act: () => Promise<string>): Promise<{ first: boolean; result: string | null }> {
     const subs = this.deps.store.submissions;
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new DomainError("csrf_invalid");
-    if (!(await subs.claim(bankId, token, this.deps.clock.now()))) return { first: false, result: (await subs.result(bankId, token)) ?? null };
+    const owner = `user:${view.user.id}`;
+    if (!(await subs.claim({ bankId, token, owner, action, at: this.deps.clock.now() }))) return { first: false, result: (await subs.find(bankId, token, owner))?.result ?? null };
     try {
       const result = await act();
       await subs.finish(bankId, token, result);

@@ -1,6 +1,6 @@
 import { DomainError } from "../domain/errors.js";
 import { decideOnBank, type Actor, type BankRight, type StaffRole } from "../domain/rights.js";
-import { displayStatus, isRevocationReason, type DisplayStatus } from "../domain/certificate.js";
+import { isRevocationReason } from "../domain/certificate.js";
 import { countInto, dayBuckets, weekBuckets, type Bucket } from "../domain/calendar-buckets.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
 import { STAFF_ID_PATTERN, type IssuedStaffCertificate, type StaffCa } from "../ca/staff-ca.js";
@@ -13,6 +13,7 @@ import { addContract, addUser, checkNewUser } from "./administration.js";
 import { revokeCertificate } from "./revocation.js";
 import { resetUserCertificate, unlockUser } from "./user-management.js";
 import { isUniqueViolation } from "./issuance.js";
+import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
 
 export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
 
@@ -108,11 +109,7 @@ export async function disableStaffMember(deps: StaffDeps, bank: BankContext, sta
   });
 }
 
-export interface StaffUserEntry {
-  user: UserRecord;
-  status: DisplayStatus;
-  /** the live (active or pending) certificate, if any */
-  current?: CertificateRecord;
+export interface StaffUserEntry extends UserCertificateEntry {
   locked: boolean;
 }
 
@@ -230,12 +227,9 @@ export class StaffConsole {
     if (!contract) throw new DomainError("contract_not_found");
     const now = this.deps.clock.now();
     const users: StaffUserEntry[] = [];
+    const threshold = this.bank.policy.lockoutThreshold;
     for (const u of await this.deps.store.listUsers(this.bankId, contract.id)) {
-      const resetAt = u.certsResetAt?.getTime() ?? -1;
-      const certs = (await this.deps.store.userCertificates(this.bankId, u.id)).filter((c) => c.createdAt.getTime() > resetAt);
-      const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
-      const threshold = this.bank.policy.lockoutThreshold;
-      users.push({ user: u, status: displayStatus(certs, now, this.bank.policy.renewalWindow), current, locked: u.failedLogins >= threshold || u.failedConfirms >= threshold });
+      users.push({ ...(await userCertificateEntry(this.deps, this.bank, u, now)), locked: u.failedLogins >= threshold || u.failedConfirms >= threshold });
     }
     users.sort((a, b) => (a.user.userNo < b.user.userNo ? -1 : 1));
     return { contract, users };
@@ -324,18 +318,19 @@ export class StaffConsole {
 
   // ---- one-time submission tokens: a confirmation form acts once, however often it is sent
 
+  private get owner() {
+    return `staff:${this.who.rowId}`;
+  }
   /** true when this submission is the first with its token (and should act). Tokens are kept a day. */
-  async claimSubmission(token: string, action: string): Promise<boolean> {
-    const now = this.deps.clock.now();
-    await this.deps.store.staff.forgetSubmissions(new Date(now.getTime() - 86_400_000));
-    return this.deps.store.staff.claimSubmission({ token, bankId: this.bankId, staffRowId: this.who.rowId, action, at: now });
+  claimSubmission(token: string, action: string): Promise<boolean> {
+    return this.deps.store.submissions.claim({ bankId: this.bankId, token, owner: this.owner, action, at: this.deps.clock.now() });
   }
   finishSubmission(token: string, result: string): Promise<void> {
-    return this.deps.store.staff.finishSubmission(token, result);
+    return this.deps.store.submissions.finish(this.bankId, token, result);
   }
   /** This staff member's submission with that token (another's is not found). */
   submission(token: string) {
-    return this.deps.store.staff.submission(token, this.bankId, this.who.rowId);
+    return this.deps.store.submissions.find(this.bankId, token, this.owner);
   }
 
   // ---- changes (operators)

@@ -214,12 +214,14 @@ export function migrations(dialect: Dialect): MigrationProvider {
       // a session row with purpose "issue" is the short grant between 証明書取得認証 (password and
       // one-time password checked) and the page's CSR; it never opens the portal
       await db.schema.alterTable("sessions").addColumn("purpose", "text", (c) => c.notNull().defaultTo("portal")).execute();
-      // one row per submitted confirmation form: a second submission of the same form finds it and
-      // is shown the first one's result instead of acting twice
+      // one row per submitted confirmation form (customer portal and staff console alike): a second
+      // submission of the same form finds it and is shown the first one's result instead of acting twice
       await db.schema
         .createTable("submissions")
         .addColumn("token", "text", (c) => c.primaryKey())
         .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
         .addColumn("result", "text")
         .addColumn("created_at", big, (c) => c.notNull())
         .execute();
@@ -261,15 +263,6 @@ export function migrations(dialect: Dialect): MigrationProvider {
         .addColumn("created_at", big, (c) => c.notNull())
         .execute();
       await db.schema.createIndex("staff_certificates_staff").on("staff_certificates").columns(["staff_row_id"]).execute();
-      await db.schema
-        .createTable("staff_submissions")
-        .addColumn("token", "text", (c) => c.primaryKey())
-        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
-        .addColumn("staff_row_id", big, (c) => c.notNull().references("staff.id"))
-        .addColumn("action", "text", (c) => c.notNull())
-        .addColumn("result", "text")
-        .addColumn("created_at", big, (c) => c.notNull())
-        .execute();
       await db.schema.createIndex("certificates_bank_created").on("certificates").columns(["bank_id", "created_at"]).execute();
       await db.schema.createIndex("revocations_bank_revoked").on("revocations").columns(["bank_id", "revoked_at"]).execute();
     },

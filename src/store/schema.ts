@@ -59,6 +59,9 @@ export interface SessionTable {
 export interface SubmissionTable {
   token: string;
   bank_id: string;
+  /** who submitted: "user:<id>" or "staff:<row id>"; a result is shown to its owner only */
+  owner: string;
+  action: string;
   result: string | null;
   created_at: number;
 }

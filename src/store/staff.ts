@@ -2,8 +2,8 @@ import type { Generated, Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /**
- * Bank staff (migration 005): the staff CA, staff members and their certificates, the staff
- * console's one-time submission tokens, and the reads of its dashboard. Times are epoch
+ * Bank staff (migration 005): the staff CA, staff members and their certificates, and the reads
+ * of its dashboard (its one-time submission tokens live in submissions.ts with the portal's). Times are epoch
  * milliseconds, as everywhere in the schema.
  */
 export interface StaffCaTable {
@@ -39,21 +39,11 @@ export interface StaffCertificateTable {
   created_at: number;
 }
 
-export interface StaffSubmissionTable {
-  token: string;
-  bank_id: string;
-  staff_row_id: number;
-  action: string;
-  /** JSON of the outcome; null while the action runs (or if its process died) */
-  result: string | null;
-  created_at: number;
-}
 
 type StaffDatabase = Database & {
   staff_cas: StaffCaTable;
   staff: StaffTable;
   staff_certificates: StaffCertificateTable;
-  staff_submissions: StaffSubmissionTable;
 };
 
 export type StaffRole = "operator" | "auditor";
@@ -97,7 +87,7 @@ function toStaffCert(r: StaffCertificateTable): StaffCertificateRecord {
   return { serial: r.serial, bankId: r.bank_id, staffRowId: Number(r.staff_row_id), caId: Number(r.ca_id), notBefore: new Date(Number(r.not_before)), notAfter: new Date(Number(r.not_after)), revokedAt: ms(r.revoked_at), createdAt: new Date(Number(r.created_at)) };
 }
 
-/** Reads, and the few writes that belong to no bank's transaction (the CA record, submission tokens). */
+/** Reads, and the few writes that belong to no bank's transaction (the CA record). */
 export class StaffRepository {
   protected readonly db: Kysely<StaffDatabase>;
   constructor(db: Kysely<Database>) {
@@ -141,31 +131,6 @@ export class StaffRepository {
     if (!c) return undefined;
     const s = await this.db.selectFrom("staff").selectAll().where("id", "=", c.staff_row_id).where("bank_id", "=", c.bank_id).executeTakeFirst();
     return s && { staff: toStaff(s as any), certificate: toStaffCert(c) };
-  }
-
-  // ---- one-time submission tokens (a confirmation form acts once)
-  /** true when this call claimed the token; false when it had been claimed before. */
-  async claimSubmission(s: { token: string; bankId: string; staffRowId: number; action: string; at: Date }): Promise<boolean> {
-    const r = await this.db
-      .insertInto("staff_submissions")
-      .values({ token: s.token, bank_id: s.bankId, staff_row_id: s.staffRowId, action: s.action, result: null, created_at: s.at.getTime() })
-      .onConflict((oc) => oc.column("token").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
-  }
-
-  async finishSubmission(token: string, result: string): Promise<void> {
-    await this.db.updateTable("staff_submissions").set({ result }).where("token", "=", token).execute();
-  }
-
-  /** A submission of this staff member: undefined when unknown (or another's). */
-  async submission(token: string, bankId: string, staffRowId: number): Promise<{ action: string; result: string | null } | undefined> {
-    const r = await this.db.selectFrom("staff_submissions").select(["action", "result"]).where("token", "=", token).where("bank_id", "=", bankId).where("staff_row_id", "=", staffRowId).executeTakeFirst();
-    return r && { action: r.action, result: r.result };
-  }
-
-  async forgetSubmissions(before: Date): Promise<void> {
-    await this.db.deleteFrom("staff_submissions").where("created_at", "<", before.getTime()).execute();
   }
 
   // ---- dashboard

@@ -43,7 +43,7 @@ export interface Answer {
  * One HTTPS request over a new TLS connection (no agent, no session reuse), presenting the given
  * client certificate if any: each call is a fresh handshake, as a new browser session would be.
  */
-export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string }): Promise<Answer> {
+export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string; localAddress?: string }): Promise<Answer> {
   const url = new URL((o.origin ?? h.https) + o.path);
   const body = typeof o.body === "object" ? JSON.stringify(o.body) : o.body;
   const headers: Record<string, string> = { ...(typeof o.body === "object" ? { "content-type": "application/json" } : {}), ...o.headers };
@@ -53,6 +53,7 @@ export function https(h: Harness, o: { method?: string; path: string; identity?:
         host: "127.0.0.1",
         servername: "localhost",
         port: Number(url.port),
+        localAddress: o.localAddress,
         path: url.pathname + url.search,
         method: o.method ?? (body === undefined ? "GET" : "POST"),
         headers,

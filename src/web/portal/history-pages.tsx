@@ -1,24 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
-import { OPERATIONS, historyCsv, type HistoryEntry } from "../../audit/history.js";
+import { OPERATIONS, RESULT_LABELS, historyCsv, type HistoryEntry } from "../../audit/history.js";
 import { P } from "../../i18n/portal-text.js";
 import { decide } from "../../domain/rights.js";
 import { Notice } from "../views/layout.js";
 import { portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
-
-/** The result column as words (the CSV writes the same Japanese words): never the internal code. */
-const RESULT_LABELS: Record<string, { ja: string; en: string }> = {
-  ok: { ja: "正常", en: "OK" },
-  refused: { ja: "拒否", en: "Refused" },
-  error: { ja: "エラー", en: "Error" },
-};
-
-/** "2026-11-22 17:53:19 +09:00" as Japanese screens print moments: 2026年11月22日 17時53分19秒 */
-function jaStamp(at: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(at);
-  return m ? `${m[1]}年${m[2]}月${m[3]}日 ${m[4]}時${m[5]}分${m[6]}秒` : at;
-}
 
 async function viewer(page: PortalPage): Promise<SessionView> {
   const v = await page.session(false);
@@ -128,7 +115,7 @@ export function historyRoutes(app: FastifyInstance, deps: PortalDeps) {
                 <tbody>
                   {entries.map((e) => (
                     <tr>
-                      <td>{page.locale === "ja" ? jaStamp(e.at) : e.at}</td>
+                      <td>{page.locale === "ja" ? e.atJa : e.at}</td>
                       <td>{e.actor}</td>
                       <td>{e.operation[page.locale]}</td>
                       <td>{e.target ?? "-"}</td>

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
 import { P } from "../../i18n/portal-text.js";
+import { REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
 import { Notice } from "../views/layout.js";
 import { cookieValue, setCookie } from "../views/cookies.js";
 import { Field, PortalPage, SESSION_COOKIE, field, portalHandler, query, refusalPage, type PortalDeps } from "./portal-context.js";
@@ -108,7 +109,7 @@ export function loginRoutes(app: FastifyInstance, deps: PortalDeps) {
     "/:bank/refused/:id",
     portalHandler(deps, async (page) => {
       const cause = String(page.req.params.id ?? "unknown");
-      return refusalPage(page, (["none", "foreign", "unknown", "not_yet_valid", "expired", "revoked", "superseded"].includes(cause) ? cause : "unknown") as never);
+      return refusalPage(page, Object.hasOwn(REFUSAL_TEXT, cause) ? (cause as CertificateRefusal) : "unknown");
     }),
   );
 

@@ -174,7 +174,7 @@ export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => P
       if (e.code === "session_invalid") {
         // a revocation ends the holder's sessions: say why, rather than only "logged out"
         const peek = await deps.lifecycle.peekPresented(page.bankId, page.presented());
-        if (peek && "refused" in peek) return refusalPage(page, peek.refused as CertificateRefusal);
+        if (peek && "refused" in peek) return refusalPage(page, peek.refused);
         return page.redirect(page.url("/login?ended=1"));
       }
       if (e.code === "password_change_required") return page.redirect(page.url("/password"));
