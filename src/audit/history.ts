@@ -4,6 +4,7 @@ import { formatJaDateTime, formatLocalDateTime, localParts } from "../domain/tim
 import type { Store, UserRecord } from "../store/store.js";
 import type { BankPolicy } from "../domain/policy.js";
 import type { Clock } from "../domain/clock.js";
+import { decide, historyScope, type Actor } from "../domain/rights.js";
 
 /** The operations people search by, with the names the screens use. */
 export const OPERATIONS: Record<string, { ja: string; en: string; actions: string[] }> = {
@@ -45,11 +46,24 @@ export interface HistoryEntry {
   certSerial: string | null;
 }
 
+export interface ContractHistoryParams {
+  store: Store;
+  clock: Clock;
+  policy: BankPolicy;
+  offsetMinutes: number;
+  /** the user asking, and the same user as the rights table knows them */
+  viewer: UserRecord;
+  actor: Actor;
+  query: HistoryQuery;
+}
+
 /**
- * 操作履歴照会: today and the policy's online period (P100D) back; the master sees the whole contract,
- * everyone else only what concerns themselves. Dates are the bank's local days.
+ * 操作履歴照会: today and the policy's online period (P100D) back, within the viewer's contract and
+ * as far as the rights table's history scope reaches (the master: the whole contract; everyone
+ * else: what concerns themselves). Dates are the bank's local days.
  */
-export async function contractHistory(store: Store, clock: Clock, policy: BankPolicy, offsetMinutes: number, viewer: UserRecord, q: HistoryQuery): Promise<HistoryEntry[]> {
+export async function contractHistory(p: ContractHistoryParams): Promise<HistoryEntry[]> {
+  const { store, clock, policy, offsetMinutes, viewer, actor, query: q } = p;
   const now = clock.now();
   const t = localParts(now, offsetMinutes);
   const todayStart = new Date(Date.UTC(t.year, t.month - 1, t.day) - offsetMinutes * 60_000);
@@ -62,11 +76,11 @@ export async function contractHistory(store: Store, clock: Clock, policy: BankPo
   const from = new Date(Math.max(earliest.getTime(), (day(q.from) ?? earliest).getTime()));
   const toDay = day(q.to);
   const to = toDay ? new Date(addDuration(toDay, parseDuration("P1D")).getTime() - 1) : now;
-  const all = viewer.role === "master";
-  let concerning = all ? undefined : { userId: viewer.id, loginId: viewer.loginId };
+  let concerning = historyScope(actor) === "own" ? { userId: viewer.id, loginId: viewer.loginId } : undefined;
   if (q.user) {
     const u = await store.getUserByLoginId(viewer.bankId, q.user);
-    if (!u || u.contractId !== viewer.contractId || (!all && u.id !== viewer.id)) throw new DomainError("user_not_found");
+    const target = u && { bankId: u.bankId, contractId: u.contractId, userId: u.id, role: u.role };
+    if (!target || decide(actor, "history.view", target, { masterSelfRevokeOnline: policy.masterSelfRevokeOnline }) !== "allow") throw new DomainError("user_not_found");
     concerning = { userId: u.id, loginId: u.loginId };
   }
   const actions = q.operation ? OPERATIONS[q.operation]?.actions : undefined;

@@ -1,5 +1,8 @@
-import { parseDuration, subtractDuration, addDuration } from "./duration.js";
+import { parseDuration, addDuration } from "./duration.js";
 import { localParts } from "./time-zone.js";
+import { renewalWindow } from "./renewal-window.js";
+
+export { renewalOpensAt } from "./renewal-window.js";
 
 /**
  * A certificate record's state. `signing` is the record written before the signature is made
@@ -46,16 +49,15 @@ export interface CertFacts {
  * The user-facing status from the user's certificate records. The latest issued certificate
  * (pending counts, it is valid) decides; a reset leaves no current record and reads 未発行.
  */
-export function displayStatus(records: CertFacts[], now: Date, renewalWindow: string): DisplayStatus {
+export function displayStatus(records: CertFacts[], now: Date, window: string): DisplayStatus {
   const issued = records.filter((r) => r.state !== "signing");
   if (issued.length === 0) return "not_issued";
   const live = issued.filter((r) => r.state === "active" || r.state === "pending");
   const latest = [...issued].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]!;
   const current = live.sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
   if (current) {
-    if (now.getTime() > current.notAfter.getTime()) return "expired";
-    const windowStart = subtractDuration(current.notAfter, parseDuration(renewalWindow));
-    return now.getTime() >= windowStart.getTime() ? "renewable" : "issued";
+    const w = renewalWindow(current.notAfter, window, now);
+    return w.state === "expired" ? "expired" : w.state === "open" ? "renewable" : "issued";
   }
   return latest.state === "revoked" || latest.state === "superseded" ? "revoked" : "expired";
 }
@@ -71,11 +73,6 @@ export function issuanceStamp(at: Date, offsetMinutes: number, micros: number): 
 /** CN=<loginId> <userNo> <issuedAt> */
 export function commonName(loginId: string, userNo: string, stamp: string): string {
   return `${loginId} ${userNo} ${stamp}`;
-}
-
-/** When renewal opens for a certificate ending at notAfter. */
-export function renewalOpensAt(notAfter: Date, renewalWindow: string): Date {
-  return subtractDuration(notAfter, parseDuration(renewalWindow));
 }
 
 /** The last instant acquisition is allowed after the certificate ended. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide, type Actor, type Right, type Target } from "./rights.js";
+import { decide, historyScope, type Actor, type Right, type Target } from "./rights.js";
 import type { UserRole } from "./roles.js";
 
 const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "history.view"];
@@ -67,5 +67,22 @@ test("rights: bank staff — operators may do everything in their bank, auditors
       assert.equal(decide(op, right, target("bank", trole), { masterSelfRevokeOnline: false }), "not_found");
       assert.equal(decide(au, right, target("same", trole), { masterSelfRevokeOnline: true }), right === "history.view" ? "allow" : "deny");
     }
+  }
+});
+
+test("history scope: the master the whole contract, admin and general users their own; staff and the system their bank — and decide() agrees", () => {
+  assert.equal(historyScope(me("master")), "contract");
+  assert.equal(historyScope(me("admin")), "own");
+  assert.equal(historyScope(me("general")), "own");
+  assert.equal(historyScope({ kind: "staff", bankId: "b1", staffId: "s2", role: "auditor" }), "bank");
+  assert.equal(historyScope({ kind: "staff", bankId: "b1", staffId: "s1", role: "operator" }), "bank");
+  assert.equal(historyScope({ kind: "system", bankId: "b1" }), "bank");
+  for (const a of ROLES) {
+    for (const trole of ROLES) {
+      const other = decide(me(a), "history.view", target("same", trole), { masterSelfRevokeOnline: true });
+      assert.equal(other, historyScope(me(a)) === "contract" ? "allow" : "deny", `${a} → ${trole}`);
+    }
+    assert.equal(decide(me(a), "history.view", target("self", a), { masterSelfRevokeOnline: true }), "allow");
+    assert.equal(decide(me(a), "history.view", target("contract", a), { masterSelfRevokeOnline: true }), "not_found");
   }
 });

@@ -30,6 +30,18 @@ export interface Target {
 export type Decision = "allow" | "deny" | "not_found" | "paper";
 
 /**
+ * 操作履歴照会's reach: the master sees the whole contract, admin and general users only what
+ * concerns themselves; bank staff (and the system) see their bank. `decide(…, "history.view", …)`
+ * answers from this, so a screen asking "whose history" and a check on one user agree.
+ */
+export type HistoryScope = "bank" | "contract" | "own";
+
+export function historyScope(actor: Actor): HistoryScope {
+  if (actor.kind !== "user") return "bank";
+  return actor.role === "master" ? "contract" : "own";
+}
+
+/**
  * The one table of who may do what to whom. A target outside the actor's bank or contract is
  * "not_found", never "deny": its existence is not the actor's business. "paper" is the master's
  * own certificate at banks whose policy sends it to the branch.
@@ -44,13 +56,12 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
   if (actor.contractId !== target.contractId) return "not_found";
   const self = actor.userId === target.userId;
   const general = target.role === "general";
+  if (right === "history.view") return self || historyScope(actor) === "contract" ? "allow" : "deny";
   switch (actor.role) {
     case "master":
       switch (right) {
         case "certificate.revoke":
           if (self) return opts.masterSelfRevokeOnline ? "allow" : "paper";
-          return "allow";
-        case "history.view":
           return "allow";
         case "user.add":
           return target.role === "master" ? "deny" : "allow";
@@ -62,15 +73,13 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
       switch (right) {
         case "certificate.revoke":
           return self || general ? "allow" : "deny";
-        case "history.view":
-          return self ? "allow" : "deny";
         case "user.add":
           return general ? "allow" : "deny";
         default:
           return !self && general ? "allow" : "deny";
       }
     case "general":
-      return right === "history.view" && self ? "allow" : "deny";
+      return "deny";
   }
 }
 

@@ -5,6 +5,7 @@ import type { Store, UserRecord, ContractRecord } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { BankContext, RequestContext } from "./context.js";
+import { isLocked } from "../domain/lockout.js";
 
 type Deps = { store: Store; clock: Clock };
 
@@ -30,12 +31,14 @@ function entry(deps: Deps, ctx: RequestContext, action: string, result: "ok" | "
 async function countFailure(deps: Deps, bank: BankContext, user: UserRecord, kind: "login" | "confirm", ctx: RequestContext, action: string, reason: string): Promise<DomainError> {
   const locked = await deps.store.write(bank.config.id, async (w) => {
     const fresh = await w.getUser(bank.config.id, user.id);
-    const n = ((kind === "login" ? fresh?.failedLogins : fresh?.failedConfirms) ?? 0) + 1;
+    const before = { failedLogins: fresh?.failedLogins ?? 0, failedConfirms: fresh?.failedConfirms ?? 0 };
+    const counts = kind === "login" ? { ...before, failedLogins: before.failedLogins + 1 } : { ...before, failedConfirms: before.failedConfirms + 1 };
+    const n = kind === "login" ? counts.failedLogins : counts.failedConfirms;
     if (kind === "login") await w.setFailedLogins(user.id, n, deps.clock.now());
     else await w.setFailedConfirms(user.id, n, deps.clock.now());
-    const isLocked = n >= bank.policy.lockoutThreshold;
-    await w.audit(entry(deps, ctx, action, "refused", user, { reason, failures: n, locked: isLocked }));
-    return isLocked;
+    const locked = isLocked(counts, bank.policy.lockoutThreshold, kind);
+    await w.audit(entry(deps, ctx, action, "refused", user, { reason, failures: n, locked }));
+    return locked;
   });
   const code: ErrorCode = kind === "login" ? (locked ? "user_locked" : reason === "wrong_password" ? "auth_failed" : (reason as ErrorCode)) : locked ? "confirm_locked" : "confirm_password_failed";
   return new DomainError(code);
@@ -43,7 +46,7 @@ async function countFailure(deps: Deps, bank: BankContext, user: UserRecord, kin
 
 /** The login password of a known user, with the lockout. */
 export async function checkLoginPassword(deps: Deps, bank: BankContext, user: UserRecord, password: string, ctx: RequestContext, action: string): Promise<void> {
-  if (user.failedLogins >= bank.policy.lockoutThreshold) {
+  if (isLocked(user, bank.policy.lockoutThreshold, "login")) {
     await deps.store.write(bank.config.id, (w) => w.audit(entry(deps, ctx, action, "refused", user, { reason: "locked" })));
     throw new DomainError("user_locked");
   }
@@ -53,7 +56,7 @@ export async function checkLoginPassword(deps: Deps, bank: BankContext, user: Us
 
 /** 確認用パスワード: asked before revocations and other changes; its own lockout count. */
 export async function checkConfirmPassword(deps: Deps, bank: BankContext, user: UserRecord, password: string, ctx: RequestContext, action: string): Promise<void> {
-  if (user.failedConfirms >= bank.policy.lockoutThreshold) {
+  if (isLocked(user, bank.policy.lockoutThreshold, "confirm")) {
     await deps.store.write(bank.config.id, (w) => w.audit(entry(deps, ctx, action, "refused", user, { reason: "confirm_locked" })));
     throw new DomainError("confirm_locked");
   }

@@ -9,7 +9,7 @@ import { addContract, addUser, type NewUser } from "./administration.js";
 import { finishAllSigning } from "./recovery.js";
 import { useCertificate, judgePresented, type CertificateHolder } from "./certificate-use.js";
 import type { CertificateRefusal } from "../i18n/refusals.js";
-import { certificateLogin, passwordLogin, resumeSession, logout, changeOwnPassword, type LoginResult, type SessionView } from "./login.js";
+import { login, resumeSession, logout, changeOwnPassword, type LoginRequest, type LoginResult, type SessionView } from "./login.js";
 import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
 import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
 import type { StaffCa } from "../ca/staff-ca.js";
@@ -21,10 +21,11 @@ import { userCertificateEntry, type UserCertificateEntry } from "./user-certific
 import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder } from "./issue-grant.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import type { LoginMethod } from "../domain/roles.js";
+import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
 
 export type { RequestContext, BankContext } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
-export type { LoginResult, SessionView } from "./login.js";
+export type { LoginRequest, LoginResult, SessionView } from "./login.js";
 export type { ActingUser } from "./user-management.js";
 export type { UserChange } from "./user-management.js";
 export type { AddedUser, NewUserDetails } from "./administration.js";
@@ -72,12 +73,9 @@ export class Lifecycle {
     return useCertificate(this.deps, this.banks.get(bankId), presented, { ...base, actorKind: "anonymous", actorId: "-" }, action);
   }
 
-  certificateLogin(bankId: string, presented: Uint8Array | undefined, password: string, base: Base): Promise<LoginResult> {
-    return certificateLogin(this.deps, this.banks.get(bankId), presented, password, base);
-  }
-
-  passwordLogin(bankId: string, loginId: string, password: string, base: Base): Promise<LoginResult> {
-    return passwordLogin(this.deps, this.banks.get(bankId), loginId, password, base);
+  /** ログイン: by certificate and password, or by login ID and password (loginMethodOf decides which). */
+  login(bankId: string, r: LoginRequest, base: Base): Promise<LoginResult> {
+    return login(this.deps, this.banks.get(bankId), r, base);
   }
 
   /** csrf: the token a changing request carries; null for reads. */
@@ -110,7 +108,7 @@ export class Lifecycle {
   /** 操作履歴照会 within the viewer's contract and rights. */
   history(bankId: string, view: SessionView, q: HistoryQuery) {
     const bank = this.banks.get(bankId);
-    return contractHistory(this.deps.store, this.deps.clock, bank.policy, bank.offsetMinutes, view.user, q);
+    return contractHistory({ store: this.deps.store, clock: this.deps.clock, policy: bank.policy, offsetMinutes: bank.offsetMinutes, viewer: view.user, actor: view.actor, query: q });
   }
 
   /** 重要なお知らせ: the user's own reminders whose day has come, read and unread. */
@@ -217,6 +215,12 @@ export class Lifecycle {
     return "refused" in j ? { refused: j.refused } : { loginId: j.user.loginId, name: j.user.name };
   }
 
+
+  /** Where the session's certificate stands in its renewal window (none at an ID/password login). */
+  renewalWindow(bankId: string, view: SessionView): RenewalWindow | null {
+    const bank = this.banks.get(bankId);
+    return view.cert ? renewalWindow(view.cert.notAfter, bank.policy.renewalWindow, this.deps.clock.now()) : null;
+  }
 
   /** The rules' clock, for screens that say what is open now. */
   now(): Date {

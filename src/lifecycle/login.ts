@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { DomainError } from "../domain/errors.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
-import { renewalOpensAt } from "../domain/certificate.js";
+import { renewalWindow } from "../domain/renewal-window.js";
 import { hashPassword } from "../auth/passwords.js";
 import { passwordProblems } from "../domain/roles.js";
 import type { CertificateRecord, ContractRecord, UserRecord } from "../store/store.js";
@@ -10,6 +10,7 @@ import { authenticatePassword, checkInService, checkLoginPassword } from "./auth
 import { useCertificate, certificateRefused } from "./certificate-use.js";
 import type { Deps } from "./issuance.js";
 import type { Actor } from "../domain/rights.js";
+import { loginMethodOf } from "../domain/login-method.js";
 
 export interface SessionView {
   user: UserRecord;
@@ -40,8 +41,22 @@ async function openSession(deps: Deps, bank: BankContext, user: UserRecord, cont
     await w.addSession({ idHash: hashId(sessionId), userId: user.id, certSerial: cert?.serial ?? null, csrf, at: now });
     await w.audit({ at: now, actorKind: "user", actorId: user.loginId, address: ctx.address, certSerial: cert?.serial ?? null, action: "login", contractId: user.contractId, targetUserId: user.id, result: "ok", detail: { method: cert ? "certificate" : "password" } });
   });
-  const renewal = cert ? { open: now.getTime() >= renewalOpensAt(cert.notAfter, bank.policy.renewalWindow).getTime(), opensAt: renewalOpensAt(cert.notAfter, bank.policy.renewalWindow), notAfter: cert.notAfter } : null;
+  const w = cert && renewalWindow(cert.notAfter, bank.policy.renewalWindow, now);
+  const renewal = w ? { open: w.state === "open", opensAt: w.opensAt, notAfter: w.notAfter } : null;
   return { sessionId, csrf, user, contract, cert, actor: actorOf(user, bank.config.id), passwordChangeRequired: user.mustChangePassword, renewal };
+}
+
+export interface LoginRequest {
+  /** the client certificate presented on the TLS connection (or through the trusted proxy) */
+  presented: Uint8Array | undefined;
+  /** typed on the ログインID form; empty at a certificate login */
+  loginId: string;
+  password: string;
+}
+
+/** ログイン on any surface: the method the request asks for (loginMethodOf), then that login. */
+export function login(deps: Deps, bank: BankContext, r: LoginRequest, base: Omit<RequestContext, "actorKind" | "actorId">): Promise<LoginResult> {
+  return loginMethodOf(r) === "password" ? passwordLogin(deps, bank, r.loginId, r.password, base) : certificateLogin(deps, bank, r.presented, r.password, base);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DomainError } from "../domain/errors.js";
 import { parseDuration } from "../domain/duration.js";
-import { renewalOpensAt } from "../domain/certificate.js";
+import { renewalWindow } from "../domain/renewal-window.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { BankContext, RequestContext } from "./context.js";
 import { checkLoginPassword, checkOneTimePassword } from "./authentication.js";
@@ -37,11 +37,10 @@ export async function renew(deps: Deps, bank: BankContext, r: RenewalRequest, ba
   // the one-time password rides in the X-Inkan-OTP header or in the CSR (RFC 7030 clients)
   const csr = await checkedCsr(deps, bank, r.csrBody, withCert, action, ids);
   if (bank.policy.otp.renewal) await checkOneTimePassword(deps, bank, user, r.otp ?? csr.challengePassword, withCert, action);
-  const now = deps.clock.now();
-  if (now.getTime() > cert.notAfter.getTime()) throw await refusal(deps, bank, withCert, action, ids, "certificate_expired_renew");
-  const opens = renewalOpensAt(cert.notAfter, bank.policy.renewalWindow);
-  if (now.getTime() < opens.getTime()) {
-    throw await refusal(deps, bank, withCert, action, ids, "renewal_not_open", { window: parseDuration(bank.policy.renewalWindow).days, opensAt: formatLocalDateTime(opens, bank.offsetMinutes) });
+  const win = renewalWindow(cert.notAfter, bank.policy.renewalWindow, deps.clock.now());
+  if (win.state === "expired") throw await refusal(deps, bank, withCert, action, ids, "certificate_expired_renew");
+  if (win.state === "not_open") {
+    throw await refusal(deps, bank, withCert, action, ids, "renewal_not_open", { window: parseDuration(bank.policy.renewalWindow).days, opensAt: formatLocalDateTime(win.opensAt, bank.offsetMinutes) });
   }
   if (csr.spkiSha256 === cert.spkiSha256) throw await refusal(deps, bank, withCert, action, ids, "renewal_same_key");
   return issue(

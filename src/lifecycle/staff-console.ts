@@ -109,9 +109,7 @@ export async function disableStaffMember(deps: StaffDeps, bank: BankContext, sta
   });
 }
 
-export interface StaffUserEntry extends UserCertificateEntry {
-  locked: boolean;
-}
+export type StaffUserEntry = UserCertificateEntry;
 
 export interface Dashboard {
   weeks: Array<Bucket & { count: number }>;
@@ -227,10 +225,7 @@ export class StaffConsole {
     if (!contract) throw new DomainError("contract_not_found");
     const now = this.deps.clock.now();
     const users: StaffUserEntry[] = [];
-    const threshold = this.bank.policy.lockoutThreshold;
-    for (const u of await this.deps.store.listUsers(this.bankId, contract.id)) {
-      users.push({ ...(await userCertificateEntry(this.deps, this.bank, u, now)), locked: u.failedLogins >= threshold || u.failedConfirms >= threshold });
-    }
+    for (const u of await this.deps.store.listUsers(this.bankId, contract.id)) users.push(await userCertificateEntry(this.deps, this.bank, u, now));
     users.sort((a, b) => (a.user.userNo < b.user.userNo ? -1 : 1));
     return { contract, users };
   }

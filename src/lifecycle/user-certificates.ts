@@ -2,6 +2,7 @@ import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import type { CertificateRecord, UserRecord } from "../store/store.js";
 import type { BankContext } from "./context.js";
 import type { Deps } from "./issuance.js";
+import { isLocked } from "../domain/lockout.js";
 
 /** The certificates that count for a user: those made after the user's last reset (再発行・初期化). */
 export function sinceReset(certs: CertificateRecord[], user: Pick<UserRecord, "certsResetAt"> | undefined): CertificateRecord[] {
@@ -14,11 +15,13 @@ export interface UserCertificateEntry {
   status: DisplayStatus;
   /** the active certificate, else the pending one */
   current?: CertificateRecord;
+  /** 利用停止 after too many wrong passwords (login or confirmation) */
+  locked: boolean;
 }
 
 /** A user as 利用者一覧 shows them (customer and staff side alike): 証明書状態 and the current certificate. */
 export async function userCertificateEntry(deps: Deps, bank: BankContext, user: UserRecord, now: Date): Promise<UserCertificateEntry> {
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, user.id), user);
   const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
-  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current };
+  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold) };
 }

@@ -63,9 +63,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
 
   app.post("/api/:bank/login", async (req: Req, reply: FastifyReply) => {
     const bank = bankOf(req);
-    const password = str(req.body, "password");
-    const presented = presentedCertificate(req);
-    const r = presented || !str(req.body, "loginId") ? await lifecycle.certificateLogin(bank, presented, password, ctx(req)) : await lifecycle.passwordLogin(bank, str(req.body, "loginId", 40), password, ctx(req));
+    const r = await lifecycle.login(bank, { presented: presentedCertificate(req), loginId: str(req.body, "loginId", 40), password: str(req.body, "password") }, ctx(req));
     reply.header("set-cookie", `${COOKIE}=${r.sessionId}; Path=/; HttpOnly; Secure; SameSite=Strict`);
     return reply.header("cache-control", "no-store").send({
       user: userJson(bank, r),
@@ -155,7 +153,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
         statusLabel: DISPLAY_STATUS_LABELS[e.status],
         notAfter: e.current ? formatLocalDateTime(e.current.notAfter, b.offsetMinutes) : null,
         suspended: e.user.status === "suspended",
-        locked: e.user.failedLogins >= b.policy.lockoutThreshold || e.user.failedConfirms >= b.policy.lockoutThreshold,
+        locked: e.locked,
       })),
     };
   });

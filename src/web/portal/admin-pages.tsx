@@ -43,8 +43,7 @@ async function manager(page: PortalPage, changing = false): Promise<SessionView>
 
 function userState(page: PortalPage, e: UserListEntry): string {
   if (e.user.status === "suspended") return page.t(P.suspended);
-  const limit = page.bank.policy.lockoutThreshold;
-  if (e.user.failedLogins >= limit || e.user.failedConfirms >= limit) return page.t(P.locked);
+  if (e.locked) return page.t(P.locked);
   return page.t(P.inService);
 }
 

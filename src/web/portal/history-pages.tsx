@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
 import { OPERATIONS, RESULT_LABELS, historyCsv, type HistoryEntry } from "../../audit/history.js";
 import { P } from "../../i18n/portal-text.js";
-import { decide } from "../../domain/rights.js";
+import { historyScope } from "../../domain/rights.js";
 import { Notice } from "../views/layout.js";
 import { portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
@@ -25,7 +25,7 @@ export function historyRoutes(app: FastifyInstance, deps: PortalDeps) {
     portalHandler(deps, async (page) => {
       const v = await viewer(page);
       const f = filters(page);
-      const seesAll = decide(v.actor, "history.view", { bankId: page.bankId, contractId: v.user.contractId, userId: -1, role: "general" }, { masterSelfRevokeOnline: true }) === "allow";
+      const seesAll = historyScope(v.actor) !== "own";
       const users = seesAll ? await lifecycle.userList(page.bankId, v) : [];
       let entries: HistoryEntry[];
       let error: string | undefined;

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
-import { renewalOpensAt } from "../../domain/certificate.js";
 import { P } from "../../i18n/portal-text.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
@@ -17,10 +16,8 @@ async function loggedIn(page: PortalPage, changing = false): Promise<SessionView
 }
 
 function renewalState(page: PortalPage, v: SessionView) {
-  if (!v.cert) return null;
-  const opens = renewalOpensAt(v.cert.notAfter, page.bank.policy.renewalWindow);
-  const now = page.deps.lifecycle.now().getTime();
-  return { open: now >= opens.getTime() && now <= v.cert.notAfter.getTime(), opens, notAfter: v.cert.notAfter };
+  const w = page.deps.lifecycle.renewalWindow(page.bankId, v);
+  return w && { open: w.state === "open", opens: w.opensAt, notAfter: w.notAfter };
 }
 
 function renewalDays(r: { opens: Date; notAfter: Date } | null): number | string {

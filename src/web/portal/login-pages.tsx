@@ -90,10 +90,8 @@ export function loginRoutes(app: FastifyInstance, deps: PortalDeps) {
   app.post(
     "/:bank/login",
     portalHandler(deps, async (page) => {
-      const password = field(page.req, "password", 64);
-      const loginId = field(page.req, "loginId", 40);
       try {
-        const r = loginId ? await lifecycle.passwordLogin(page.bankId, loginId, password, page.ctx) : await lifecycle.certificateLogin(page.bankId, page.presented(), password, page.ctx);
+        const r = await lifecycle.login(page.bankId, { presented: page.presented(), loginId: field(page.req, "loginId", 40), password: field(page.req, "password", 64) }, page.ctx);
         setCookie(page.reply, SESSION_COOKIE, r.sessionId);
         if (r.passwordChangeRequired) return page.redirect(page.url("/password"));
         if (r.renewal?.open) return page.redirect(page.url("/renewal/select"));
