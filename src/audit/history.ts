@@ -5,25 +5,41 @@ import type { Store, UserRecord } from "../store/store.js";
 import type { BankPolicy } from "../domain/policy.js";
 import type { Clock } from "../domain/clock.js";
 import { decide, historyScope, type Actor } from "../domain/rights.js";
+import { HISTORY_ACTOR_LABELS, HISTORY_CSV_COLUMNS, OPERATION_LABELS, RESULT_LABELS } from "../i18n/operation-text.js";
+import type { Text } from "../i18n/text.js";
 
-/** The operations people search by, with the names the screens use. */
-export const OPERATIONS: Record<string, { ja: string; en: string; actions: string[] }> = {
-  login: { ja: "ログイン", en: "Login", actions: ["login", "login.authenticate", "logout"] },
-  acquire: { ja: "電子証明書取得", en: "Certificate acquisition", actions: ["certificate.acquire", "certificate.acquire.authenticate", "certificate.sign_requested", "certificate.issued"] },
-  renew: { ja: "電子証明書更新", en: "Certificate renewal", actions: ["certificate.renew"] },
-  activate: { ja: "電子証明書利用開始", en: "Certificate activation", actions: ["certificate.activate"] },
-  revoke: { ja: "証明書失効", en: "Certificate revocation", actions: ["certificate.revoke"] },
-  reset: { ja: "再発行・初期化", en: "Certificate reset", actions: ["certificate.reset"] },
-  suspend: { ja: "利用者停止・解除", en: "Suspension and resumption", actions: ["user.suspend", "user.resume", "user.unlock"] },
-  password: { ja: "パスワード変更", en: "Password change", actions: ["user.password_change", "user.otp_enrol"] },
-  contract: { ja: "ご契約の登録・変更（お取引店）", en: "Contract registration (bank)", actions: ["contract.add", "contract.login_method"] },
-  users: { ja: "利用者情報の管理", en: "User management", actions: ["user.add", "user.change", "user.delete", "user.password_reset"] },
+/** The audited actions each operation group people search by stands for. */
+const OPERATION_ACTIONS: Record<keyof typeof OPERATION_LABELS, string[]> = {
+  login: ["login", "login.authenticate", "logout"],
+  acquire: ["certificate.acquire", "certificate.acquire.authenticate", "certificate.sign_requested", "certificate.issued"],
+  renew: ["certificate.renew"],
+  activate: ["certificate.activate"],
+  revoke: ["certificate.revoke"],
+  reset: ["certificate.reset"],
+  suspend: ["user.suspend", "user.resume", "user.unlock"],
+  password: ["user.password_change", "user.otp_enrol"],
+  contract: ["contract.add", "contract.login_method"],
+  users: ["user.add", "user.change", "user.delete", "user.password_reset"],
 };
 
-function operationOf(action: string): { ja: string; en: string } {
+export type OperationGroups = Record<string, Text & { actions: string[] }>;
+
+/** A group's name (i18n/) beside its actions, for the screens' operation filters. */
+export function operationGroups<K extends string>(labels: Record<K, Text>, actions: Record<K, string[]>): OperationGroups {
+  return Object.fromEntries(Object.entries<Text>(labels).map(([k, l]) => [k, { ...l, actions: actions[k as K] }]));
+}
+
+/** The operations people search by, with the names the screens use. */
+export const OPERATIONS = operationGroups(OPERATION_LABELS, OPERATION_ACTIONS);
+
+export { RESULT_LABELS };
+
+function operationOf(action: string): Text {
   for (const o of Object.values(OPERATIONS)) if (o.actions.includes(action)) return { ja: o.ja, en: o.en };
   return { ja: action, en: action };
 }
+
+const bilingualLabel = (t: Text) => `${t.ja} / ${t.en}`;
 
 export interface HistoryQuery {
   from?: string;
@@ -89,7 +105,7 @@ export async function contractHistory(p: ContractHistoryParams): Promise<History
   return rows.map((r) => ({
     at: formatLocalDateTime(r.at, offsetMinutes),
     atJa: formatJaDateTime(r.at, offsetMinutes),
-    actor: r.actorKind === "user" ? r.actorId : r.actorKind === "staff" || r.actorKind === "cli" ? "金融機関 / bank" : r.actorKind === "system" ? "システム / system" : "-",
+    actor: r.actorKind === "user" ? r.actorId : r.actorKind === "staff" || r.actorKind === "cli" ? bilingualLabel(HISTORY_ACTOR_LABELS.bank) : r.actorKind === "system" ? bilingualLabel(HISTORY_ACTOR_LABELS.system) : "-",
     operation: operationOf(r.action),
     action: r.action,
     target: r.targetLoginId,
@@ -99,13 +115,6 @@ export async function contractHistory(p: ContractHistoryParams): Promise<History
   }));
 }
 
-/** The result of an operation in words, for the screen and the CSV. */
-export const RESULT_LABELS: Record<string, { ja: string; en: string }> = {
-  ok: { ja: "正常", en: "OK" },
-  refused: { ja: "拒否", en: "Refused" },
-  error: { ja: "エラー", en: "Error" },
-};
-
 /** CSV that Excel opens as UTF-8: a byte-order mark, CRLF, every field quoted. */
 export function historyCsv(entries: HistoryEntry[]): string {
   // a cell that starts like a formula is kept as text (CSV injection)
@@ -113,7 +122,7 @@ export function historyCsv(entries: HistoryEntry[]): string {
     const text = (v ?? "").replace(/"/g, '""');
     return `"${/^[=+\-@\t\r]/.test(text) && text.length > 1 ? "'" + text : text}"`;
   };
-  const head = ["日時", "操作者", "操作", "対象者", "結果", "接続元", "証明書シリアル番号"].map(q).join(",");
+  const head = Object.values(HISTORY_CSV_COLUMNS).map((c) => q(c.ja)).join(",");
   const lines = entries.map((e) => [e.at, e.actor, e.operation.ja, e.target, RESULT_LABELS[e.result]?.ja ?? e.result, e.address, e.certSerial].map(q).join(","));
   return "\uFEFF" + [head, ...lines].join("\r\n") + "\r\n";
 }

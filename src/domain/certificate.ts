@@ -31,14 +31,6 @@ export function isRevocationReason(s: string): s is RevocationReason {
 /** What the master sees per user on 利用者一覧. */
 export type DisplayStatus = "not_issued" | "issued" | "renewable" | "expired" | "revoked";
 
-export const DISPLAY_STATUS_LABELS: Record<DisplayStatus, { ja: string; en: string }> = {
-  not_issued: { ja: "未発行", en: "Not issued" },
-  issued: { ja: "発行済み", en: "Issued" },
-  renewable: { ja: "更新可", en: "Renewable" },
-  expired: { ja: "有効期限切れ", en: "Expired" },
-  revoked: { ja: "失効済み", en: "Revoked" },
-};
-
 export interface CertFacts {
   state: CertState;
   notAfter: Date;

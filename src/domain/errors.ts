@@ -79,6 +79,23 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A write that would have made a second row under a key that must be unique — most often two
+ * requests racing for the same login ID, contract code, staff ID or key. store/ raises it in place
+ * of the database driver's error (SQLite and PostgreSQL name it differently); lifecycle/ says what
+ * it means for the operation (login_id_taken, a repeated request, …). Not a refusal by itself.
+ */
+export class UniqueConflict extends Error {
+  constructor(detail: string) {
+    super(`unique key conflict: ${detail}`);
+    this.name = "UniqueConflict";
+  }
+}
+
+export function isUniqueConflict(e: unknown): e is UniqueConflict {
+  return e instanceof UniqueConflict;
+}
+
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }

@@ -1,4 +1,5 @@
 import { fill, type MessageTable } from "./messages.js";
+import { refusalWords } from "./refusals.js";
 
 const t = (s: string) => (p: Parameters<MessageTable["auth_failed"]>[0]) => fill(s, p);
 
@@ -21,7 +22,7 @@ export const en: MessageTable = {
   key_reused: t("This key is already used by another certificate. Please create a new key."),
   csr_forbidden_extension: t("The certificate signing request (CSR) asks for something that is not allowed ({extension}). Please create it again the usual way."),
   certificate_already_valid: t("A valid certificate has already been issued. Renew it when renewal is offered."),
-  acquisition_grace_expired: t("Too long has passed since the certificate expired, so it cannot be issued. {wayOutEn}"),
+  acquisition_grace_expired: (p) => fill("Too long has passed since the certificate expired, so it cannot be issued. {wayOut}", { ...p, ...refusalWords("en", p) }),
   certificate_not_found: t("The certificate was not found."),
   certificate_already_revoked: t("This certificate has already been revoked."),
   revocation_reason_invalid: t("The revocation reason ({reason}) is not valid."),
@@ -50,7 +51,7 @@ export const en: MessageTable = {
   otp_replayed: t("This one-time password has already been used. Please enter the next one shown."),
   confirm_password_failed: t("The confirmation password is not correct."),
   confirm_locked: t("The confirmation password has been locked after too many wrong entries. Ask your master user or an administrator to unlock it (a master user asks the bank)."),
-  certificate_refused: t("The certificate you selected cannot be used for this service. {reasonEn}"),
+  certificate_refused: (p) => fill("The certificate you selected cannot be used for this service. {reason}", { ...p, ...refusalWords("en", p) }),
   session_invalid: t("Your session has ended or another certificate was chosen. Close all browser windows and log in again."),
   csrf_invalid: t("The screen was not used as expected. Please reload it and start again."),
   password_change_required: t("You must change your login password. Please set a new one."),

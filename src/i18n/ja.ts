@@ -1,4 +1,5 @@
 import { fill, type MessageTable } from "./messages.js";
+import { refusalWords } from "./refusals.js";
 
 const t = (s: string) => (p: Parameters<MessageTable["auth_failed"]>[0]) => fill(s, p);
 
@@ -21,7 +22,7 @@ export const ja: MessageTable = {
   key_reused: t("この鍵はすでに別の電子証明書で使われています。新しい鍵を作成してください。"),
   csr_forbidden_extension: t("証明書発行要求（CSR）に許可されていない項目（{extension}）が含まれています。通常の手順で作り直してください。"),
   certificate_already_valid: t("有効な電子証明書がすでに発行されています。更新期間内であれば電子証明書の更新を行ってください。"),
-  acquisition_grace_expired: t("電子証明書の有効期限から一定期間が経過したため、発行できません。{wayOut}"),
+  acquisition_grace_expired: (p) => fill("電子証明書の有効期限から一定期間が経過したため、発行できません。{wayOut}", { ...p, ...refusalWords("ja", p) }),
   certificate_not_found: t("指定された電子証明書が見つかりません。"),
   certificate_already_revoked: t("この電子証明書はすでに失効しています。"),
   revocation_reason_invalid: t("失効理由（{reason}）が正しくありません。"),
@@ -50,7 +51,7 @@ export const ja: MessageTable = {
   otp_replayed: t("このワンタイムパスワードはすでに使用されています。次に表示される番号を入力してください。"),
   confirm_password_failed: t("確認用パスワードが正しくありません。"),
   confirm_locked: t("確認用パスワードを一定回数誤ったため、利用停止となりました。マスターユーザまたは管理者ユーザに解除を依頼してください（マスターユーザはお取引店へ）。"),
-  certificate_refused: t("お客様が選択された証明書は本サービスではご利用できません。{reason}"),
+  certificate_refused: (p) => fill("お客様が選択された証明書は本サービスではご利用できません。{reason}", { ...p, ...refusalWords("ja", p) }),
   session_invalid: t("ログインの有効期限が切れたか、別の電子証明書が選択されました。ブラウザをすべて閉じてから、再度ログインしてください。"),
   csrf_invalid: t("画面の操作が正しく行われませんでした。画面を更新して、最初からやり直してください。"),
   password_change_required: t("ログインパスワードの変更が必要です。新しいパスワードを設定してください。"),

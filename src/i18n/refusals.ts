@@ -1,3 +1,6 @@
+import type { ErrorParams } from "../domain/errors.js";
+import type { Locale } from "./messages.js";
+
 /** Why a presented certificate is refused, and the way out: the text after the seeds' sentence. */
 export type CertificateRefusal = "none" | "foreign" | "unknown" | "not_yet_valid" | "expired" | "revoked" | "superseded";
 
@@ -31,3 +34,21 @@ export const REFUSAL_TEXT: Record<CertificateRefusal, { ja: string; en: string }
     en: "This certificate has been replaced by a renewed one. Close all browser windows and choose the certificate with the latest expiry date.",
   },
 };
+
+/** Who resets a certificate past the acquisition grace period: the bank for a master, a master or an admin for the others. */
+export type ResetBy = "bank" | "manager";
+
+export const GRACE_WAY_OUT: Record<ResetBy, { ja: string; en: string }> = {
+  bank: { ja: "お取引店に電子証明書の再発行（初期化）をご依頼ください。", en: "Please ask your bank to reset your certificate." },
+  manager: { ja: "マスターユーザまたは管理者ユーザに初期化を依頼してください。", en: "Please ask your master user or an administrator to reset your certificate." },
+};
+
+/** The refusal's words for the error messages: certificate_refused carries a cause, acquisition_grace_expired who resets. */
+export function refusalWords(locale: Locale, p: ErrorParams): { reason: string; wayOut: string } {
+  const cause = String(p.cause ?? "");
+  const resetBy = String(p.resetBy ?? "");
+  return {
+    reason: Object.hasOwn(REFUSAL_TEXT, cause) ? REFUSAL_TEXT[cause as CertificateRefusal][locale] : "",
+    wayOut: Object.hasOwn(GRACE_WAY_OUT, resetBy) ? GRACE_WAY_OUT[resetBy as ResetBy][locale] : "",
+  };
+}

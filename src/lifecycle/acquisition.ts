@@ -7,13 +7,10 @@ import { issue, isLive, refusal, type Deps, type IssuedCertificate } from "./iss
 import { sinceReset } from "./user-certificates.js";
 
 export type { IssuedCertificate } from "./issuance.js";
-export { isUniqueViolation } from "./issuance.js";
 
-/** The way out of a refusal past the grace period, in each language. */
-export function graceWayOut(role: string): { wayOut: string; wayOutEn: string } {
-  return role === "master"
-    ? { wayOut: "お取引店に電子証明書の再発行（初期化）をご依頼ください。", wayOutEn: "Please ask your bank to reset your certificate." }
-    : { wayOut: "マスターユーザまたは管理者ユーザに初期化を依頼してください。", wayOutEn: "Please ask your master user or an administrator to reset your certificate." };
+/** Who resets a certificate past the grace period: the bank resets a master's, a master or an admin the others'. */
+export function graceResetBy(role: string): "bank" | "manager" {
+  return role === "master" ? "bank" : "manager";
 }
 
 /** Parses and checks a CSR against the bank's policy, auditing a refusal. */
@@ -53,7 +50,7 @@ export async function acquire(deps: Deps, bank: BankContext, who: { user: UserRe
         if (latest && (latest.state === "active" || latest.state === "pending") && !isLive(latest, now)) {
           // expired: acquisition only within the grace period; past it, a reset comes first
           const ends = graceEndsAt(latest.notAfter, bank.policy.graceAfterExpiry);
-          if (now.getTime() > ends.getTime()) throw new DomainError("acquisition_grace_expired", graceWayOut(user.role));
+          if (now.getTime() > ends.getTime()) throw new DomainError("acquisition_grace_expired", { resetBy: graceResetBy(user.role) });
         }
         return { replaces: null };
       },

@@ -1,11 +1,10 @@
 import { Secret } from "otpauth";
-import { DomainError } from "../domain/errors.js";
+import { DomainError, isUniqueConflict } from "../domain/errors.js";
 import { LOGIN_ID_PATTERN, passwordProblems, userNumber, type LoginMethod, type UserRole } from "../domain/roles.js";
 import { hashPassword } from "../auth/passwords.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { BankContext, RequestContext } from "./context.js";
-import { isUniqueViolation } from "./acquisition.js";
 
 /** 契約 opened by the bank from its paper form. */
 export async function addContract(
@@ -15,7 +14,7 @@ export async function addContract(
   ctx: RequestContext,
 ): Promise<number> {
   const bankId = bank.config.id;
-  if (!/^[A-Za-z0-9-]{1,20}$/.test(c.code)) throw new Error("contract code: 1–20 letters, digits or hyphens");
+  if (!/^[A-Za-z0-9-]{1,20}$/.test(c.code)) throw new DomainError("contract_code_invalid");
   return deps.store.write(bankId, async (w) => {
     const id = await w.addContract({ ...c, at: deps.clock.now() });
     await w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, action: "contract.add", contractId: id, result: "ok", detail: { code: c.code, loginMethod: c.loginMethod } });
@@ -94,7 +93,7 @@ export async function registerUser(deps: { store: Store; clock: Clock }, bank: B
       return { id, userNo, totpSecret };
     });
   } catch (e) {
-    const refusal = e instanceof DomainError ? e : isUniqueViolation(e) ? new DomainError("login_id_taken", { loginId: u.loginId }) : undefined;
+    const refusal = e instanceof DomainError ? e : isUniqueConflict(e) ? new DomainError("login_id_taken", { loginId: u.loginId }) : undefined;
     if (!refusal) throw e;
     await deps.store.write(bankId, (w) => w.audit({ ...audit, at: deps.clock.now(), result: "refused", detail: { reason: refusal.code, loginId: u.loginId, role: u.role } }));
     throw refusal;

@@ -1,6 +1,6 @@
 import { DomainError } from "../domain/errors.js";
 import { REVOCATION_REASONS } from "../domain/certificate.js";
-import { REFUSAL_TEXT, type CertificateRefusal } from "../i18n/refusals.js";
+import type { CertificateRefusal } from "../i18n/refusals.js";
 import type { CertificateRecord, UserRecord, ContractRecord } from "../store/store.js";
 import type { BankContext, RequestContext } from "./context.js";
 import { checkInService } from "./authentication.js";
@@ -15,9 +15,8 @@ export interface CertificateHolder {
 }
 
 /** The seeds' refusal: 「お客様が選択された証明書は本サービスではご利用できません。」 plus why and what to do. */
-export function certificateRefused(reason: CertificateRefusal): DomainError {
-  const t = REFUSAL_TEXT[reason];
-  return new DomainError("certificate_refused", { reason: t.ja, reasonEn: t.en, cause: reason });
+export function certificateRefused(cause: CertificateRefusal): DomainError {
+  return new DomainError("certificate_refused", { cause });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode, type ErrorParams } from "../domain/errors.js";
+import { DomainError, isUniqueConflict, type ErrorCode, type ErrorParams } from "../domain/errors.js";
 import { commonName, issuanceStamp, REVOCATION_REASONS } from "../domain/certificate.js";
 import { certificateValidity } from "../domain/validity.js";
 import type { CheckedCsr } from "../ca/csr-check.js";
@@ -21,11 +21,6 @@ export type Deps = { store: Store; ca: CertificateAuthority; clock: Clock };
 
 export function isLive(c: CertificateRecord, now: Date): boolean {
   return (c.state === "active" || c.state === "pending") && c.notAfter.getTime() >= now.getTime();
-}
-
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string };
-  return err?.code === "23505" || err?.code === "SQLITE_CONSTRAINT_UNIQUE" || err?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
 /** Records a refusal in the audit log and returns the error to throw. */
@@ -103,7 +98,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   } catch (e) {
     if (e instanceof DomainError) throw await refusal(deps, bank, ctx, action, { userId: user.id, contractId: contract.id }, e.code, e.params);
     // the same key arrived twice at once: the other request won; answer as a repeat would
-    if (isUniqueViolation(e)) return issue(deps, bank, req, ctx);
+    if (isUniqueConflict(e)) return issue(deps, bank, req, ctx);
     throw e;
   }
 

@@ -10,11 +10,11 @@ import { finishAllSigning } from "./recovery.js";
 import { useCertificate, judgePresented, type CertificateHolder } from "./certificate-use.js";
 import type { CertificateRefusal } from "../i18n/refusals.js";
 import { login, resumeSession, logout, changeOwnPassword, type LoginRequest, type LoginResult, type SessionView } from "./login.js";
-import { revokeUserCertificate, resetUserCertificate, suspendUser, resumeUser, unlockUser, type ActingUser } from "./user-management.js";
+import { addContractUser, type ActingUser } from "./user-management.js";
+import { runUserOperation, type UserOperationName, type UserOperationResult } from "./user-operations.js";
 import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
 import type { StaffCa } from "../ca/staff-ca.js";
 import type { StaffRole } from "../domain/rights.js";
-import { addContractUser, changeUser, deleteUser, resetUserPassword, type UserChange } from "./user-management.js";
 import type { AddedUser, NewUserDetails } from "./administration.js";
 import { enrolOneTimePassword } from "./otp-enrolment.js";
 import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
@@ -27,7 +27,7 @@ export type { RequestContext, BankContext } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
 export type { LoginRequest, LoginResult, SessionView } from "./login.js";
 export type { ActingUser } from "./user-management.js";
-export type { UserChange } from "./user-management.js";
+export { USER_OPERATIONS, USER_OPERATION_NAMES, isUserOperation, type UserOperationName } from "./user-operations.js";
 export type { AddedUser, NewUserDetails } from "./administration.js";
 export type { CertificateHolder } from "./certificate-use.js";
 
@@ -129,36 +129,16 @@ export class Lifecycle {
     return { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial };
   }
 
-  revokeUser(bankId: string, view: SessionView, target: string, reason: string, confirmPassword: string, base: Base) {
-    return revokeUserCertificate(this.deps, this.banks.get(bankId), this.acting(view), target, reason, confirmPassword, this.ctxOf(view, base));
-  }
-  resetUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
-    return resetUserCertificate(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
-  }
-  suspendUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
-    return suspendUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
-  }
-  resumeUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
-    return resumeUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
-  }
-  unlockUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base) {
-    return unlockUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
+  /**
+   * One operation of the user-operations table (user-operations.ts) on a user of the viewer's
+   * contract, confirmed with the viewer's 確認用パスワード: `input` is the surface's raw fields.
+   */
+  userOperation<N extends UserOperationName>(bankId: string, view: SessionView, op: { name: N; target: string; input?: unknown; confirmPassword: string }, base: Base): Promise<UserOperationResult<N>> {
+    return runUserOperation({ ...op, deps: this.deps, bank: this.banks.get(bankId), who: this.acting(view), ctx: this.ctxOf(view, base) });
   }
   /** 利用者登録 in the viewer's contract (master: admin or general; admin: general). */
   addContractUser(bankId: string, view: SessionView, user: NewUserDetails, confirmPassword: string, base: Base): Promise<AddedUser> {
-    return addContractUser(this.deps, this.banks.get(bankId), { actor: view.actor, user: view.user }, user, confirmPassword, this.ctxOf(view, base));
-  }
-  /** 利用者変更: name, e-mail, role (admin ⇄ general; only the master grants admin). */
-  changeUser(bankId: string, view: SessionView, target: string, change: UserChange, confirmPassword: string, base: Base): Promise<void> {
-    return changeUser(this.deps, this.banks.get(bankId), this.acting(view), target, change, confirmPassword, this.ctxOf(view, base));
-  }
-  /** 利用者削除: revokes the user's certificate, ends sessions, keeps the row (status deleted). */
-  deleteUser(bankId: string, view: SessionView, target: string, confirmPassword: string, base: Base): Promise<{ revoked: string[] }> {
-    return deleteUser(this.deps, this.banks.get(bankId), this.acting(view), target, confirmPassword, this.ctxOf(view, base));
-  }
-  /** パスワード再設定: a temporary login password chosen by the viewer, changed at the next login. */
-  resetUserPassword(bankId: string, view: SessionView, target: string, temporaryPassword: string, confirmPassword: string, base: Base): Promise<void> {
-    return resetUserPassword(this.deps, this.banks.get(bankId), this.acting(view), target, temporaryPassword, confirmPassword, this.ctxOf(view, base));
+    return addContractUser({ deps: this.deps, bank: this.banks.get(bankId), who: { actor: view.actor, user: view.user }, user, confirmPassword, ctx: this.ctxOf(view, base) });
   }
 
   /**
@@ -167,15 +147,13 @@ export class Lifecycle {
    * the staff record, and the rights table refuses an auditor.
    */
   staff(bankId: string, staffId: string, role: StaffRole = "operator") {
-    const bank = this.banks.get(bankId);
-    const who: ActingUser = { actor: { kind: "staff", bankId, staffId, role } };
-    const ctx: RequestContext = { actorKind: "staff", actorId: staffId };
+    const c = { deps: this.deps, bank: this.banks.get(bankId), who: { actor: { kind: "staff", bankId, staffId, role } } as ActingUser, ctx: { actorKind: "staff", actorId: staffId } as RequestContext };
     return {
-      reset: (target: string, reference: string | null) => resetUserCertificate(this.deps, bank, who, target, undefined, ctx, reference),
-      unlock: (target: string) => unlockUser(this.deps, bank, who, target, undefined, ctx),
-      suspend: (target: string) => suspendUser(this.deps, bank, who, target, undefined, ctx),
-      resume: (target: string) => resumeUser(this.deps, bank, who, target, undefined, ctx),
-      revokeUser: (target: string, reason: string, reference: string | null) => revokeUserCertificate(this.deps, bank, who, target, reason, undefined, ctx, reference),
+      reset: (target: string, reference: string | null) => runUserOperation({ ...c, name: "reset", target, reference }),
+      unlock: (target: string) => runUserOperation({ ...c, name: "unlock", target }),
+      suspend: (target: string) => runUserOperation({ ...c, name: "suspend", target }),
+      resume: (target: string) => runUserOperation({ ...c, name: "resume", target }),
+      revokeUser: (target: string, reason: string, reference: string | null) => runUserOperation({ ...c, name: "revoke", target, input: { reason }, reference }),
     };
   }
 

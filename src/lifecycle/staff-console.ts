@@ -1,18 +1,18 @@
-import { DomainError } from "../domain/errors.js";
+import { DomainError, isUniqueConflict } from "../domain/errors.js";
 import { decideOnBank, type Actor, type BankRight, type StaffRole } from "../domain/rights.js";
 import { isRevocationReason } from "../domain/certificate.js";
 import { countInto, dayBuckets, weekBuckets, type Bucket } from "../domain/calendar-buckets.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
 import { STAFF_ID_PATTERN, type IssuedStaffCertificate, type StaffCa } from "../ca/staff-ca.js";
 import { verifyAuditChain } from "../audit/verify.js";
-import { OPERATIONS } from "../audit/history.js";
+import { OPERATIONS, operationGroups } from "../audit/history.js";
+import { STAFF_OPERATION_LABELS } from "../i18n/operation-text.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { CertificateRecord, ContractRecord, StaffRecord, UserRecord } from "../store/store.js";
 import type { BankContext, LifecycleDeps, RequestContext } from "./context.js";
 import { addContract, addUser, checkNewUser } from "./administration.js";
 import { revokeCertificate } from "./revocation.js";
-import { resetUserCertificate, unlockUser } from "./user-management.js";
-import { isUniqueViolation } from "./issuance.js";
+import { runUserOperation } from "./user-operations.js";
 import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
 
 export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
@@ -88,7 +88,7 @@ export async function addStaffMember(deps: StaffDeps, bank: BankContext, p: { st
       await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: issued.serial, action: "staff.add", result: "ok", detail: { staffId: p.staffId, role: p.role, notAfter: issued.notAfter.toISOString() } });
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new DomainError("staff_exists", { staffId: p.staffId });
+    if (isUniqueConflict(e)) throw new DomainError("staff_exists", { staffId: p.staffId });
     throw e;
   }
   const staff = (await deps.store.staff.getStaff(bankId, p.staffId))!;
@@ -129,12 +129,12 @@ export interface AuditFilter {
 }
 
 /** Operations of the bank's own people, searchable beside the customers' ones. */
-export const STAFF_OPERATIONS: Record<string, { ja: string; en: string; actions: string[] }> = {
-  contracts: { ja: "契約の開設・変更", en: "Contracts", actions: ["contract.add", "contract.login_method"] },
-  staff: { ja: "行員の登録・停止", en: "Staff", actions: ["staff.add", "staff.disable", "staff_ca.ceremony"] },
-  paper: { ja: "書面による手続き", en: "Paper forms", actions: ["staff.paper_form"] },
-  crl: { ja: "CRL更新", en: "CRL rebuild", actions: ["crl.rebuild"] },
-};
+export const STAFF_OPERATIONS = operationGroups(STAFF_OPERATION_LABELS, {
+  contracts: ["contract.add", "contract.login_method"],
+  staff: ["staff.add", "staff.disable", "staff_ca.ceremony"],
+  paper: ["staff.paper_form"],
+  crl: ["crl.rebuild"],
+});
 
 export const SEARCH_OPERATIONS = { ...OPERATIONS, ...STAFF_OPERATIONS };
 
@@ -348,7 +348,7 @@ export class StaffConsole {
     try {
       return await addContract(this.deps, this.bank, { code, name, loginMethod }, this.ctx);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new DomainError("contract_code_taken", { code });
+      if (isUniqueConflict(e)) throw new DomainError("contract_code_taken", { code });
       throw e;
     }
   }
@@ -404,7 +404,7 @@ export class StaffConsole {
   async reset(loginId: string, reference: string | undefined): Promise<string[]> {
     // an auditor is refused (and audited) by the rights table inside, whatever the form says
     const ref = this.who.role === "operator" ? this.reference(reference) : "";
-    const revoked = await resetUserCertificate(this.deps, this.bank, this.acting(), loginId.trim(), undefined, this.ctx, ref);
+    const revoked = await runUserOperation({ ...this.acting(), name: "reset", target: loginId.trim(), reference: ref });
     await this.paperForm("certificate.reset", loginId, ref);
     return revoked;
   }
@@ -412,7 +412,7 @@ export class StaffConsole {
   /** ロック解除 (a locked master goes to the bank) on a paper form. */
   async unlock(loginId: string, reference: string | undefined): Promise<void> {
     const ref = this.who.role === "operator" ? this.reference(reference) : "";
-    await unlockUser(this.deps, this.bank, this.acting(), loginId.trim(), undefined, this.ctx);
+    await runUserOperation({ ...this.acting(), name: "unlock", target: loginId.trim() });
     await this.paperForm("user.unlock", loginId, ref);
   }
 
@@ -424,8 +424,9 @@ export class StaffConsole {
     return n;
   }
 
+  /** This staff member as the user-operations table is given them. */
   private acting() {
-    return { actor: this.actor };
+    return { deps: this.deps, bank: this.bank, who: { actor: this.actor }, ctx: this.ctx };
   }
 
   /** Which paper form an operation on a user was done for (the operation's own record names the user). */

@@ -8,6 +8,7 @@ import type { BankRecord } from "./records.js";
 import { NoticeRepository } from "./notices.js";
 import { StaffRepository, StaffWriter } from "./staff.js";
 import { SubmissionRepository } from "./submissions.js";
+import { conflictsAsDomain } from "./unique-conflict.js";
 
 export type { WriteTx } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
@@ -19,7 +20,8 @@ export type StatusReader = Pick<Repositories, "certificateStatus" | "issuingRevi
 
 /**
  * The database, seen by the rest of the program. Reads go straight to the repositories; every
- * write goes through write(bankId, …), one transaction locked on that bank.
+ * write goes through write(bankId, …), one transaction locked on that bank. A unique-key violation
+ * comes out of a write as the domain's UniqueConflict, whichever database it was.
  */
 export class Store extends Repositories {
   private constructor(
@@ -46,20 +48,24 @@ export class Store extends Repositories {
   }
 
   async write<T>(bankId: string, fn: (w: WriteTx) => Promise<T>): Promise<T> {
-    return this.kdb.transaction().execute(async (trx) => {
-      const w = new WriteTx(trx, bankId);
-      await w.lock();
-      return fn(w);
-    });
+    return conflictsAsDomain(() =>
+      this.kdb.transaction().execute(async (trx) => {
+        const w = new WriteTx(trx, bankId);
+        await w.lock();
+        return fn(w);
+      }),
+    );
   }
 
   /** write(bankId, …) with the staff tables as well, in the same transaction. */
   async writeStaff<T>(bankId: string, fn: (w: WriteTx, staff: StaffWriter) => Promise<T>): Promise<T> {
-    return this.kdb.transaction().execute(async (trx) => {
-      const w = new WriteTx(trx, bankId);
-      await w.lock();
-      return fn(w, new StaffWriter(trx, bankId));
-    });
+    return conflictsAsDomain(() =>
+      this.kdb.transaction().execute(async (trx) => {
+        const w = new WriteTx(trx, bankId);
+        await w.lock();
+        return fn(w, new StaffWriter(trx, bankId));
+      }),
+    );
   }
 
   /** Creates or renames a bank; the audit chain of an existing bank is left as it is. */

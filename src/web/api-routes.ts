@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.js";
-import { DISPLAY_STATUS_LABELS } from "../domain/certificate.js";
+import { DISPLAY_STATUS_LABELS } from "../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
-import type { Lifecycle, SessionView } from "../lifecycle/lifecycle.js";
+import { USER_OPERATION_NAMES, type Lifecycle, type SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
 import { historyCsv } from "../audit/history.js";
 import { totpUri } from "../auth/totp.js";
@@ -19,12 +19,6 @@ function cookie(req: FastifyRequest, name: string): string | undefined {
 }
 
 type Req = FastifyRequest<{ Params: { bank: string; loginId?: string; id?: string }; Body: Record<string, unknown> | undefined }>;
-
-/** A field that may be left out: undefined unless it is a string. */
-function optional(body: Record<string, unknown> | undefined, key: string, max = 300): string | undefined {
-  const v = body?.[key];
-  return typeof v === "string" ? v.slice(0, max) : undefined;
-}
 
 function str(body: Record<string, unknown> | undefined, key: string, max = 200): string {
   const v = body?.[key];
@@ -175,25 +169,14 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     return reply.header("cache-control", "no-store").send({ ok: true, user: { loginId, userNo: r.userNo }, otp: { secret: r.totpSecret, uri: totpUri(r.totpSecret, lifecycle.bank(req.params.bank).config.nameEn, loginId) } });
   });
 
-  type Op = (bank: string, v: SessionView, target: string, body: Req["body"], base: { address: string }) => Promise<unknown>;
-  const operations: Record<string, Op> = {
-    revoke: (bank, v, target, body, base) => lifecycle.revokeUser(bank, v, target, str(body, "reason") || "unspecified", str(body, "confirmPassword"), base),
-    reset: (bank, v, target, body, base) => lifecycle.resetUser(bank, v, target, str(body, "confirmPassword"), base),
-    suspend: (bank, v, target, body, base) => lifecycle.suspendUser(bank, v, target, str(body, "confirmPassword"), base),
-    resume: (bank, v, target, body, base) => lifecycle.resumeUser(bank, v, target, str(body, "confirmPassword"), base),
-    unlock: (bank, v, target, body, base) => lifecycle.unlockUser(bank, v, target, str(body, "confirmPassword"), base),
-    // 利用者変更: only the fields sent change
-    change: (bank, v, target, body, base) => lifecycle.changeUser(bank, v, target, { name: optional(body, "name"), email: optional(body, "email"), role: optional(body, "role") as UserRole | undefined }, str(body, "confirmPassword"), base),
-    // 利用者削除: answers { ok, revoked: [serials] }
-    delete: (bank, v, target, body, base) => lifecycle.deleteUser(bank, v, target, str(body, "confirmPassword"), base),
-    // パスワード再設定: { password: the temporary login password, confirmPassword: the actor's }
-    password: (bank, v, target, body, base) => lifecycle.resetUserPassword(bank, v, target, str(body, "password"), str(body, "confirmPassword"), base),
-  };
-  for (const [name, op] of Object.entries(operations)) {
+  // the user-operations table (lifecycle/user-operations.ts): the body is the operation's input
+  // (revoke: reason; change: name, email, role — only the fields sent change; password: the
+  // temporary login password) beside the actor's confirmPassword; delete answers { ok, revoked }
+  for (const name of USER_OPERATION_NAMES) {
     app.post(`/api/:bank/users/:loginId/${name}`, async (req: Req) => {
       const v = await view(req, true);
       mustHaveChangedPassword(v);
-      const r = await op(req.params.bank, v, String(req.params.loginId), req.body, ctx(req));
+      const r: unknown = await lifecycle.userOperation(req.params.bank, v, { name, target: String(req.params.loginId), input: req.body, confirmPassword: str(req.body, "confirmPassword") }, ctx(req));
       return { ok: true, ...(r && typeof r === "object" && !Array.isArray(r) ? r : {}) };
     });
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
-import { DISPLAY_STATUS_LABELS } from "../../domain/certificate.js";
+import { DISPLAY_STATUS_LABELS } from "../../i18n/certificate-status-text.js";
 import { P } from "../../i18n/portal-text.js";
 import type { Text } from "../../i18n/text.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
@@ -32,6 +32,14 @@ const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; danger?: b
 
 function isTask(s: string): s is Task {
   return Object.hasOwn(TASKS, s);
+}
+
+/** The confirmation form's fields as the user-operations table's input (field names as the API's). */
+function taskInput(page: PortalPage, task: Task) {
+  if (task === "password") return { password: field(page.req, "newPassword", 64) };
+  if (task !== "change") return {};
+  const role = field(page.req, "role");
+  return { name: field(page.req, "name", 60), email: field(page.req, "email", 200), ...(role === "admin" || role === "general" ? { role } : {}) };
 }
 
 async function manager(page: PortalPage, changing = false): Promise<SessionView> {
@@ -263,17 +271,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       const confirm = field(page.req, "confirmPassword", 64);
       const done = page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}`);
       const act = async () => {
-        if (task === "revoke") await lifecycle.revokeUser(page.bankId, v, target, "unspecified", confirm, page.ctx);
-        else if (task === "reset") await lifecycle.resetUser(page.bankId, v, target, confirm, page.ctx);
-        else if (task === "suspend") await lifecycle.suspendUser(page.bankId, v, target, confirm, page.ctx);
-        else if (task === "resume") await lifecycle.resumeUser(page.bankId, v, target, confirm, page.ctx);
-        else if (task === "unlock") await lifecycle.unlockUser(page.bankId, v, target, confirm, page.ctx);
-        else if (task === "password") await lifecycle.resetUserPassword(page.bankId, v, target, field(page.req, "newPassword", 64), confirm, page.ctx);
-        else if (task === "delete") await lifecycle.deleteUser(page.bankId, v, target, confirm, page.ctx);
-        else {
-          const role = field(page.req, "role");
-          await lifecycle.changeUser(page.bankId, v, target, { name: field(page.req, "name", 60), email: field(page.req, "email", 200), ...(role === "admin" || role === "general" ? { role } : {}) }, confirm, page.ctx);
-        }
+        await lifecycle.userOperation(page.bankId, v, { name: task, target, input: taskInput(page, task), confirmPassword: confirm }, page.ctx);
         return done;
       };
       try {

@@ -4,7 +4,7 @@ import { S } from "../../i18n/staff-text.js";
 import { message } from "../../i18n/index.js";
 import { Layout, Notice } from "../views/layout.js";
 import { tr, type Text } from "../views/text.js";
-import { DISPLAY_STATUS_LABELS } from "../../domain/certificate.js";
+import { DISPLAY_STATUS_LABELS } from "../../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { ErrorCode, ErrorParams } from "../../domain/errors.js";
 import type { BankRight } from "../../domain/rights.js";
