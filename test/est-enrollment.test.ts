@@ -188,6 +188,9 @@ for (const db of DATABASES) {
         ["reused key", async () => curlEnroll("user04", "Pass1234", (await csrFromKey(firstCsr.keyFile)).b64), 409, /すでに別の電子証明書[\s\S]*already used/],
         ["CA:true", async () => curlEnroll("user04", "Pass1234", (await opensslCsr("rsa2048", ["-addext", "basicConstraints=critical,CA:TRUE"])).b64), 400, /CA:TRUE/],
         ["extra names", async () => curlEnroll("user04", "Pass1234", (await opensslCsr("rsa2048", ["-addext", "subjectAltName=DNS:bank.example"])).b64), 400, /subjectAltName/],
+        // values that are no BasicConstraints or KeyUsage at all (were a 500 before)
+        ["basicConstraints DER:0101", async () => curlEnroll("user04", "Pass1234", (await opensslCsr("p256", ["-addext", "2.5.29.19=DER:0101"])).b64), 400, /形式が正しくありません（basicConstraints）[\s\S]*malformed \(basicConstraints\)/],
+        ["keyUsage DER:0101", async () => curlEnroll("user04", "Pass1234", (await opensslCsr("p256", ["-addext", "2.5.29.15=critical,DER:0101"])).b64), 400, /keyUsage/],
         ["wrong password", async () => curlEnroll("user04", "Wrong999", good.b64), 401, /ログインIDまたはログインパスワード[\s\S]*not correct/],
         ["unknown login ID", async () => curlEnroll("nobody99", "Pass1234", good.b64), 401, /not correct/],
         ["no credentials", async () => {
@@ -215,6 +218,10 @@ for (const db of DATABASES) {
         assert.match(en!, /^[\x20-\x7e]+$/, `${name}: English second`);
       }
       assert.equal(await issuedCount(), count0, "nothing issued");
+      // each refused CSR is in the audit chain with its reason
+      const refused = (await h.rt.store.auditChain(BANK)).rows.filter((r: any) => r.action === "certificate.acquire" && r.result === "refused");
+      const reasons = refused.map((r: any) => JSON.parse(r.detail).reason);
+      assert.equal(reasons.filter((r: string) => r === "csr_malformed").length, 5, reasons.join(","));
       // the server is still up and still issues
       await enrollToPem(good, "user04");
       assert.equal(await issuedCount(), count0 + 1);

@@ -88,6 +88,16 @@ function csrParts(der: Uint8Array): CsrParts {
  * because nobody asks for those by accident.
  */
 export function checkCsr(der: Uint8Array, policy: BankPolicy): CheckedCsr {
+  try {
+    return checkParsed(der, policy);
+  } catch (e) {
+    // a parser's own exception is still the sender's malformed request, never a server error
+    if (e instanceof DomainError) throw e;
+    throw new DomainError("csr_malformed", { reason: "PKCS#10" }, (e as Error).message);
+  }
+}
+
+function checkParsed(der: Uint8Array, policy: BankPolicy): CheckedCsr {
   let csr: CsrParts;
   let spki: Uint8Array;
   let keyAlg: string;
@@ -225,17 +235,26 @@ function refuseForbiddenExtensions(der: Uint8Array): void {
   for (const e of exts) {
     const value = new Uint8Array(e.extnValue.buffer);
     if (e.extnID === asn.id_ce_basicConstraints) {
-      if (AsnConvert.parse(value, asn.BasicConstraints).cA) {
+      if (extensionValue(value, asn.BasicConstraints, "basicConstraints").cA) {
         throw new DomainError("csr_forbidden_extension", { extension: "basicConstraints CA:TRUE" });
       }
     } else if (e.extnID === asn.id_ce_subjectAltName) {
       throw new DomainError("csr_forbidden_extension", { extension: "subjectAltName" });
     } else if (e.extnID === asn.id_ce_keyUsage) {
-      const ku = AsnConvert.parse(value, asn.KeyUsage);
+      const ku = extensionValue(value, asn.KeyUsage, "keyUsage");
       if (ku.toNumber() & (asn.KeyUsageFlags.keyCertSign | asn.KeyUsageFlags.cRLSign)) {
         throw new DomainError("csr_forbidden_extension", { extension: "keyUsage keyCertSign/cRLSign" });
       }
     }
+  }
+}
+
+/** A requested extension's value, or a refusal naming it: `-addext 2.5.29.19=DER:0101` sends such bytes. */
+function extensionValue<T>(der: Uint8Array, type: new () => T, name: string): T {
+  try {
+    return AsnConvert.parse(der, type);
+  } catch {
+    throw new DomainError("csr_malformed", { reason: name });
   }
 }
 
