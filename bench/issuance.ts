@@ -57,11 +57,11 @@ class LifecyclePath {
     if (this.next >= this.whos.length) return false;
     const i = this.next++;
     const who = this.whos[i]!;
-    const r = await acquire({ store: this.h.rt.store, ca: this.h.rt.ca, clock: this.h.rt.clock }, this.h.rt.lifecycle.bank(BANK), who, this.csrs[i]!.b64, {
+    const r = await acquire({ deps: { store: this.h.rt.store, ca: this.h.rt.ca, clock: this.h.rt.clock }, bank: this.h.rt.lifecycle.bank(BANK), ctx: {
       actorKind: "user",
       actorId: who.user.loginId,
       address: "127.0.0.1",
-    });
+    } }, who, this.csrs[i]!.b64);
     if (r.repeated) throw new Error("a fresh key was answered as a repeat");
     this.issued++;
     return true;

@@ -246,7 +246,7 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
     let blobs = { tbs: 0, der: 0 };
     for (const [i, who] of whos.entries()) {
       const kc = await newKeyAndCsr();
-      const issued = await acquire(h.rt, bank, who, kc.csrB64, { actorKind: "user", actorId: who.user.loginId });
+      const issued = await acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: who.user.loginId } }, who, kc.csrB64);
       await h.rt.lifecycle.useCertificate(BANK, issued.der, {}, "bench");
       const keyFile = join(dir, `id${i}.key`);
       const certFile = join(dir, `id${i}.pem`);
@@ -535,7 +535,7 @@ async function timeParts(rt: Runtime, cookie: string, certPem: string): Promise<
     return ((selfCpuMs() - c0) * 1000) / PART_RUNS;
   };
   return [
-    { name: "`lifecycle.session()`", us: await cpuPer(() => rt.lifecycle.session(BANK, sessionId, der, null, { address: "127.0.0.1" })) },
+    { name: "`lifecycle.session()`", us: await cpuPer(() => rt.lifecycle.session(BANK, { sessionId: sessionId, presented: der, csrf: null }, { address: "127.0.0.1" })) },
     {
       name: "its four reads (session, certificate, user, contract)",
       us: await cpuPer(async () => {

@@ -82,7 +82,7 @@ export async function ocspBench(): Promise<{ rows: Row[]; details: string[] }> {
     log("ocsp: starting Inkan and issuing one certificate");
     h = await benchHarness("sqlite", true);
     const [who] = await provisionUsers(h, 1);
-    const issued = await acquire({ store: h.rt.store, ca: h.rt.ca, clock: h.rt.clock }, h.rt.lifecycle.bank(BANK), who!, Buffer.from(makeCsr("ocsp bench").der).toString("base64"), { actorKind: "user", actorId: who!.user.loginId });
+    const issued = await acquire({ deps: { store: h.rt.store, ca: h.rt.ca, clock: h.rt.clock }, bank: h.rt.lifecycle.bank(BANK), ctx: { actorKind: "user", actorId: who!.user.loginId } }, who!, Buffer.from(makeCsr("ocsp bench").der).toString("base64"));
     const serial = issued.serial;
     const bankCa = h.rt.ca.bank(BANK)!;
     const issuingPem = join(dir, "issuing.pem");

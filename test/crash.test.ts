@@ -59,7 +59,7 @@ for (const db of DATABASES) {
           // half the users start with a certificate in use
           const kc = await newKeyAndCsr();
           const user = (await h.rt.store.getUser(BANK, uid))!;
-          const issued = await acquire(h.rt, bank, { user, contract: (await h.rt.store.getContract(BANK, contract))! }, kc.csrB64, { actorKind: "user", actorId: id });
+          const issued = await acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: id } }, { user, contract: (await h.rt.store.getContract(BANK, contract))! }, kc.csrB64);
           await h.rt.lifecycle.useCertificate(BANK, issued.der, {}, "test");
           known.set(id, { keyPem: kc.keyPem, certPem: toPem(issued.der), serial: issued.serial });
         }

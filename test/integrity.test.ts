@@ -33,7 +33,7 @@ for (const db of DATABASES) {
       bankCa.sign = async () => {
         throw new Error("SIGKILL");
       };
-      await assert.rejects(acquire(h.rt, bank, { user, contract }, csr.b64, { actorKind: "user", actorId: "user01" }), /SIGKILL/);
+      await assert.rejects(acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: "user01" } }, { user, contract }, csr.b64), /SIGKILL/);
       bankCa.sign = realSign;
       const left = await h.rt.store.unfinishedSignings(BANK);
       assert.equal(left.length, 1);
@@ -48,7 +48,7 @@ for (const db of DATABASES) {
       assert.deepEqual(Buffer.from(cert.rawData).subarray(4, 4 + done.tbsDer.length), Buffer.from(done.tbsDer));
       assert.equal(await h.rt.lifecycle.recover(), 0, "nothing left");
       // the user asks again with the same key and gets that very certificate
-      const again = await acquire(h.rt, bank, { user, contract }, csr.b64, { actorKind: "user", actorId: "user01" });
+      const again = await acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: "user01" } }, { user, contract }, csr.b64);
       assert.equal(again.serial, done.serial);
       assert.equal(again.repeated, true);
     });
@@ -58,7 +58,7 @@ for (const db of DATABASES) {
       const user = (await h.rt.store.getUserByLoginId(BANK, "user02"))!;
       const contract = (await h.rt.store.getContract(BANK, contractId))!;
       const csrs = await Promise.all(Array.from({ length: 8 }, () => opensslCsr("p256")));
-      const results = await Promise.allSettled(csrs.map((c) => acquire(h.rt, bank, { user, contract }, c.b64, { actorKind: "user", actorId: "user02" })));
+      const results = await Promise.allSettled(csrs.map((c) => acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: "user02" } }, { user, contract }, c.b64)));
       assert.ok(results.some((r) => r.status === "fulfilled"));
       const certs = await h.rt.store.userCertificates(BANK, user.id);
       const live = certs.filter((c) => c.state === "pending" || c.state === "active" || c.state === "signing");

@@ -65,7 +65,7 @@ for (const db of DATABASES) {
           clock.set(today + 60_000);
           const bank = h.rt.lifecycle.bank(p.bank);
           const user = (await h.rt.store.getUser(p.bank, p.userId))!;
-          const issued = await acquire(h.rt, bank, { user, contract: (await h.rt.store.getContract(p.bank, p.contractId))! }, (await newKeyAndCsr()).csrB64, { actorKind: "user", actorId: p.loginId });
+          const issued = await acquire({ deps: h.rt, bank: bank, ctx: { actorKind: "user", actorId: p.loginId } }, { user, contract: (await h.rt.store.getContract(p.bank, p.contractId))! }, (await newKeyAndCsr()).csrB64);
           await h.rt.lifecycle.useCertificate(p.bank, issued.der, {}, "test");
           certs.set(`${p.bank}/${p.loginId}`, { der: issued.der, notAfter: issued.notAfter.getTime() });
           if (p.renew) {

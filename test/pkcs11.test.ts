@@ -75,7 +75,7 @@ for (const db of DATABASES) {
       await h.addUser(bankId, contractId, `master${loginId.slice(-2)}`, "master");
       await h.addUser(bankId, contractId, loginId, "general");
       const csr = await opensslCsr("rsa2048");
-      const issued = await h.rt.lifecycle.enrollWithPassword(bankId, loginId, "Pass1234", csr.b64, { address: "127.0.0.1" });
+      const issued = await h.rt.lifecycle.enrollWithPassword(bankId, { loginId: loginId, password: "Pass1234", csrBody: csr.b64 }, { address: "127.0.0.1" });
       return { dir: csr.dir, serial: issued.serial, cert: writeTemp(csr.dir, "cert.pem", toPem(issued.der)) };
     }
 

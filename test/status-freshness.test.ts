@@ -37,7 +37,7 @@ for (const db of DATABASES) {
 
     test("OCSP answers carry the injected time and are re-signed when half their validity has passed", async () => {
       const csr = await opensslCsr("p256");
-      const issued = await h.rt.lifecycle.enrollWithPassword(BANK, "master01", "Secret123", csr.b64, { address: "127.0.0.1" });
+      const issued = await h.rt.lifecycle.enrollWithPassword(BANK, { loginId: "master01", password: "Secret123", csrBody: csr.b64 }, { address: "127.0.0.1" });
       const serialArg = "0x" + issued.serial;
       const issuing = `${h.dataDir}/ca/${BANK}/issuing.pem`;
       const reqFile = `${csr.dir}/req.der`;

@@ -246,7 +246,7 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
         } else if (sub === "revoke") {
           const serial = rest[0];
           if (!serial) throw new UsageError("cert revoke needs a SERIAL");
-          const r = await rt.lifecycle.revoke(bank, serial, need(a.reason, "reason"), CLI, a.reference ?? null);
+          const r = await rt.lifecycle.revoke(bank, { serial, reason: need(a.reason, "reason"), reference: a.reference ?? null }, CLI);
           console.log(`revoked ${r.serial} (reason ${a.reason}) at ${r.revokedAt.toISOString()}; CRL rebuilt`);
         } else throw new UsageError(`unknown: cert ${sub ?? ""}`);
       });

@@ -2,8 +2,9 @@ import { DomainError } from "../domain/errors.js";
 import { graceEndsAt } from "../domain/certificate.js";
 import { checkCsr, decodeCsrBody, type CheckedCsr } from "../ca/csr-check.js";
 import type { UserRecord, ContractRecord } from "../store/store.js";
-import type { BankContext, RequestContext } from "./context.js";
-import { issue, isLive, refusal, type Deps, type IssuedCertificate } from "./issuance.js";
+import type { AuditedStep, BankContext, BankScope, Deps, RequestBase, RequestContext } from "./context.js";
+import { authenticatePassword, checkOneTimePassword } from "./authentication.js";
+import { issue, isLive, refusal, type Concerning, type IssuedCertificate } from "./issuance.js";
 import { sinceReset } from "./user-certificates.js";
 
 export type { IssuedCertificate } from "./issuance.js";
@@ -14,13 +15,32 @@ export function graceResetBy(role: string): "bank" | "manager" {
 }
 
 /** Parses and checks a CSR against the bank's policy, auditing a refusal. */
-export async function checkedCsr(deps: Deps, bank: BankContext, csrBody: string | Uint8Array, ctx: RequestContext, action: string, who: { userId: number; contractId: number }): Promise<CheckedCsr> {
+export async function checkedCsr(s: AuditedStep, csrBody: string | Uint8Array, who: Concerning): Promise<CheckedCsr> {
   try {
-    return checkCsr(decodeCsrBody(csrBody), bank.policy);
+    return checkCsr(decodeCsrBody(csrBody), s.bank.policy);
   } catch (e) {
-    if (e instanceof DomainError) throw await refusal(deps, bank, ctx, action, who, e.code, e.params);
+    if (e instanceof DomainError) throw await refusal(s, who, e.code, e.params);
     throw e;
   }
+}
+
+export interface PasswordEnrolment {
+  loginId: string;
+  password: string;
+  /** the CSR as EST sends it (base64 DER) or as a page or app does (PEM, DER) */
+  csrBody: string | Uint8Array;
+  /** the one-time password from the X-Inkan-OTP header; else it may ride in the CSR */
+  otp?: string;
+}
+
+/** EST simpleenroll: login ID, password and (by policy) the one-time password, then acquisition. */
+export async function enrollWithPassword(deps: Deps, bank: BankContext, r: PasswordEnrolment, base: RequestBase): Promise<IssuedCertificate> {
+  const ctx: RequestContext = { ...base, actorKind: "user", actorId: r.loginId.slice(0, 40) };
+  const step: AuditedStep = { deps, bank, ctx, action: "certificate.acquire" };
+  const who = await authenticatePassword(step, r);
+  const csr = await checkedCsr(step, r.csrBody, { userId: who.user.id, contractId: who.contract.id });
+  if (bank.policy.otp.acquisition) await checkOneTimePassword(step, who.user, r.otp ?? csr.challengePassword);
+  return acquire({ deps, bank, ctx }, who, csr);
 }
 
 /**
@@ -29,11 +49,13 @@ export async function checkedCsr(deps: Deps, bank: BankContext, csrBody: string 
  * does not block: the same request gets the same certificate again, a new key replaces it — so an
  * interrupted acquisition never locks anyone out.
  */
-export async function acquire(deps: Deps, bank: BankContext, who: { user: UserRecord; contract: ContractRecord }, csrBody: string | Uint8Array | CheckedCsr, ctx: RequestContext): Promise<IssuedCertificate> {
+export async function acquire(scope: BankScope, who: { user: UserRecord; contract: ContractRecord }, csrBody: string | Uint8Array | CheckedCsr): Promise<IssuedCertificate> {
+  const { deps, bank, ctx } = scope;
   const { user, contract } = who;
   const ids = { userId: user.id, contractId: contract.id };
-  if (contract.loginMethod !== "certificate") throw await refusal(deps, bank, ctx, "certificate.acquire", ids, "contract_not_certificate");
-  const csr = typeof csrBody === "object" && "spki" in csrBody ? csrBody : await checkedCsr(deps, bank, csrBody, ctx, "certificate.acquire", ids);
+  const step: AuditedStep = { ...scope, action: "certificate.acquire" };
+  if (contract.loginMethod !== "certificate") throw await refusal(step, ids, "contract_not_certificate");
+  const csr = typeof csrBody === "object" && "spki" in csrBody ? csrBody : await checkedCsr(step, csrBody, ids);
   return issue(
     deps,
     bank,

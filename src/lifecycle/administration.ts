@@ -6,13 +6,15 @@ import type { Store } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { BankContext, RequestContext } from "./context.js";
 
+export interface NewContract {
+  /** the contract number: 1–20 letters, digits or hyphens */
+  code: string;
+  name: string;
+  loginMethod: LoginMethod;
+}
+
 /** 契約 opened by the bank from its paper form. */
-export async function addContract(
-  deps: { store: Store; clock: Clock },
-  bank: BankContext,
-  c: { code: string; name: string; loginMethod: LoginMethod },
-  ctx: RequestContext,
-): Promise<number> {
+export async function addContract(deps: { store: Store; clock: Clock }, bank: BankContext, c: NewContract, ctx: RequestContext): Promise<number> {
   const bankId = bank.config.id;
   if (!/^[A-Za-z0-9-]{1,20}$/.test(c.code)) throw new DomainError("contract_code_invalid");
   return deps.store.write(bankId, async (w) => {

@@ -2,9 +2,8 @@ import { DomainError } from "../domain/errors.js";
 import { REVOCATION_REASONS } from "../domain/certificate.js";
 import type { CertificateRefusal } from "../i18n/refusals.js";
 import type { CertificateRecord, UserRecord, ContractRecord } from "../store/store.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { AuditedStep, BankContext, Deps, RequestContext } from "./context.js";
 import { checkInService } from "./authentication.js";
-import type { Deps } from "./issuance.js";
 
 export interface CertificateHolder {
   cert: CertificateRecord;
@@ -26,7 +25,8 @@ export function certificateRefused(cause: CertificateRefusal): DomainError {
  * contract are in service. The status is read from the database each time, never from a cache,
  * so a revocation made by any process refuses the very next request.
  */
-export async function useCertificate(deps: Deps, bank: BankContext, der: Uint8Array | undefined, ctx: RequestContext, action: string, opts: { allowExpired?: boolean } = {}): Promise<CertificateHolder> {
+export async function useCertificate(s: AuditedStep, der: Uint8Array | undefined, opts: { allowExpired?: boolean } = {}): Promise<CertificateHolder> {
+  const { deps, bank, ctx, action } = s;
   const bankId = bank.config.id;
   const j = await judgePresented(deps, bank, der, opts);
   if ("refused" in j) {
@@ -37,7 +37,7 @@ export async function useCertificate(deps: Deps, bank: BankContext, der: Uint8Ar
     throw certificateRefused(j.refused);
   }
   const { cert, user } = j;
-  const contract = await checkInService(deps, bank, user, { ...ctx, certSerial: cert.serial }, action);
+  const contract = await checkInService({ ...s, ctx: { ...ctx, certSerial: cert.serial } }, user);
   let activated = false;
   if (cert.state === "pending") activated = await activate(deps, bank, cert, ctx);
   return { cert: activated ? { ...cert, state: "active" } : cert, user, contract, activated };
@@ -62,6 +62,16 @@ export async function judgePresented(deps: Deps, bank: BankContext, der: Uint8Ar
   const user = await deps.store.getUser(bankId, cert.userId);
   if (!user || user.status === "deleted") return { refused: "unknown", cert };
   return { cert, user };
+}
+
+/**
+ * Whose certificate the browser presents, for the login screen's greeting: read only (nothing is
+ * activated or audited here; the login itself does both).
+ */
+export async function presentedHolder(deps: Deps, bank: BankContext, der: Uint8Array | undefined): Promise<{ loginId: string; name: string } | { refused: CertificateRefusal } | undefined> {
+  if (!der || der.length === 0) return undefined;
+  const j = await judgePresented(deps, bank, der);
+  return "refused" in j ? { refused: j.refused } : { loginId: j.user.loginId, name: j.user.name };
 }
 
 /**

@@ -29,6 +29,24 @@ export interface LifecycleDeps {
   banks: BankConfig[];
 }
 
+/** What the flows use: the store, the CA's signing operations, the clock. */
+export type Deps = { store: Store; ca: CertificateAuthority; clock: Clock };
+
+/** One step of a flow in one bank: what it uses, the bank, and who asks. */
+export interface BankScope {
+  deps: Deps;
+  bank: BankContext;
+  ctx: RequestContext;
+}
+
+/** A step whose refusals are audited under the flow's action (certificate.renew, login, …). */
+export interface AuditedStep extends BankScope {
+  action: string;
+}
+
+/** Who asks, before the flow knows them: the address and the certificate serial, if any. */
+export type RequestBase = Omit<RequestContext, "actorKind" | "actorId">;
+
 export class Banks {
   private readonly map = new Map<string, BankContext>();
   constructor(banks: BankConfig[]) {

@@ -2,10 +2,8 @@ import { DomainError, isUniqueConflict, type ErrorCode, type ErrorParams } from 
 import { commonName, issuanceStamp, REVOCATION_REASONS } from "../domain/certificate.js";
 import { certificateValidity } from "../domain/validity.js";
 import type { CheckedCsr } from "../ca/csr-check.js";
-import type { CertificateAuthority } from "../ca/authority.js";
-import type { Store, UserRecord, ContractRecord, CertificateRecord, WriteTx } from "../store/store.js";
-import type { Clock } from "../domain/clock.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { UserRecord, ContractRecord, CertificateRecord, WriteTx } from "../store/store.js";
+import type { AuditedStep, BankContext, Deps, RequestContext } from "./context.js";
 import { finishSigning } from "./recovery.js";
 
 export interface IssuedCertificate {
@@ -17,16 +15,23 @@ export interface IssuedCertificate {
   repeated: boolean;
 }
 
-export type Deps = { store: Store; ca: CertificateAuthority; clock: Clock };
+export type { Deps } from "./context.js";
 
 export function isLive(c: CertificateRecord, now: Date): boolean {
   return (c.state === "active" || c.state === "pending") && c.notAfter.getTime() >= now.getTime();
 }
 
+/** Whom a refusal concerns, as its audit record names them. */
+export interface Concerning {
+  userId?: number;
+  contractId?: number;
+}
+
 /** Records a refusal in the audit log and returns the error to throw. */
-export async function refusal(deps: Deps, bank: BankContext, ctx: RequestContext, action: string, who: { userId?: number; contractId?: number }, code: ErrorCode, params: ErrorParams = {}): Promise<DomainError> {
-  await deps.store.write(bank.config.id, (w) =>
-    w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: ctx.certSerial, action, contractId: who.contractId ?? null, targetUserId: who.userId ?? null, result: "refused", detail: { reason: code } }),
+export async function refusal(s: AuditedStep, who: Concerning, code: ErrorCode, params: ErrorParams = {}): Promise<DomainError> {
+  const { deps, ctx } = s;
+  await deps.store.write(s.bank.config.id, (w) =>
+    w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: ctx.certSerial, action: s.action, contractId: who.contractId ?? null, targetUserId: who.userId ?? null, result: "refused", detail: { reason: code } }),
   );
   return new DomainError(code, params);
 }
@@ -55,6 +60,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   const bankId = bank.config.id;
   const { user, contract, csr } = req;
   const action = `certificate.${req.kind}`;
+  const step: AuditedStep = { deps, bank, ctx, action };
   const bankCa = ca.bank(bankId);
   if (!bankCa) throw new DomainError("bank_not_found", { bank: bankId });
 
@@ -67,7 +73,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
     if (same && same.state === "pending" && same.der && isLive(same, clock.now())) {
       return { serial: same.serial, der: same.der, chain: bankCa.chain, notAfter: same.notAfter, repeated: true };
     }
-    throw await refusal(deps, bank, ctx, action, { userId: user.id, contractId: contract.id }, "key_reused");
+    throw await refusal(step, { userId: user.id, contractId: contract.id }, "key_reused");
   }
 
   const now = clock.now();
@@ -96,7 +102,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
       await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: prepared.serial, action: "certificate.sign_requested", contractId: contract.id, targetUserId: user.id, result: "ok", detail: { kind: req.kind, key: csr.keyDescription, replaces } });
     });
   } catch (e) {
-    if (e instanceof DomainError) throw await refusal(deps, bank, ctx, action, { userId: user.id, contractId: contract.id }, e.code, e.params);
+    if (e instanceof DomainError) throw await refusal(step, { userId: user.id, contractId: contract.id }, e.code, e.params);
     // the same key arrived twice at once: the other request won; answer as a repeat would
     if (isUniqueConflict(e)) return issue(deps, bank, req, ctx);
     throw e;
@@ -116,6 +122,6 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   });
   if (superseded) await ca.revoked(bankId);
   // the request that replaced this record has already republished the CRL
-  if (!stored) throw await refusal(deps, bank, ctx, action, { userId: user.id, contractId: contract.id }, "concurrent_request");
+  if (!stored) throw await refusal(step, { userId: user.id, contractId: contract.id }, "concurrent_request");
   return { serial: prepared.serial, der: stored, chain: bankCa.chain, notAfter, repeated: false };
 }

@@ -1,16 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { DomainError } from "../domain/errors.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { AuditedStep, BankContext, Deps, RequestBase, RequestContext } from "./context.js";
 import { authenticatePassword, checkInService, checkOneTimePassword } from "./authentication.js";
 import { acquire, checkedCsr } from "./acquisition.js";
-import { isLive, refusal, type Deps, type IssuedCertificate } from "./issuance.js";
+import { isLive, refusal, type IssuedCertificate } from "./issuance.js";
+import { sessionIdHash as hashId } from "./sessions.js";
 import type { UserRecord } from "../store/store.js";
 import { sinceReset } from "./user-certificates.js";
-
-type Base = Omit<RequestContext, "actorKind" | "actorId">;
-
-const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
 
 export interface IssueGrant {
   grantId: string;
@@ -23,17 +20,24 @@ export interface IssueGrant {
  * once, and a short grant lets the page send its CSR next. The grant lives as long as an idle session
  * and can be used again (a retry after a lost answer gets the same certificate for the same key).
  */
-export async function openIssueGrant(deps: Deps, bank: BankContext, loginId: string, password: string, otp: string | undefined, base: Base): Promise<IssueGrant> {
-  const ctx: RequestContext = { ...base, actorKind: "user", actorId: loginId.slice(0, 40) };
-  const action = "certificate.acquire";
-  const who = await authenticatePassword(deps, bank, loginId, password, ctx, action);
+export interface IssueGrantRequest {
+  loginId: string;
+  password: string;
+  /** the one-time password, where the bank's policy asks for it at acquisition */
+  otp: string | undefined;
+}
+
+export async function openIssueGrant(deps: Deps, bank: BankContext, r: IssueGrantRequest, base: RequestBase): Promise<IssueGrant> {
+  const ctx: RequestContext = { ...base, actorKind: "user", actorId: r.loginId.slice(0, 40) };
+  const step: AuditedStep = { deps, bank, ctx, action: "certificate.acquire" };
+  const who = await authenticatePassword(step, r);
   const ids = { userId: who.user.id, contractId: who.contract.id };
-  if (who.contract.loginMethod !== "certificate") throw await refusal(deps, bank, ctx, action, ids, "contract_not_certificate");
-  if (bank.policy.otp.acquisition) await checkOneTimePassword(deps, bank, who.user, otp, ctx, action);
+  if (who.contract.loginMethod !== "certificate") throw await refusal(step, ids, "contract_not_certificate");
+  if (bank.policy.otp.acquisition) await checkOneTimePassword(step, who.user, r.otp);
   // said before the page makes a key: a user whose certificate is still good needs none
   const now = deps.clock.now();
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, who.user.id), who.user);
-  if (certs.some((c) => c.state === "active" && isLive(c, now))) throw await refusal(deps, bank, ctx, action, ids, "certificate_already_valid");
+  if (certs.some((c) => c.state === "active" && isLive(c, now))) throw await refusal(step, ids, "certificate_already_valid");
   const grantId = randomBytes(32).toString("base64url");
   const csrf = randomBytes(24).toString("base64url");
   await deps.store.write(bank.config.id, async (w) => {
@@ -54,14 +58,25 @@ export async function grantHolder(deps: Deps, bank: BankContext, grantId: string
   return { user, csrf: s.csrf };
 }
 
+export interface GrantedCsr {
+  /** the grant cookie's value */
+  grantId: string | undefined;
+  /** the grant's CSRF token, as the page sends it */
+  csrf: string;
+  /** the CSR the page made, base64 DER or PEM */
+  csr: string;
+}
+
 /** The page's CSR under a grant: the same acquisition EST's simpleenroll performs. */
-export async function acquireWithGrant(deps: Deps, bank: BankContext, grantId: string | undefined, csrf: string, csrBody: string, base: Base): Promise<IssuedCertificate> {
-  const { user, csrf: expected } = await grantHolder(deps, bank, grantId);
+export async function acquireWithGrant(deps: Deps, bank: BankContext, r: GrantedCsr, base: RequestBase): Promise<IssuedCertificate> {
+  const { csrf } = r;
+  const { user, csrf: expected } = await grantHolder(deps, bank, r.grantId);
   if (!csrf || csrf.length !== expected.length || !timingSafeEqual(Buffer.from(csrf), Buffer.from(expected))) throw new DomainError("csrf_invalid");
   const ctx: RequestContext = { ...base, actorKind: "user", actorId: user.loginId };
-  const contract = await checkInService(deps, bank, user, ctx, "certificate.acquire");
-  const csr = await checkedCsr(deps, bank, csrBody, ctx, "certificate.acquire", { userId: user.id, contractId: contract.id });
-  return acquire(deps, bank, { user, contract }, csr, ctx);
+  const step: AuditedStep = { deps, bank, ctx, action: "certificate.acquire" };
+  const contract = await checkInService(step, user);
+  const csr = await checkedCsr(step, r.csr, { userId: user.id, contractId: contract.id });
+  return acquire({ deps, bank, ctx }, { user, contract }, csr);
 }
 
 /** A grant ends when the result has been shown, or when its time is up. */

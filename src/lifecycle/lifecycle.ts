@@ -1,43 +1,54 @@
-import { DomainError } from "../domain/errors.js";
-import { Banks, type BankContext, type LifecycleDeps, type RequestContext } from "./context.js";
-import { authenticatePassword, checkOneTimePassword } from "./authentication.js";
-import { acquire, checkedCsr } from "./acquisition.js";
+import { Banks, type BankContext, type BankScope, type LifecycleDeps, type RequestBase, type RequestContext } from "./context.js";
+import { enrollWithPassword, type PasswordEnrolment } from "./acquisition.js";
 import type { IssuedCertificate } from "./issuance.js";
 import { renew, type RenewalRequest } from "./renewal.js";
-import { revokeCertificate } from "./revocation.js";
-import { addContract, addUser, type NewUser } from "./administration.js";
+import { revokeCertificate, type RevocationRequest } from "./revocation.js";
+import { addContract, addUser, type NewContract, type NewUser, type AddedUser, type NewUserDetails } from "./administration.js";
 import { finishAllSigning } from "./recovery.js";
-import { useCertificate, judgePresented, type CertificateHolder } from "./certificate-use.js";
-import type { CertificateRefusal } from "../i18n/refusals.js";
-import { login, resumeSession, logout, changeOwnPassword, type LoginRequest, type LoginResult, type SessionView } from "./login.js";
+import { useCertificate, presentedHolder, type CertificateHolder } from "./certificate-use.js";
+import { login, changeOwnPassword, type LoginRequest, type LoginResult, type PasswordChange } from "./login.js";
+import { resumeSession, logout, type SessionRequest, type SessionView } from "./sessions.js";
 import { addContractUser, type ActingUser } from "./user-management.js";
 import { runUserOperation, type UserOperationName, type UserOperationResult } from "./user-operations.js";
 import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
 import type { StaffCa } from "../ca/staff-ca.js";
 import type { StaffRole } from "../domain/rights.js";
-import type { AddedUser, NewUserDetails } from "./administration.js";
 import { enrolOneTimePassword } from "./otp-enrolment.js";
-import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
-import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder } from "./issue-grant.js";
+import { contractUserList, type UserCertificateEntry } from "./user-certificates.js";
+import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder, type GrantedCsr, type IssueGrantRequest } from "./issue-grant.js";
+import { importantNotices, markNoticeRead } from "./important-notices.js";
+import { submitOnce } from "./submissions.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
-import type { LoginMethod } from "../domain/roles.js";
 import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
 
-export type { RequestContext, BankContext } from "./context.js";
+export type { RequestContext, BankContext, RequestBase } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
-export type { LoginRequest, LoginResult, SessionView } from "./login.js";
+export type { LoginRequest, LoginResult, PasswordChange } from "./login.js";
+export type { SessionRequest, SessionView } from "./sessions.js";
 export type { ActingUser } from "./user-management.js";
 export { USER_OPERATIONS, USER_OPERATION_NAMES, isUserOperation, type UserOperationName } from "./user-operations.js";
 export type { AddedUser, NewUserDetails } from "./administration.js";
 export type { CertificateHolder } from "./certificate-use.js";
-
-type Base = Omit<RequestContext, "actorKind" | "actorId">;
+export type { PasswordEnrolment } from "./acquisition.js";
+export type { GrantedCsr, IssueGrantRequest } from "./issue-grant.js";
 
 export type UserListEntry = UserCertificateEntry;
 
 /**
- * The registration authority: every decision about a certificate's life is taken here, and every
- * one is recorded and audited through the store before it has effect.
+ * The registration authority as the surfaces see it: every decision about a certificate's life is
+ * taken in the lifecycle modules beside this file, and recorded and audited through the store
+ * before it has effect. This class only binds a request to its bank and its actor and calls one
+ * module function; it holds no rules. Its methods come in groups, one per surface (the narrow
+ * interfaces at the end of this file name them):
+ *
+ * - EST and the issuing app (est-routes.ts): enrollWithPassword, renew, useCertificate
+ * - the portal's certificate issuance (issue-grant.ts): openIssueGrant … closeIssueGrant, peekPresented
+ * - sessions, portal and JSON API (login.ts, sessions.ts): login, session, logout, changePassword,
+ *   enrolOneTimePassword, renewalWindow
+ * - the contract's own users (利用者管理, 操作履歴照会, 重要なお知らせ): userList, userOperation
+ *   (the user-operations table), addContractUser, submitOnce, history, importantNotices, markNoticeRead
+ * - the bank (the CLI, the staff console): staff, revoke, addContract, addUser, identifyStaff,
+ *   staffConsole, addStaffMember, disableStaffMember, listStaff, recover
  */
 export class Lifecycle {
   readonly banks: Banks;
@@ -53,101 +64,120 @@ export class Lifecycle {
     return this.banks.get(bankId);
   }
 
+  private scope(bankId: string, ctx: RequestContext): BankScope {
+    return { deps: this.deps, bank: this.banks.get(bankId), ctx };
+  }
+  /** The session's user as the actor of a request. */
+  private userScope(bankId: string, view: SessionView, base: RequestBase): BankScope {
+    return this.scope(bankId, { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial });
+  }
+
+  // ---- EST and the issuing app
+
   /** EST simpleenroll: login ID, password and (by policy) the one-time password, then acquisition. */
-  async enrollWithPassword(bankId: string, loginId: string, password: string, csrBody: string | Uint8Array, base: Base & { otp?: string }): Promise<IssuedCertificate> {
-    const bank = this.banks.get(bankId);
-    const ctx: RequestContext = { ...base, actorKind: "user", actorId: loginId.slice(0, 40) };
-    const who = await authenticatePassword(this.deps, bank, loginId, password, ctx, "certificate.acquire");
-    const csr = await checkedCsr(this.deps, bank, csrBody, ctx, "certificate.acquire", { userId: who.user.id, contractId: who.contract.id });
-    if (bank.policy.otp.acquisition) await checkOneTimePassword(this.deps, bank, who.user, base.otp ?? csr.challengePassword, ctx, "certificate.acquire");
-    return acquire(this.deps, bank, who, csr, ctx);
+  enrollWithPassword(bankId: string, r: PasswordEnrolment, base: RequestBase): Promise<IssuedCertificate> {
+    return enrollWithPassword(this.deps, this.banks.get(bankId), r, base);
   }
 
   /** EST simplereenroll over mutual TLS. The one-time password may also ride in the CSR. */
-  renew(bankId: string, r: RenewalRequest, base: Base): Promise<IssuedCertificate> {
+  renew(bankId: string, r: RenewalRequest, base: RequestBase): Promise<IssuedCertificate> {
     return renew(this.deps, this.banks.get(bankId), r, base);
   }
 
   /** Any mutual-TLS request: the certificate is checked and, if pending, confirmed (activated). */
-  useCertificate(bankId: string, presented: Uint8Array | undefined, base: Base, action: string): Promise<CertificateHolder> {
-    return useCertificate(this.deps, this.banks.get(bankId), presented, { ...base, actorKind: "anonymous", actorId: "-" }, action);
+  useCertificate(bankId: string, presented: Uint8Array | undefined, base: RequestBase, action: string): Promise<CertificateHolder> {
+    return useCertificate({ ...this.scope(bankId, { ...base, actorKind: "anonymous", actorId: "-" }), action }, presented);
   }
+
+  // ---- the portal's certificate issuance
+
+  /** 証明書取得認証 in the portal: checks the login ID, password and one-time password once. */
+  openIssueGrant(bankId: string, r: IssueGrantRequest, base: RequestBase) {
+    return openIssueGrant(this.deps, this.banks.get(bankId), r, base);
+  }
+  issueGrantHolder(bankId: string, grantId: string | undefined) {
+    return grantHolder(this.deps, this.banks.get(bankId), grantId);
+  }
+  acquireWithGrant(bankId: string, r: GrantedCsr, base: RequestBase) {
+    return acquireWithGrant(this.deps, this.banks.get(bankId), r, base);
+  }
+  closeIssueGrant(bankId: string, grantId: string | undefined) {
+    return closeIssueGrant(this.deps, this.banks.get(bankId), grantId);
+  }
+  /** Whose certificate the browser presents, for the login screen's greeting (read only). */
+  peekPresented(bankId: string, der: Uint8Array | undefined) {
+    return presentedHolder(this.deps, this.banks.get(bankId), der);
+  }
+
+  // ---- sessions
 
   /** ログイン: by certificate and password, or by login ID and password (loginMethodOf decides which). */
-  login(bankId: string, r: LoginRequest, base: Base): Promise<LoginResult> {
+  login(bankId: string, r: LoginRequest, base: RequestBase): Promise<LoginResult> {
     return login(this.deps, this.banks.get(bankId), r, base);
   }
-
-  /** csrf: the token a changing request carries; null for reads. */
-  session(bankId: string, sessionId: string | undefined, presented: Uint8Array | undefined, csrf: string | undefined | null, base: Base): Promise<SessionView> {
-    return resumeSession(this.deps, this.banks.get(bankId), sessionId, presented, csrf, base);
+  /** Every request of a session (csrf: the token a changing request carries; null for reads). */
+  session(bankId: string, r: SessionRequest, base: RequestBase): Promise<SessionView> {
+    return resumeSession(this.deps, this.banks.get(bankId), r, base);
   }
-
-  logout(bankId: string, sessionId: string | undefined, base: Base) {
+  logout(bankId: string, sessionId: string | undefined, base: RequestBase) {
     return logout(this.deps, this.banks.get(bankId), sessionId, base);
   }
-
-  enrolOneTimePassword(bankId: string, view: SessionView, confirmPassword: string, base: Base) {
-    return enrolOneTimePassword(this.deps, this.banks.get(bankId), view.user, confirmPassword, this.ctxOf(view, base));
+  changePassword(bankId: string, view: SessionView, change: PasswordChange, base: RequestBase) {
+    return changeOwnPassword(this.userScope(bankId, view, base), view.user, change);
+  }
+  enrolOneTimePassword(bankId: string, view: SessionView, confirmPassword: string, base: RequestBase) {
+    return enrolOneTimePassword(this.userScope(bankId, view, base), view.user, confirmPassword);
+  }
+  /** Where the session's certificate stands in its renewal window (none at an ID/password login). */
+  renewalWindow(bankId: string, view: SessionView): RenewalWindow | null {
+    const bank = this.banks.get(bankId);
+    return view.cert ? renewalWindow(view.cert.notAfter, bank.policy.renewalWindow, this.deps.clock.now()) : null;
   }
 
-  changePassword(bankId: string, view: SessionView, current: string, next: string, base: Base) {
-    return changeOwnPassword(this.deps, this.banks.get(bankId), view.user, current, next, { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial });
-  }
+  // ---- the contract's own users
 
   /** 利用者一覧: the contract's users with their certificate status, sorted by login ID. */
-  async userList(bankId: string, view: SessionView): Promise<UserListEntry[]> {
-    const bank = this.banks.get(bankId);
-    const now = this.deps.clock.now();
-    const users = view.user.role === "general" ? [view.user] : await this.deps.store.listUsers(bankId, view.user.contractId);
-    const out: UserListEntry[] = [];
-    for (const u of users) out.push(await userCertificateEntry(this.deps, bank, u, now));
-    return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
+  userList(bankId: string, view: SessionView): Promise<UserListEntry[]> {
+    return contractUserList(this.deps, this.banks.get(bankId), view.user);
   }
-
+  /**
+   * One operation of the user-operations table (user-operations.ts) on a user of the viewer's
+   * contract, confirmed with the viewer's 確認用パスワード: `input` is the surface's raw fields.
+   */
+  userOperation<N extends UserOperationName>(bankId: string, view: SessionView, op: { name: N; target: string; input?: unknown; confirmPassword: string }, base: RequestBase): Promise<UserOperationResult<N>> {
+    return runUserOperation({ ...op, ...this.userScope(bankId, view, base), who: { actor: view.actor, user: view.user } });
+  }
+  /** 利用者登録 in the viewer's contract (master: admin or general; admin: general). */
+  addContractUser(bankId: string, view: SessionView, r: { user: NewUserDetails; confirmPassword: string }, base: RequestBase): Promise<AddedUser> {
+    return addContractUser({ ...this.userScope(bankId, view, base), ...r, who: { actor: view.actor, user: view.user } });
+  }
+  /** A confirmation form of the viewer's acts once (submissions.ts). */
+  submitOnce(bankId: string, view: SessionView, form: { token: string; action: string }, act: () => Promise<string>) {
+    return submitOnce(this.deps, { ...form, bankId, owner: `user:${view.user.id}` }, act);
+  }
   /** 操作履歴照会 within the viewer's contract and rights. */
   history(bankId: string, view: SessionView, q: HistoryQuery) {
     const bank = this.banks.get(bankId);
     return contractHistory({ store: this.deps.store, clock: this.deps.clock, policy: bank.policy, offsetMinutes: bank.offsetMinutes, viewer: view.user, actor: view.actor, query: q });
   }
-
   /** 重要なお知らせ: the user's own reminders whose day has come, read and unread. */
-  async importantNotices(bankId: string, view: SessionView) {
-    const now = this.deps.clock.now().getTime();
-    const rows = await this.deps.store.notices.forRecipient(bankId, view.user.id, ["expiry_warning", "expired"]);
-    return rows.filter((n) => n.dueAt.getTime() <= now);
+  importantNotices(bankId: string, view: SessionView) {
+    return importantNotices(this.deps, this.banks.get(bankId).config.id, view.user);
   }
-
   markNoticeRead(bankId: string, view: SessionView, id: number) {
-    return this.deps.store.notices.markRead(bankId, view.user.id, id, this.deps.clock.now().getTime());
+    return markNoticeRead(this.deps, this.banks.get(bankId).config.id, view.user, id);
   }
 
-  private acting(view: SessionView): ActingUser {
-    return { actor: view.actor, user: view.user };
-  }
-  private ctxOf(view: SessionView, base: Base): RequestContext {
-    return { ...base, actorKind: "user", actorId: view.user.loginId, certSerial: view.cert?.serial };
-  }
+  // ---- the bank: the CLI and the staff console
 
   /**
-   * One operation of the user-operations table (user-operations.ts) on a user of the viewer's
-   * contract, confirmed with the viewer's 確認用パスワード: `input` is the surface's raw fields.
-   */
-  userOperation<N extends UserOperationName>(bankId: string, view: SessionView, op: { name: N; target: string; input?: unknown; confirmPassword: string }, base: Base): Promise<UserOperationResult<N>> {
-    return runUserOperation({ ...op, deps: this.deps, bank: this.banks.get(bankId), who: this.acting(view), ctx: this.ctxOf(view, base) });
-  }
-  /** 利用者登録 in the viewer's contract (master: admin or general; admin: general). */
-  addContractUser(bankId: string, view: SessionView, user: NewUserDetails, confirmPassword: string, base: Base): Promise<AddedUser> {
-    return addContractUser({ deps: this.deps, bank: this.banks.get(bankId), who: { actor: view.actor, user: view.user }, user, confirmPassword, ctx: this.ctxOf(view, base) });
-  }
-
-  /**
-   * Bank staff on a paper form: reset, unlock, suspend, resume a user. The CLI acts as an operator
-   * (whoever runs it on the server holds the keys anyway); the staff console passes the role of
-   * the staff record, and the rights table refuses an auditor.
+   * Bank staff on a paper form: reset, unlock, suspend, resume a user, through the user-operations
+   * table. The CLI acts as an operator (whoever runs it on the server holds the keys anyway); the
+   * staff console passes the role of the staff record, and the rights table refuses an auditor.
    */
   staff(bankId: string, staffId: string, role: StaffRole = "operator") {
-    const c = { deps: this.deps, bank: this.banks.get(bankId), who: { actor: { kind: "staff", bankId, staffId, role } } as ActingUser, ctx: { actorKind: "staff", actorId: staffId } as RequestContext };
+    const who: ActingUser = { actor: { kind: "staff", bankId, staffId, role } };
+    const c = { ...this.scope(bankId, { actorKind: "staff", actorId: staffId }), who };
     return {
       reset: (target: string, reference: string | null) => runUserOperation({ ...c, name: "reset", target, reference }),
       unlock: (target: string) => runUserOperation({ ...c, name: "unlock", target }),
@@ -156,73 +186,15 @@ export class Lifecycle {
       revokeUser: (target: string, reason: string, reference: string | null) => runUserOperation({ ...c, name: "revoke", target, input: { reason }, reference }),
     };
   }
-
-  revoke(bankId: string, serial: string, reason: string, ctx: RequestContext, reference?: string | null) {
-    return revokeCertificate(this.deps, this.banks.get(bankId), serial, reason, ctx, reference);
+  /** 証明書失効 of one certificate by serial (the CLI). */
+  revoke(bankId: string, r: RevocationRequest, ctx: RequestContext) {
+    return revokeCertificate(this.scope(bankId, ctx), r);
   }
-
-  addContract(bankId: string, c: { code: string; name: string; loginMethod: LoginMethod }, ctx: RequestContext) {
+  addContract(bankId: string, c: NewContract, ctx: RequestContext) {
     return addContract(this.deps, this.banks.get(bankId), c, ctx);
   }
-
   addUser(bankId: string, u: NewUser, ctx: RequestContext) {
     return addUser(this.deps, this.banks.get(bankId), u, ctx);
-  }
-
-  /** 証明書取得認証 in the portal: checks the login ID, password and one-time password once. */
-  openIssueGrant(bankId: string, loginId: string, password: string, otp: string | undefined, base: Base) {
-    return openIssueGrant(this.deps, this.banks.get(bankId), loginId, password, otp, base);
-  }
-  issueGrantHolder(bankId: string, grantId: string | undefined) {
-    return grantHolder(this.deps, this.banks.get(bankId), grantId);
-  }
-  acquireWithGrant(bankId: string, grantId: string | undefined, csrf: string, csr: string, base: Base) {
-    return acquireWithGrant(this.deps, this.banks.get(bankId), grantId, csrf, csr, base);
-  }
-  closeIssueGrant(bankId: string, grantId: string | undefined) {
-    return closeIssueGrant(this.deps, this.banks.get(bankId), grantId);
-  }
-
-  /**
-   * Whose certificate the browser presents, for the login screen's greeting: read only (nothing is
-   * activated or audited here; the login itself does both).
-   */
-  async peekPresented(bankId: string, der: Uint8Array | undefined): Promise<{ loginId: string; name: string } | { refused: CertificateRefusal } | undefined> {
-    if (!der || der.length === 0) return undefined;
-    const j = await judgePresented(this.deps, this.banks.get(bankId), der);
-    return "refused" in j ? { refused: j.refused } : { loginId: j.user.loginId, name: j.user.name };
-  }
-
-
-  /** Where the session's certificate stands in its renewal window (none at an ID/password login). */
-  renewalWindow(bankId: string, view: SessionView): RenewalWindow | null {
-    const bank = this.banks.get(bankId);
-    return view.cert ? renewalWindow(view.cert.notAfter, bank.policy.renewalWindow, this.deps.clock.now()) : null;
-  }
-
-  /** The rules' clock, for screens that say what is open now. */
-  now(): Date {
-    return this.deps.clock.now();
-  }
-
-  /**
-   * A confirmation form acts once: the first submission of its token runs `act` and keeps its
-   * result (the result page's address); a repeated one gets that result (null while the first still
-   * runs) and acts not at all. A failed action frees the token, so the corrected form can be sent.
-   */
-  async submitOnce(bankId: string, view: SessionView, token: string, action: string, act: () => Promise<string>): Promise<{ first: boolean; result: string | null }> {
-    const subs = this.deps.store.submissions;
-    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new DomainError("csrf_invalid");
-    const owner = `user:${view.user.id}`;
-    if (!(await subs.claim({ bankId, token, owner, action, at: this.deps.clock.now() }))) return { first: false, result: (await subs.find(bankId, token, owner))?.result ?? null };
-    try {
-      const result = await act();
-      await subs.finish(bankId, token, result);
-      return { first: true, result };
-    } catch (e) {
-      await subs.release(bankId, token);
-      throw e;
-    }
   }
 
   private staffDeps(): StaffDeps {
@@ -253,3 +225,33 @@ export class Lifecycle {
     return finishAllSigning(this.deps);
   }
 }
+
+/** What EST and the issuing app's server side need of the lifecycle. */
+export type EstLifecycle = Pick<Lifecycle, "banks" | "bank" | "enrollWithPassword" | "renew" | "useCertificate">;
+/** What the customer portal and the JSON API need of the lifecycle. */
+export type PortalLifecycle = Pick<
+  Lifecycle,
+  | "banks"
+  | "bank"
+  | "openIssueGrant"
+  | "issueGrantHolder"
+  | "acquireWithGrant"
+  | "closeIssueGrant"
+  | "peekPresented"
+  | "renew"
+  | "login"
+  | "session"
+  | "logout"
+  | "changePassword"
+  | "enrolOneTimePassword"
+  | "renewalWindow"
+  | "userList"
+  | "userOperation"
+  | "addContractUser"
+  | "submitOnce"
+  | "history"
+  | "importantNotices"
+  | "markNoticeRead"
+>;
+/** What the staff console's listener needs of the lifecycle (the console itself is StaffConsole). */
+export type StaffConsoleLifecycle = Pick<Lifecycle, "identifyStaff" | "staffConsole">;

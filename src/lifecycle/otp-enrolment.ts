@@ -1,7 +1,6 @@
 import { newTotpSecret, totpUri } from "../auth/totp.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { BankScope } from "./context.js";
 import { checkConfirmPassword } from "./authentication.js";
-import type { Deps } from "./issuance.js";
 import type { UserRecord } from "../store/store.js";
 
 /**
@@ -9,8 +8,9 @@ import type { UserRecord } from "../store/store.js";
  * otpauth:// URI a QR code carries). Confirmed with the 確認用パスワード; the old secret stops
  * working at once.
  */
-export async function enrolOneTimePassword(deps: Deps, bank: BankContext, user: UserRecord, confirmPassword: string, ctx: RequestContext): Promise<{ secret: string; uri: string }> {
-  await checkConfirmPassword(deps, bank, user, confirmPassword, ctx, "user.otp_enrol");
+export async function enrolOneTimePassword(scope: BankScope, user: UserRecord, confirmPassword: string): Promise<{ secret: string; uri: string }> {
+  const { deps, bank, ctx } = scope;
+  await checkConfirmPassword({ ...scope, action: "user.otp_enrol" }, user, confirmPassword);
   const secret = newTotpSecret();
   await deps.store.write(bank.config.id, async (w) => {
     await w.setTotpSecret(user.id, secret, deps.clock.now());

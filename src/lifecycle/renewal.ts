@@ -2,7 +2,7 @@ import { DomainError } from "../domain/errors.js";
 import { parseDuration } from "../domain/duration.js";
 import { renewalWindow } from "../domain/renewal-window.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { AuditedStep, BankContext, RequestBase, RequestContext } from "./context.js";
 import { checkLoginPassword, checkOneTimePassword } from "./authentication.js";
 import { useCertificate } from "./certificate-use.js";
 import { checkedCsr } from "./acquisition.js";
@@ -24,25 +24,26 @@ export interface RenewalRequest {
  * pending certificate; a different key replaces it. After expiry, renewal is refused and
  * acquisition (within the grace period) applies.
  */
-export async function renew(deps: Deps, bank: BankContext, r: RenewalRequest, base: Omit<RequestContext, "actorKind" | "actorId">): Promise<IssuedCertificate> {
+export async function renew(deps: Deps, bank: BankContext, r: RenewalRequest, base: RequestBase): Promise<IssuedCertificate> {
   const ctx: RequestContext = { ...base, actorKind: "user", actorId: r.loginId.slice(0, 40) };
   const action = "certificate.renew";
-  const holder = await useCertificate(deps, bank, r.presented, ctx, action, { allowExpired: true });
+  const holder = await useCertificate({ deps, bank, ctx, action }, r.presented, { allowExpired: true });
   const { cert, user, contract } = holder;
   const ids = { userId: user.id, contractId: contract.id };
   const withCert = { ...ctx, certSerial: cert.serial };
+  const step: AuditedStep = { deps, bank, ctx: withCert, action };
   // the password is the holder's: another user's login ID on this certificate is a refusal
-  if (user.loginId !== r.loginId) throw await refusal(deps, bank, withCert, action, ids, "renewal_needs_current_certificate");
-  await checkLoginPassword(deps, bank, user, r.password, withCert, action);
+  if (user.loginId !== r.loginId) throw await refusal(step, ids, "renewal_needs_current_certificate");
+  await checkLoginPassword(step, user, r.password);
   // the one-time password rides in the X-Inkan-OTP header or in the CSR (RFC 7030 clients)
-  const csr = await checkedCsr(deps, bank, r.csrBody, withCert, action, ids);
-  if (bank.policy.otp.renewal) await checkOneTimePassword(deps, bank, user, r.otp ?? csr.challengePassword, withCert, action);
+  const csr = await checkedCsr(step, r.csrBody, ids);
+  if (bank.policy.otp.renewal) await checkOneTimePassword(step, user, r.otp ?? csr.challengePassword);
   const win = renewalWindow(cert.notAfter, bank.policy.renewalWindow, deps.clock.now());
-  if (win.state === "expired") throw await refusal(deps, bank, withCert, action, ids, "certificate_expired_renew");
+  if (win.state === "expired") throw await refusal(step, ids, "certificate_expired_renew");
   if (win.state === "not_open") {
-    throw await refusal(deps, bank, withCert, action, ids, "renewal_not_open", { window: parseDuration(bank.policy.renewalWindow).days, opensAt: formatLocalDateTime(win.opensAt, bank.offsetMinutes) });
+    throw await refusal(step, ids, "renewal_not_open", { window: parseDuration(bank.policy.renewalWindow).days, opensAt: formatLocalDateTime(win.opensAt, bank.offsetMinutes) });
   }
-  if (csr.spkiSha256 === cert.spkiSha256) throw await refusal(deps, bank, withCert, action, ids, "renewal_same_key");
+  if (csr.spkiSha256 === cert.spkiSha256) throw await refusal(step, ids, "renewal_same_key");
   return issue(
     deps,
     bank,

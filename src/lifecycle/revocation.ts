@@ -1,22 +1,22 @@
 import { DomainError } from "../domain/errors.js";
 import { REVOCATION_REASONS, isRevocationReason } from "../domain/certificate.js";
-import type { CertificateAuthority } from "../ca/authority.js";
-import type { Store } from "../store/store.js";
-import type { Clock } from "../domain/clock.js";
-import type { BankContext, RequestContext } from "./context.js";
+import type { BankScope } from "./context.js";
+
+export interface RevocationRequest {
+  serial: string;
+  /** the CRLReason's name (keyCompromise, cessationOfOperation, …); superseded is not chosen by people */
+  reason: string;
+  /** the paper form's reference, when bank staff revoke on one */
+  reference?: string | null;
+}
 
 /**
  * 証明書失効: takes effect before the call returns — the record, the CRL and this process's OCSP
  * answers change at once; other processes see it at their next status poll.
  */
-export async function revokeCertificate(
-  deps: { store: Store; ca: CertificateAuthority; clock: Clock },
-  bank: BankContext,
-  serial: string,
-  reasonName: string,
-  ctx: RequestContext,
-  reference?: string | null,
-): Promise<{ serial: string; revokedAt: Date; reason: number }> {
+export async function revokeCertificate(scope: BankScope, r: RevocationRequest): Promise<{ serial: string; revokedAt: Date; reason: number }> {
+  const { deps, bank, ctx } = scope;
+  const { serial, reason: reasonName, reference } = r;
   const { store, ca, clock } = deps;
   const bankId = bank.config.id;
   if (!isRevocationReason(reasonName) || reasonName === "superseded") throw new DomainError("revocation_reason_invalid", { reason: reasonName });

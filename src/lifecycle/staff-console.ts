@@ -394,7 +394,7 @@ export class StaffConsole {
     const t = await this.revocationTarget(target);
     const serials: string[] = [];
     for (const c of t.certificates) {
-      const r = await revokeCertificate(this.deps, this.bank, c.serial, reason, this.ctx, ref);
+      const r = await revokeCertificate({ deps: this.deps, bank: this.bank, ctx: this.ctx }, { serial: c.serial, reason, reference: ref });
       serials.push(r.serial);
     }
     return { serials, loginId: t.user.loginId };

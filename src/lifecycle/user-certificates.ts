@@ -1,7 +1,7 @@
 import { displayStatus, type DisplayStatus } from "../domain/certificate.js";
 import type { CertificateRecord, UserRecord } from "../store/store.js";
 import type { BankContext } from "./context.js";
-import type { Deps } from "./issuance.js";
+import type { Deps } from "./context.js";
 import { isLocked } from "../domain/lockout.js";
 
 /** The certificates that count for a user: those made after the user's last reset (再発行・初期化). */
@@ -24,4 +24,13 @@ export async function userCertificateEntry(deps: Deps, bank: BankContext, user: 
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, user.id), user);
   const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
   return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold) };
+}
+
+/** 利用者一覧: the contract's users with their certificate status, sorted by login ID (a general user sees only themselves). */
+export async function contractUserList(deps: Deps, bank: BankContext, viewer: UserRecord): Promise<UserCertificateEntry[]> {
+  const now = deps.clock.now();
+  const users = viewer.role === "general" ? [viewer] : await deps.store.listUsers(bank.config.id, viewer.contractId);
+  const out: UserCertificateEntry[] = [];
+  for (const u of users) out.push(await userCertificateEntry(deps, bank, u, now));
+  return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
 }

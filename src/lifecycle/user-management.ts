@@ -66,7 +66,7 @@ export async function authorize(p: AuthorizeParams): Promise<void> {
   }
   if (who.user) {
     if (p.confirmPassword === undefined) throw new DomainError("confirm_password_failed");
-    await checkConfirmPassword(deps, bank, who.user, p.confirmPassword, ctx, right);
+    await checkConfirmPassword({ deps, bank, ctx, action: right }, who.user, p.confirmPassword);
   }
 }
 

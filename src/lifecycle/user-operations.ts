@@ -113,7 +113,7 @@ export const USER_OPERATIONS = {
       if (passwordProblems(c.input.password, c.target).length > 0) throw new DomainError("password_invalid");
       const hash = await hashPassword(c.input.password);
       await onUser(c, async (w, target, now) => {
-        await w.setPassword(target.id, "login", hash, true, now);
+        await w.setPassword({ userId: target.id, kind: "login", hash, mustChange: true, at: now });
         await w.deleteUserSessions(target.id);
       });
     },

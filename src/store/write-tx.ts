@@ -24,6 +24,16 @@ export interface NewCertificate {
  * the transaction a writer at once (SQLite) and serialises the bank's audit chain (PostgreSQL);
  * audit records are appended in the same transaction as the change they describe.
  */
+export interface SetPasswordParams {
+  userId: number;
+  kind: "login" | "confirm";
+  /** the scrypt hash (credentials/passwords.ts) */
+  hash: string;
+  /** the user must choose a new one at the next login */
+  mustChange: boolean;
+  at: Date;
+}
+
 export class WriteTx extends Repositories {
   private seq = 0;
   private head = "";
@@ -154,9 +164,10 @@ export class WriteTx extends Repositories {
       .execute();
   }
 
-  async setPassword(userId: number, kind: "login" | "confirm", hash: string, mustChange: boolean, at: Date): Promise<void> {
-    const set = kind === "login" ? { password_hash: hash, must_change_password: mustChange ? 1 : 0, failed_logins: 0 } : { confirm_hash: hash, failed_confirms: 0 };
-    await this.db.updateTable("users").set({ ...set, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  /** A new login or confirmation password; its lockout count starts again. */
+  async setPassword(p: SetPasswordParams): Promise<void> {
+    const set = p.kind === "login" ? { password_hash: p.hash, must_change_password: p.mustChange ? 1 : 0, failed_logins: 0 } : { confirm_hash: p.hash, failed_confirms: 0 };
+    await this.db.updateTable("users").set({ ...set, updated_at: p.at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", p.userId).execute();
   }
 
   async setTotpSecret(userId: number, secret: string, at: Date): Promise<void> {

@@ -38,7 +38,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   const ctx = (req: Req) => ({ address: req.ip });
   const view = async (req: Req, changing: boolean): Promise<SessionView> => {
     const bank = bankOf(req);
-    const v = await lifecycle.session(bank, cookie(req, COOKIE), presentedCertificate(req), changing ? String(req.headers["x-csrf-token"] ?? "") : null, ctx(req));
+    const v = await lifecycle.session(bank, { sessionId: cookie(req, COOKIE), presented: presentedCertificate(req), csrf: changing ? String(req.headers["x-csrf-token"] ?? "") : null }, ctx(req));
     return v;
   };
   const userJson = (bank: string, v: SessionView) => {
@@ -79,7 +79,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
 
   app.post("/api/:bank/password", async (req: Req) => {
     const v = await view(req, true);
-    await lifecycle.changePassword(req.params.bank, v, str(req.body, "current"), str(req.body, "next"), ctx(req));
+    await lifecycle.changePassword(req.params.bank, v, { current: str(req.body, "current"), next: str(req.body, "next") }, ctx(req));
     return { ok: true };
   });
 
@@ -159,13 +159,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     mustHaveChangedPassword(v);
     const b = req.body;
     const loginId = str(b, "loginId", 40);
-    const r = await lifecycle.addContractUser(
-      req.params.bank,
-      v,
-      { loginId, name: str(b, "name", 100), email: str(b, "email", 300), role: str(b, "role", 20) as UserRole, password: str(b, "initialPassword", 40), confirmPassword: str(b, "initialConfirmPassword", 40) },
-      str(b, "confirmPassword"),
-      ctx(req),
-    );
+    const r = await lifecycle.addContractUser(req.params.bank, v, { user: { loginId, name: str(b, "name", 100), email: str(b, "email", 300), role: str(b, "role", 20) as UserRole, password: str(b, "initialPassword", 40), confirmPassword: str(b, "initialConfirmPassword", 40) }, confirmPassword: str(b, "confirmPassword") }, ctx(req));
     return reply.header("cache-control", "no-store").send({ ok: true, user: { loginId, userNo: r.userNo }, otp: { secret: r.totpSecret, uri: totpUri(r.totpSecret, lifecycle.bank(req.params.bank).config.nameEn, loginId) } });
   });
 

@@ -96,7 +96,7 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: Certificate
   app.post<{ Params: { bank: string }; Body: string }>("/.well-known/est/:bank/simpleenroll", async (req, reply) => {
     const { bank, loginId, password, otp, csr } = enrollment(req);
     try {
-      const issued = await lifecycle.enrollWithPassword(bank, loginId, password, csr, { address: req.ip, otp });
+      const issued = await lifecycle.enrollWithPassword(bank, { loginId, password, csrBody: csr, otp }, { address: req.ip });
       metrics.issued.inc({ bank });
       req.log.info({ bank, serial: issued.serial, repeated: issued.repeated }, "certificate issued");
       return send(reply, issued.der);

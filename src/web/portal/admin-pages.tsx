@@ -275,7 +275,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         return done;
       };
       try {
-        const r = await lifecycle.submitOnce(page.bankId, v, field(page.req, "submission", 64), task, act);
+        const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: task }, act);
         if (r.first) return page.redirect(done);
         return page.redirect(r.result ? `${r.result}&again=1` : page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}&running=1`));
       } catch (e) {
@@ -387,8 +387,8 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
       const role = field(page.req, "role") === "admin" ? "admin" : "general";
       let added: { userNo: string; totpSecret: string } | undefined;
       try {
-        const r = await lifecycle.submitOnce(page.bankId, v, field(page.req, "submission", 64), "add", async () => {
-          added = await lifecycle.addContractUser(page.bankId, v, { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, field(page.req, "confirmPassword", 64), page.ctx);
+        const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "add" }, async () => {
+          added = await lifecycle.addContractUser(page.bankId, v, { user: { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
           return page.url(`/admin/done?task=change&user=${encodeURIComponent(loginId)}`);
         });
         if (!r.first || !added) return page.redirect(r.result ? `${r.result}&again=1` : page.url("/admin"));

@@ -285,7 +285,7 @@ export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
       const next = field(page.req, "next", 64);
       if (next !== field(page.req, "again", 64)) return passwordPage(page, v, page.t(P.passwordMismatch));
       try {
-        await lifecycle.changePassword(page.bankId, v, field(page.req, "current", 64), next, page.ctx);
+        await lifecycle.changePassword(page.bankId, v, { current: field(page.req, "current", 64), next }, page.ctx);
       } catch (e) {
         if (e instanceof DomainError && e.code !== "session_invalid" && e.code !== "certificate_refused") return passwordPage(page, v, page.errorText(e));
         throw e;

@@ -50,7 +50,7 @@ export function issueRoutes(app: FastifyInstance, deps: PortalDeps) {
     "/:bank/certificate/issue",
     portalHandler(deps, async (page) => {
       try {
-        const g = await lifecycle.openIssueGrant(page.bankId, field(page.req, "loginId", 40), field(page.req, "password", 64), field(page.req, "otp", 12) || undefined, page.ctx);
+        const g = await lifecycle.openIssueGrant(page.bankId, { loginId: field(page.req, "loginId", 40), password: field(page.req, "password", 64), otp: field(page.req, "otp", 12) || undefined }, page.ctx);
         setCookie(page.reply, GRANT_COOKIE, g.grantId, { path: grantPath(page.bankId) });
         return page.redirect(page.url("/certificate/issue/confirm"));
       } catch (e) {
@@ -84,7 +84,7 @@ export function issueRoutes(app: FastifyInstance, deps: PortalDeps) {
     const r = req as PortalReq;
     const bank = r.params.bank;
     try {
-      const issued = await lifecycle.acquireWithGrant(bank, cookieValue(r, GRANT_COOKIE), field(r, "csrf", 100) || String(r.headers["x-csrf-token"] ?? ""), field(r, "csr", 20_000), { address: r.ip });
+      const issued = await lifecycle.acquireWithGrant(bank, { grantId: cookieValue(r, GRANT_COOKIE), csrf: field(r, "csrf", 100) || String(r.headers["x-csrf-token"] ?? ""), csr: field(r, "csr", 20_000) }, { address: r.ip });
       return reply.header("cache-control", "no-store").send(issuedAnswer(new PortalPage(deps, r, reply), issued));
     } catch (e) {
       if (e instanceof DomainError) return sendError(req, reply, e.code, e.params);

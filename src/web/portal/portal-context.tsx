@@ -74,7 +74,7 @@ export class PortalPage {
   /** The logged-in session; changing requests carry the form's CSRF token. */
   async session(changing: boolean): Promise<SessionView> {
     const csrf = changing ? field(this.req, "csrf", 100) || String(this.req.headers["x-csrf-token"] ?? "") : null;
-    return this.deps.lifecycle.session(this.bankId, cookieValue(this.req, SESSION_COOKIE), this.presented(), csrf, this.ctx);
+    return this.deps.lifecycle.session(this.bankId, { sessionId: cookieValue(this.req, SESSION_COOKIE), presented: this.presented(), csrf }, this.ctx);
   }
 
   nav(view: SessionView, current: string): LayoutProps["nav"] {
