@@ -1,5 +1,5 @@
 import { startHarness, testBank, type DbKind, type Harness } from "../test/support/harness.js";
-import { hashPassword } from "../src/auth/passwords.js";
+import { hashPassword } from "../src/credentials/passwords.js";
 import { userNumber } from "../src/domain/roles.js";
 import type { ContractRecord, UserRecord } from "../src/store/store.js";
 

@@ -7,7 +7,7 @@ import { createPrivateKey } from "node:crypto";
 import { DATABASES, startHarness, testBank, run, freePort, type Harness, type RunResult } from "./support/harness.js";
 import { apiLogin, type Identity } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
-import { totpCode } from "../src/auth/totp.js";
+import { totpCode } from "../src/credentials/totp.js";
 import * as x509 from "../src/ca/x509.js";
 
 /**

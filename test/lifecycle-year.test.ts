@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
 import { newKeyAndCsr, estEnroll, estReenroll, apiLogin, api, type Identity } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
-import { totpCode } from "../src/auth/totp.js";
+import { totpCode } from "../src/credentials/totp.js";
 import { FORTY_DAY_POLICY } from "../src/domain/policy.js";
 
 const DAY = 86_400_000;

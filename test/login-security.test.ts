@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
 import { newKeyAndCsr, estEnroll, estReenroll, apiLogin, api, https, type Identity, type Session } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
-import { totpCode } from "../src/auth/totp.js";
+import { totpCode } from "../src/credentials/totp.js";
 
 const SEEDS = "お客様が選択された証明書は本サービスではご利用できません。";
 

@@ -6,7 +6,7 @@ import { newKeyAndCsr } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { Notifier } from "../src/notify/notifier.js";
 import { acquire } from "../src/lifecycle/acquisition.js";
-import { hashPassword } from "../src/auth/passwords.js";
+import { hashPassword } from "../src/credentials/passwords.js";
 import { userNumber } from "../src/domain/roles.js";
 import { formatJaDateTime } from "../src/domain/time-zone.js";
 

@@ -9,7 +9,7 @@ import { DATABASES, run, startHarness, testBank, type Harness } from "./support/
 import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
 import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
-import { totpCode } from "../src/auth/totp.js";
+import { totpCode } from "../src/credentials/totp.js";
 
 /**
  * The customer portal in real Chromium against a real Inkan (HTTPS with client certificates) on

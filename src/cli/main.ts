@@ -14,7 +14,7 @@ import { DISPLAY_STATUS_LABELS } from "../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import { verifyAuditChain } from "../audit/verify.js";
 import { systemClock } from "../domain/clock.js";
-import { totpCode } from "../auth/totp.js";
+import { totpCode } from "../credentials/totp.js";
 import { staffCommand, STAFF_USAGE } from "./staff.js";
 
 const USAGE = `inkan — client certificates for corporate internet banking

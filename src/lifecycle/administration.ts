@@ -1,7 +1,7 @@
 import { Secret } from "otpauth";
 import { DomainError, isUniqueConflict } from "../domain/errors.js";
 import { LOGIN_ID_PATTERN, passwordProblems, userNumber, type LoginMethod, type UserRole } from "../domain/roles.js";
-import { hashPassword } from "../auth/passwords.js";
+import { hashPassword } from "../credentials/passwords.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { BankContext, RequestContext } from "./context.js";

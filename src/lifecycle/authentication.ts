@@ -1,6 +1,6 @@
 import { DomainError, type ErrorCode } from "../domain/errors.js";
-import { burnPasswordCheck, verifyPassword } from "../auth/passwords.js";
-import { totpStep } from "../auth/totp.js";
+import { burnPasswordCheck, verifyPassword } from "../credentials/passwords.js";
+import { totpStep } from "../credentials/totp.js";
 import type { UserRecord, ContractRecord } from "../store/store.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { AuditedStep } from "./context.js";

@@ -1,5 +1,5 @@
 import { DomainError } from "../domain/errors.js";
-import { hashPassword } from "../auth/passwords.js";
+import { hashPassword } from "../credentials/passwords.js";
 import { passwordProblems } from "../domain/roles.js";
 import { loginMethodOf } from "../domain/login-method.js";
 import type { UserRecord } from "../store/store.js";

@@ -1,4 +1,4 @@
-import { newTotpSecret, totpUri } from "../auth/totp.js";
+import { newTotpSecret, totpUri } from "../credentials/totp.js";
 import type { BankScope } from "./context.js";
 import { checkConfirmPassword } from "./authentication.js";
 import type { UserRecord } from "../store/store.js";

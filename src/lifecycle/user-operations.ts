@@ -3,7 +3,7 @@ import { DomainError } from "../domain/errors.js";
 import type { Right } from "../domain/rights.js";
 import { REVOCATION_REASONS, isRevocationReason } from "../domain/certificate.js";
 import { passwordProblems, type UserRole } from "../domain/roles.js";
-import { hashPassword } from "../auth/passwords.js";
+import { hashPassword } from "../credentials/passwords.js";
 import { checkEmail, checkUserName } from "./administration.js";
 import { onUser, revokeLive, type UserOperationContext } from "./user-management.js";
 

@@ -5,7 +5,7 @@ import { formatLocalDateTime } from "../domain/time-zone.js";
 import { USER_OPERATION_NAMES, type Lifecycle, type SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
 import { historyCsv } from "../audit/history.js";
-import { totpUri } from "../auth/totp.js";
+import { totpUri } from "../credentials/totp.js";
 import type { UserRole } from "../domain/roles.js";
 
 const COOKIE = "inkan_session";

@@ -8,7 +8,7 @@ import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { OtpSecret } from "./otp-secret-view.js";
-import { totpUri } from "../../auth/totp.js";
+import { totpUri } from "../../credentials/totp.js";
 
 const ROLE_LABELS: Record<string, Text> = {
   master: { ja: "マスターユーザ", en: "Master user" },
