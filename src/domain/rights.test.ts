@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide, historyScope, type Actor, type Right, type Target } from "./rights.js";
+import { decide, grantableRoles, historyScope, managesUsers, type Actor, type Right, type Target } from "./rights.js";
 import type { UserRole } from "./roles.js";
 
 const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "history.view"];
@@ -85,4 +85,19 @@ test("history scope: the master the whole contract, admin and general users thei
     assert.equal(decide(me(a), "history.view", target("self", a), { masterSelfRevokeOnline: true }), "allow");
     assert.equal(decide(me(a), "history.view", target("contract", a), { masterSelfRevokeOnline: true }), "not_found");
   }
+});
+
+test("who manages users and which roles they may give: master admin and general, admin general, general none; staff and the system none here", () => {
+  assert.deepEqual(grantableRoles(me("master")), ["admin", "general"]);
+  assert.deepEqual(grantableRoles(me("admin")), ["general"]);
+  assert.deepEqual(grantableRoles(me("general")), []);
+  assert.equal(managesUsers(me("master")), true);
+  assert.equal(managesUsers(me("admin")), true);
+  assert.equal(managesUsers(me("general")), false);
+  for (const a of [{ kind: "staff", bankId: "b1", staffId: "s1", role: "operator" }, { kind: "system", bankId: "b1" }] as Actor[]) {
+    assert.deepEqual(grantableRoles(a), []);
+    assert.equal(managesUsers(a), false);
+  }
+  // the same answer as the table gives for a registration
+  for (const a of ROLES) for (const r of ["admin", "general"] as const) assert.equal(grantableRoles(me(a)).includes(r), decide(me(a), "user.add", target("same", r), { masterSelfRevokeOnline: true }) === "allow", `${a} ${r}`);
 });

@@ -84,6 +84,22 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
 }
 
 /**
+ * The roles the actor may give a user of their contract — in 利用者登録 and, as a change of role, in
+ * 利用者変更 — read off the table's user.add row for a user about to be: admin and general for the
+ * master, general for an admin, none for a general user.
+ */
+export function grantableRoles(actor: Actor): UserRole[] {
+  if (actor.kind !== "user") return [];
+  const candidates: UserRole[] = ["admin", "general"];
+  return candidates.filter((role) => decide(actor, "user.add", { bankId: actor.bankId, contractId: actor.contractId, userId: 0, role }, { masterSelfRevokeOnline: false }) === "allow");
+}
+
+/** Whether 利用者管理 is the actor's at all: whoever may register a user manages the contract's users. */
+export function managesUsers(actor: Actor): boolean {
+  return grantableRoles(actor).length > 0;
+}
+
+/**
  * What bank staff do in their bank's console that is not aimed at one user: read the console
  * (dashboard, contracts, users, audit search and verification) or change something of the bank.
  * Auditors read only; operators do everything; customers none of this; another bank is not found.

@@ -9,6 +9,7 @@ import { Notice } from "../views/layout.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { OtpSecret } from "./otp-secret-view.js";
 import { totpUri } from "../../credentials/totp.js";
+import { grantableRoles, managesUsers } from "../../domain/rights.js";
 
 const ROLE_LABELS: Record<string, Text> = {
   master: { ja: "マスターユーザ", en: "Master user" },
@@ -45,7 +46,7 @@ function taskInput(page: PortalPage, task: Task) {
 async function manager(page: PortalPage, changing = false): Promise<SessionView> {
   const v = await page.session(changing);
   if (v.user.mustChangePassword) throw new DomainError("password_change_required");
-  if (v.user.role === "general") throw new DomainError("not_permitted");
+  if (!managesUsers(v.actor)) throw new DomainError("not_permitted");
   return v;
 }
 
@@ -234,7 +235,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
             <>
               <Field id="name" label={page.t(P.userName)} value={e.user.name} required maxLength={30} />
               <Field id="email" type="email" label={page.t(P.email)} value={e.user.email ?? ""} maxLength={200} />
-              {v.user.role === "master" && <RoleSelect page={page} value={e.user.role} />}
+              {grantableRoles(v.actor).includes("admin") && <RoleSelect page={page} value={e.user.role} />}
             </>
           )}
           <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
@@ -362,7 +363,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
           <Field id="loginId" label={page.t(P.loginId)} hint={page.t(P.loginIdRules)} required maxLength={12} value={field(page.req, "loginId", 12)} />
           <Field id="name" label={page.t(P.userName)} required maxLength={30} value={field(page.req, "name", 30)} />
           <Field id="email" type="email" label={page.t(P.email)} maxLength={200} value={field(page.req, "email", 200)} />
-          <RoleSelect page={page} value={field(page.req, "role") || "general"} onlyGeneral={v.user.role !== "master"} />
+          <RoleSelect page={page} value={field(page.req, "role") || "general"} onlyGeneral={!grantableRoles(v.actor).includes("admin")} />
           <Field id="initialPassword" type="password" label={page.t(P.initialPassword)} hint={page.t(P.passwordRules)} autocomplete="new-password" required maxLength={64} />
           <Field id="initialConfirm" type="password" label={page.t(P.initialConfirm)} autocomplete="new-password" required maxLength={64} />
           <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />

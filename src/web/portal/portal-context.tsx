@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { managesUsers } from "../../domain/rights.js";
 import type { ComponentChildren } from "preact";
 import { DomainError } from "../../domain/errors.js";
 import { formatJaDateTime, formatLocalDateTime } from "../../domain/time-zone.js";
@@ -82,7 +83,7 @@ export class PortalPage {
       { key: "top", href: this.url("/top"), label: P.menuTop },
       { key: "notices", href: this.url("/notices"), label: P.menuNotices },
     ];
-    if (view.user.role !== "general") items.push({ key: "admin", href: this.url("/admin"), label: P.menuAdmin });
+    if (managesUsers(view.actor)) items.push({ key: "admin", href: this.url("/admin"), label: P.menuAdmin });
     items.push({ key: "history", href: this.url("/history"), label: P.menuHistory });
     items.push({ key: "otp", href: this.url("/otp"), label: P.menuOtp });
     items.push({ key: "help", href: this.url("/help"), label: P.menuHelp });
