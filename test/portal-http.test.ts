@@ -59,6 +59,17 @@ for (const db of DATABASES) {
       assert.equal(toggle.headers.location, "/");
       const toggled = await https(h, { path: "/tbank/login", headers: { cookie: cookieOf(toggle, "inkan_lang")!, "accept-language": "ja" } });
       assert.match(toggled.text, /<html lang="en">/);
+      // a cookie that is not valid percent-encoding is ignored (it made a 500 on every page): the
+      // browser's language then, and the other cookies still read
+      const badCookie = await https(h, { path: "/tbank/login", headers: { cookie: "inkan_lang=%E0%A4%A; inkan_session=%", "accept-language": "en" } });
+      assert.equal(badCookie.status, 200, badCookie.text);
+      assert.match(badCookie.text, /<html lang="en">/);
+      const badCookieTop = await https(h, { path: "/tbank/top", headers: { cookie: "inkan_lang=%E0%A4%A; inkan_session=%ZZ" } });
+      assert.equal(badCookieTop.status, 303);
+      assert.equal(badCookieTop.headers.location, "/tbank/login?ended=1");
+      const badCookieApi = await https(h, { path: "/api/tbank/me", headers: { cookie: "inkan_session=%E0%A4%A" } });
+      assert.equal(badCookieApi.status, 401);
+      assert.equal(badCookieApi.json.error, "session_invalid");
 
       // 証明書取得認証 → a grant → the page's CSR (as browser/issue.ts sends it) → 証明書発行結果 facts
       const bad = await https(h, { path: "/tbank/certificate/issue", body: form({ loginId: "user0001", password: "Wrong999" }), headers: FORM });

@@ -4,26 +4,16 @@ import { DISPLAY_STATUS_LABELS } from "../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import { USER_OPERATION_NAMES, type Lifecycle, type SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
+import { SESSION_COOKIE, cookieValue, setCookie } from "./views/cookies.js";
+import { HISTORY_QUERY, fieldOf, parseFields } from "./views/request-input.js";
 import { historyCsv } from "../audit/history.js";
 import { totpUri } from "../credentials/totp.js";
 import type { UserRole } from "../domain/roles.js";
 
-const COOKIE = "inkan_session";
-
-function cookie(req: FastifyRequest, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return v.join("=");
-  }
-  return undefined;
-}
 
 type Req = FastifyRequest<{ Params: { bank: string; loginId?: string; id?: string }; Body: Record<string, unknown> | undefined }>;
 
-function str(body: Record<string, unknown> | undefined, key: string, max = 200): string {
-  const v = body?.[key];
-  return typeof v === "string" ? v.slice(0, max) : "";
-}
+const str = (body: Record<string, unknown> | undefined, key: string, max = 200): string => fieldOf(body, key, max);
 
 /**
  * The JSON API of the customer side: login, the session, 利用者管理. Thin: parse, one lifecycle
@@ -38,7 +28,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   const ctx = (req: Req) => ({ address: req.ip });
   const view = async (req: Req, changing: boolean): Promise<SessionView> => {
     const bank = bankOf(req);
-    const v = await lifecycle.session(bank, { sessionId: cookie(req, COOKIE), presented: presentedCertificate(req), csrf: changing ? String(req.headers["x-csrf-token"] ?? "") : null }, ctx(req));
+    const v = await lifecycle.session(bank, { sessionId: cookieValue(req, SESSION_COOKIE), presented: presentedCertificate(req), csrf: changing ? String(req.headers["x-csrf-token"] ?? "") : null }, ctx(req));
     return v;
   };
   const userJson = (bank: string, v: SessionView) => {
@@ -58,7 +48,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   app.post("/api/:bank/login", async (req: Req, reply: FastifyReply) => {
     const bank = bankOf(req);
     const r = await lifecycle.login(bank, { presented: presentedCertificate(req), loginId: str(req.body, "loginId", 40), password: str(req.body, "password") }, ctx(req));
-    reply.header("set-cookie", `${COOKIE}=${r.sessionId}; Path=/; HttpOnly; Secure; SameSite=Strict`);
+    setCookie(reply, SESSION_COOKIE, r.sessionId);
     return reply.header("cache-control", "no-store").send({
       user: userJson(bank, r),
       csrf: r.csrf,
@@ -68,8 +58,9 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   });
 
   app.post("/api/:bank/logout", async (req: Req, reply) => {
-    await lifecycle.logout(bankOf(req), cookie(req, COOKIE), ctx(req));
-    return reply.header("set-cookie", `${COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`).send({ ok: true });
+    await lifecycle.logout(bankOf(req), cookieValue(req, SESSION_COOKIE), ctx(req));
+    setCookie(reply, SESSION_COOKIE, "", { maxAge: 0 });
+    return reply.send({ ok: true });
   });
 
   app.get("/api/:bank/me", async (req: Req) => {
@@ -95,9 +86,8 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   app.get("/api/:bank/history", async (req: Req, reply) => {
     const v = await view(req, false);
     mustHaveChangedPassword(v);
-    const q = req.query as Record<string, string | undefined>;
-    const entries = await lifecycle.history(req.params.bank, v, { from: q.from, to: q.to, user: q.user, operation: q.operation });
-    if (q.format === "csv") {
+    const entries = await lifecycle.history(req.params.bank, v, parseFields(HISTORY_QUERY, req.query));
+    if (fieldOf(req.query, "format") === "csv") {
       return reply
         .header("content-type", "text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="history-${req.params.bank}.csv"`)

@@ -4,7 +4,8 @@ import { OPERATIONS, RESULT_LABELS, historyCsv, type HistoryEntry } from "../../
 import { P } from "../../i18n/portal-text.js";
 import { historyScope } from "../../domain/rights.js";
 import { Notice } from "../views/layout.js";
-import { portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
+import { HISTORY_QUERY, parseFields } from "../views/request-input.js";
+import { portalHandler, type PortalDeps, type PortalPage } from "./portal-context.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 
 async function viewer(page: PortalPage): Promise<SessionView> {
@@ -14,7 +15,7 @@ async function viewer(page: PortalPage): Promise<SessionView> {
 }
 
 function filters(page: PortalPage) {
-  return { from: query(page.req, "from", 10) || undefined, to: query(page.req, "to", 10) || undefined, user: query(page.req, "user", 40) || undefined, operation: query(page.req, "operation", 20) || undefined };
+  return parseFields(HISTORY_QUERY, page.req.query);
 }
 
 /** 操作履歴照会: today and the policy's online days back, filtered; the whole contract for those with the right. */

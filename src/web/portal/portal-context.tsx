@@ -12,12 +12,12 @@ import { presentedCertificate } from "../client-cert.js";
 import { statusOf } from "../errors.js";
 import { Layout, Notice, type LayoutProps } from "../views/layout.js";
 import { localeOf } from "../views/locale.js";
-import { cookieValue } from "../views/cookies.js";
+import { SESSION_COOKIE, cookieValue } from "../views/cookies.js";
+import { fieldOf } from "../views/request-input.js";
 import { sendPage } from "../views/render.js";
 import { tr, type Text } from "../views/text.js";
 
-export const SESSION_COOKIE = "inkan_session";
-export const GRANT_COOKIE = "inkan_grant";
+export { SESSION_COOKIE, GRANT_COOKIE } from "../views/cookies.js";
 
 export type PortalReq = FastifyRequest<{ Params: { bank: string; id?: string }; Body: Record<string, unknown> | undefined; Querystring: Record<string, string | undefined> }>;
 
@@ -27,13 +27,11 @@ export interface PortalDeps {
 
 /** A form field as a bounded string (absent or not a string: empty). */
 export function field(req: PortalReq, key: string, max = 200): string {
-  const v = req.body?.[key];
-  return typeof v === "string" ? v.slice(0, max) : "";
+  return fieldOf(req.body, key, max);
 }
 
 export function query(req: PortalReq, key: string, max = 100): string {
-  const v = req.query?.[key];
-  return typeof v === "string" ? v.slice(0, max) : "";
+  return fieldOf(req.query, key, max);
 }
 
 /** What every page of one request shares: the bank, the language, the path. */

@@ -5,6 +5,7 @@ import { tr } from "../../i18n/text.js";
 import { Layout } from "../views/layout.js";
 import { LANG_COOKIE, localeOf } from "../views/locale.js";
 import { setCookie } from "../views/cookies.js";
+import { safeBack } from "../views/request-input.js";
 import { sendPage } from "../views/render.js";
 import { staticAssetRoutes } from "../static-assets.js";
 import type { PortalDeps } from "./portal-context.js";
@@ -14,11 +15,6 @@ import { homeRoutes } from "./home-pages.js";
 import { adminRoutes, addUserRoutes } from "./admin-pages.js";
 import { historyRoutes } from "./history-pages.js";
 import { helpRoutes } from "./help-pages.js";
-
-/** A path of ours to come back to after switching language: never another site. */
-export function safeBack(back: unknown): string {
-  return typeof back === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(back) ? back : "/";
-}
 
 /** The customer portal: server-rendered pages under /<bank>/…, JavaScript only where the key is made. */
 export async function portalRoutes(app: FastifyInstance, deps: PortalDeps) {

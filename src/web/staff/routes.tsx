@@ -7,6 +7,7 @@ import { S, type StaffTextKey } from "../../i18n/staff-text.js";
 import { tr, type Text } from "../views/text.js";
 import { LANG_COOKIE, localeOf } from "../views/locale.js";
 import { setCookie } from "../views/cookies.js";
+import { safeBack, text } from "../views/request-input.js";
 import { presentedCertificate } from "../client-cert.js";
 import { statusOf } from "../errors.js";
 import { DomainError, isDomainError, type ErrorCode, type ErrorParams } from "../../domain/errors.js";
@@ -41,12 +42,8 @@ function send(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
   return reply.code(status).type("text/html; charset=utf-8").send("<!doctype html>" + renderToString(page));
 }
 
-const str = (v: unknown) => (typeof v === "string" ? v : "");
-
-/** A path of ours to come back to after switching language: never another site. */
-function safeBack(back: unknown): string {
-  return typeof back === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(back) ? back : "/";
-}
+/** A query or form value as text (bounded: a form never sends more). */
+const str = (v: unknown) => text(4096).parse(v);
 
 /** The outcome of a submitted form, kept with its one-time token so a repeat shows it again. */
 type Outcome = { ok: true; text: StaffTextKey; params: Record<string, string | number>; links: Array<[string, StaffTextKey]> } | { ok: false; code: ErrorCode; params: ErrorParams };

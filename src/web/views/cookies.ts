@@ -1,9 +1,23 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 
+/** The login session (portal and API alike) and 証明書取得認証's grant. */
+export const SESSION_COOKIE = "inkan_session";
+export const GRANT_COOKIE = "inkan_grant";
+
+/**
+ * One cookie's value. A cookie we cannot decode (bad percent-encoding, say) is treated as absent:
+ * the browser keeps whatever it was sent, and no page should fail because of it.
+ */
 export function cookieValue(req: FastifyRequest, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    const eq = part.indexOf("=");
+    if ((eq < 0 ? part : part.slice(0, eq)).trim() !== name) continue;
+    if (eq < 0) return "";
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
