@@ -1,6 +1,7 @@
 import { loadBankCa, runCeremony, type BankCa } from "./bank-ca.js";
 import { OcspResponder } from "./ocsp-responder.js";
 import { ClientCertificateVerifier, type PresentedCertificate } from "./client-identity.js";
+import type { CaOperations, CaStatus, UserCertificateIssuer, UserCertificateTemplate } from "./ca-views.js";
 import type { KeyStore } from "./key-store.js";
 import type { Store } from "../store/store.js";
 import { effectivePolicy, type BankConfig } from "../config/schema.js";
@@ -24,8 +25,9 @@ export interface AuthorityLog {
  * answers current: a revocation made here clears them at once; one made by another process is seen
  * by poll() through the CA's status revision, a single small query.
  */
-export class CertificateAuthority {
+export class CertificateAuthority implements CaStatus, CaOperations {
   private readonly cas = new Map<string, BankCa>();
+  private readonly issuers = new Map<number, UserCertificateIssuer>();
   private readonly responders = new Map<string, OcspResponder>();
   private readonly crls = new Map<number, CrlCache>();
   private readonly seenRevision = new Map<number, number>();
@@ -66,7 +68,7 @@ export class CertificateAuthority {
         await this.rebuildCrl(b.id);
       }
     }
-    this.clients.setIssuers([...this.cas.values()]);
+    this.clients.setIssuers([...this.cas.values()].map((c) => ({ bankId: c.bankId, caId: c.issuing.id, der: c.issuing.der })));
   }
 
   /** The bank and serial a presented client certificate was issued with, if one of ours signed it. */
@@ -177,6 +179,70 @@ export class CertificateAuthority {
     } finally {
       this.pollBusy = false;
     }
+  }
+
+  hasBank(bankId: string): boolean {
+    return this.cas.has(bankId);
+  }
+
+  /** Issuing CA then root: EST cacerts, a PKCS#12 chain. */
+  chain(bankId: string): Uint8Array[] | undefined {
+    return this.cas.get(bankId)?.chain;
+  }
+
+  /** A CA certificate of the bank, as served at caIssuers. */
+  caCertificate(bankId: string, caId: number): Uint8Array | undefined {
+    const b = this.cas.get(bankId);
+    return b && b.issuing.id === caId ? b.issuing.der : undefined;
+  }
+
+  /** The bank's issuing CA for new certificates, or (with caId) the one that prepared a record. */
+  issuer(bankId: string, caId?: number): UserCertificateIssuer | undefined {
+    const b = this.cas.get(bankId);
+    if (!b || (caId !== undefined && b.issuing.id !== caId)) return undefined;
+    let i = this.issuers.get(b.issuing.id);
+    if (!i) {
+      // closures over the BankCa, not the BankCa: lifecycle/ gets these two operations only
+      i = Object.freeze({
+        caId: b.issuing.id,
+        chain: b.chain,
+        notAfter: b.issuingNotAfter,
+        prepareUserCertificate: (p: UserCertificateTemplate) => b.prepareUserCertificate(p),
+        sign: (tbsDer: Uint8Array) => b.sign(tbsDer),
+      });
+      this.issuers.set(b.issuing.id, i);
+    }
+    return i;
+  }
+
+  crlStatus(bankId: string): { number: number; nextUpdate: Date } | undefined {
+    const b = this.cas.get(bankId);
+    const c = b && this.crls.get(b.issuing.id);
+    return c && { number: c.number, nextUpdate: new Date(c.nextUpdate) };
+  }
+
+  /** What web/ is handed: published status only, with no path to a signer. */
+  statusView(): CaStatus {
+    return Object.freeze({
+      bankIds: () => this.bankIds(),
+      hasBank: (bankId: string) => this.hasBank(bankId),
+      chain: (bankId: string) => this.chain(bankId),
+      caCertificate: (bankId: string, caId: number) => this.caCertificate(bankId, caId),
+      crl: (bankId: string, caId: number) => this.crl(bankId, caId),
+      ocsp: (bankId: string, request: Uint8Array) => this.ocsp(bankId, request),
+      identifyClient: (der: Uint8Array) => this.identifyClient(der),
+    });
+  }
+
+  /** What lifecycle/ is handed: an issuer per bank and status republishing. */
+  operations(): CaOperations {
+    return Object.freeze({
+      issuer: (bankId: string, caId?: number) => this.issuer(bankId, caId),
+      identifyClient: (der: Uint8Array) => this.identifyClient(der),
+      revoked: (bankId: string) => this.revoked(bankId),
+      rebuildCrl: (bankId: string) => this.rebuildCrl(bankId),
+      crlStatus: (bankId: string) => this.crlStatus(bankId),
+    });
   }
 
   startPolling(ms: number): void {

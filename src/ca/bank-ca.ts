@@ -3,10 +3,11 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn from "@peculiar/asn1-x509";
 import { akiExtension, assembleCertificate, buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, skiExtension, SubjectTemplate, toHex, writeTbs } from "./certificate-builder.js";
 import { buildCrl, type CrlEntries } from "./crl-builder.js";
-import { bytesOf, readTlv, sameBytes, tbsParts } from "./der.js";
+import { bytesOf, readTlv, sameBytes, tbsParts } from "./der-reader.js";
 import { issuingExtensions, ocspResponderExtensions, rootExtensions, userExtensions, type UserProfileUrls } from "./profiles.js";
 import type { KeyKind, Signer } from "./signer.js";
 import type { KeyStore } from "./key-store.js";
+import type { PreparedUserCertificate, UserCertificateTemplate } from "./ca-views.js";
 import type { Store } from "../store/store.js";
 import type { BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
@@ -36,6 +37,7 @@ export class BankCa {
   readonly issuingSubject: asn.Name;
   readonly issuingSpki: Uint8Array;
   readonly urls: UserProfileUrls;
+  readonly issuingNotAfter: Date;
   /**
    * What every user certificate of this bank shares, encoded once: building these through the
    * ASN.1 object model on each issuance cost more than the signature.
@@ -58,6 +60,7 @@ export class BankCa {
   ) {
     this.issuingSubject = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
     this.issuingSpki = certificateSpki(issuing.der);
+    this.issuingNotAfter = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.validity.notAfter.getTime();
     this.urls = bankUrls(httpBase, bankId, issuing.id);
     this.issuerDer = new Uint8Array(AsnConvert.serialize(this.issuingSubject));
     this.signatureAlgorithmDer = new Uint8Array(AsnConvert.serialize(issuing.signer.algorithm));
@@ -70,7 +73,7 @@ export class BankCa {
   }
 
   /** Builds the to-be-signed user certificate; nothing is signed here (record before you sign). */
-  prepareUserCertificate(p: { commonName: string; spki: Uint8Array; notBefore: Date; notAfter: Date }) {
+  prepareUserCertificate(p: UserCertificateTemplate): PreparedUserCertificate {
     const serial = randomSerial();
     const subject = this.subject.withCommonName(p.commonName);
     const tbsDer = writeTbs({

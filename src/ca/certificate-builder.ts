@@ -3,7 +3,7 @@ import * as asn from "@peculiar/asn1-x509";
 import * as x509 from "./x509.js";
 import { createHash, randomBytes } from "node:crypto";
 import { bitString, seq, tlv, time, uint } from "./der-writer.js";
-import { bytesOf, certificateParts, readTlv, spkiKeyBits } from "./der.js";
+import { bytesOf, certificateParts, readTlv, spkiKeyBits } from "./der-reader.js";
 import type { Signer } from "./signer.js";
 
 export interface NameAttr {

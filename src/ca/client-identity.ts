@@ -1,5 +1,4 @@
 import { X509Certificate, createHash } from "node:crypto";
-import type { BankCa } from "./bank-ca.js";
 
 /** What a presented client certificate proves, once its signature has been checked. */
 export interface PresentedCertificate {
@@ -20,8 +19,8 @@ export class ClientCertificateVerifier {
   private readonly cache = new Map<string, PresentedCertificate | null>();
   private issuers: Array<{ bankId: string; caId: number; cert: X509Certificate }> = [];
 
-  setIssuers(cas: BankCa[]): void {
-    this.issuers = cas.map((b) => ({ bankId: b.bankId, caId: b.issuing.id, cert: new X509Certificate(Buffer.from(b.issuing.der)) }));
+  setIssuers(cas: Array<{ bankId: string; caId: number; der: Uint8Array }>): void {
+    this.issuers = cas.map((b) => ({ bankId: b.bankId, caId: b.caId, cert: new X509Certificate(Buffer.from(b.der)) }));
     this.cache.clear();
   }
 

@@ -1,7 +1,7 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn from "@peculiar/asn1-x509";
 import { bitString, hexBytes, seq, smallInt, time, timeSize, tlv, tlvSize, uint, writeLength, writeTime } from "./der-writer.js";
-import { certificateParts, bytesOf } from "./der.js";
+import { certificateParts, bytesOf } from "./der-reader.js";
 import { akiExtension } from "./certificate-builder.js";
 import type { Signer } from "./signer.js";
 import type { RevokedEntry } from "../store/store.js";

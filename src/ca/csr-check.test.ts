@@ -6,7 +6,7 @@ import { generateKeyPairSync, sign as nodeSign, type KeyObject } from "node:cryp
 import { DomainError } from "../domain/errors.js";
 import { DEFAULT_POLICY, type BankPolicy } from "../domain/policy.js";
 import { checkCsr, type CheckedCsr } from "./csr-check.js";
-import { readTlv, children } from "./der.js";
+import { readTlv, children } from "./der-reader.js";
 import { concat, hexBytes, seq, tlv } from "./der-writer.js";
 import { spkiFingerprint } from "./signer.js";
 

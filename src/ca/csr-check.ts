@@ -3,7 +3,7 @@ import * as asn from "@peculiar/asn1-x509";
 import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { DomainError } from "../domain/errors.js";
 import type { BankPolicy } from "../domain/policy.js";
-import { bytesOf, children, contentOf, oidString, readDer, readTlv, sameBytes, type Tlv } from "./der.js";
+import { bytesOf, children, contentOf, oidString, readDer, readTlv, sameBytes, type Tlv } from "./der-reader.js";
 import { spkiFingerprint } from "./signer.js";
 import { SIGNATURE_HASH } from "../domain/signature-algorithms.js";
 

@@ -73,7 +73,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   await ca.load(config.banks, { create: opts.createCas, actor: "init" });
   // made here when missing: at init, or at the first start of an installation older than it
   const staffCa = await loadStaffCa(store, keys, clock, config.banks.map((b) => b.id));
-  const lifecycle = new Lifecycle({ store, ca, clock, banks: config.banks }, staffCa);
+  const lifecycle = new Lifecycle({ store, ca: ca.operations(), clock, banks: config.banks }, staffCa);
   return {
     config,
     store,

@@ -48,7 +48,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
   const metrics = new Metrics();
   const { https, http } = await buildServers({
     lifecycle: rt.lifecycle,
-    ca: rt.ca,
+    ca: rt.ca.statusView(),
     metrics,
     tls,
     clientCaPem,

@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.js";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaOperations } from "../ca/ca-views.js";
 import type { Clock } from "../domain/clock.js";
 import type { BankPolicy } from "../domain/policy.js";
 import type { ActorKind } from "../domain/audit.js";
@@ -24,13 +24,13 @@ export interface RequestContext {
 
 export interface LifecycleDeps {
   store: Store;
-  ca: CertificateAuthority;
+  ca: CaOperations;
   clock: Clock;
   banks: BankConfig[];
 }
 
 /** What the flows use: the store, the CA's signing operations, the clock. */
-export type Deps = { store: Store; ca: CertificateAuthority; clock: Clock };
+export type Deps = { store: Store; ca: CaOperations; clock: Clock };
 
 /** One step of a flow in one bank: what it uses, the bank, and who asks. */
 export interface BankScope {

@@ -61,7 +61,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   const { user, contract, csr } = req;
   const action = `certificate.${req.kind}`;
   const step: AuditedStep = { deps, bank, ctx, action };
-  const bankCa = ca.bank(bankId);
+  const bankCa = ca.issuer(bankId);
   if (!bankCa) throw new DomainError("bank_not_found", { bank: bankId });
 
   // a record left half-way by a crash is finished first, so the decision below sees it whole
@@ -96,7 +96,7 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
       }
       const requestId = await w.addRequest({ userId: user.id, kind: req.kind, csrSha256: csr.spkiSha256, csrDer: csr.der, at: now });
       await w.insertSigning(
-        { serial: prepared.serial, caId: bankCa.issuing.id, contractId: contract.id, userId: user.id, subject: prepared.subject, notBefore, notAfter, spkiSha256: csr.spkiSha256, tbsDer: prepared.tbsDer, requestId, replacesSerial: replaces },
+        { serial: prepared.serial, caId: bankCa.caId, contractId: contract.id, userId: user.id, subject: prepared.subject, notBefore, notAfter, spkiSha256: csr.spkiSha256, tbsDer: prepared.tbsDer, requestId, replacesSerial: replaces },
         now,
       );
       await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: prepared.serial, action: "certificate.sign_requested", contractId: contract.id, targetUserId: user.id, result: "ok", detail: { kind: req.kind, key: csr.keyDescription, replaces } });

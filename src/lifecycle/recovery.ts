@@ -1,4 +1,4 @@
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaOperations } from "../ca/ca-views.js";
 import type { Store, CertificateRecord } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 
@@ -7,9 +7,9 @@ import type { Clock } from "../domain/clock.js";
  * signature: the stored TBS is signed again (same serial, same content) and stored. The first
  * signature, if it was made at all, never left the process, so nothing is issued twice.
  */
-export async function finishSigning(deps: { store: Store; ca: CertificateAuthority; clock: Clock }, c: CertificateRecord): Promise<boolean> {
-  const bankCa = deps.ca.bank(c.bankId);
-  if (!bankCa || bankCa.issuing.id !== c.caId) return false;
+export async function finishSigning(deps: { store: Store; ca: CaOperations; clock: Clock }, c: CertificateRecord): Promise<boolean> {
+  const bankCa = deps.ca.issuer(c.bankId, c.caId);
+  if (!bankCa) return false;
   const der = await bankCa.sign(c.tbsDer);
   return deps.store.write(c.bankId, async (w) => {
     const done = await w.completeSigning(c.serial, der, deps.clock.now());
@@ -20,7 +20,7 @@ export async function finishSigning(deps: { store: Store; ca: CertificateAuthori
   });
 }
 
-export async function finishAllSigning(deps: { store: Store; ca: CertificateAuthority; clock: Clock }): Promise<number> {
+export async function finishAllSigning(deps: { store: Store; ca: CaOperations; clock: Clock }): Promise<number> {
   let n = 0;
   for (const c of await deps.store.unfinishedSignings()) if (await finishSigning(deps, c)) n++;
   return n;

@@ -266,10 +266,7 @@ export class StaffConsole {
 
   /** The bank's current CRL: number and dates. */
   crlStatus(): { number: number; nextUpdate: Date } | undefined {
-    const ca = this.deps.ca.bank(this.bankId);
-    if (!ca) return undefined;
-    const c = this.deps.ca.crl(this.bankId, ca.issuing.id);
-    return c && { number: c.number, nextUpdate: new Date(c.nextUpdate) };
+    return this.deps.ca.crlStatus(this.bankId);
   }
 
   /** 監査ログ検索: newest first, at most AUDIT_LIMIT records (the screen says when there were more). */

@@ -15,9 +15,6 @@ export type { NoticeRow } from "./notices.js";
 export type { StaffRecord, StaffCertificateRecord, StaffRole, StaffWriter } from "./staff.js";
 export * from "./records.js";
 
-/** Reads that status answers (OCSP, CRL, login) need, and nothing more. */
-export type StatusReader = Pick<Repositories, "certificateStatus" | "issuingRevisions" | "revokedEntries" | "getCrl" | "currentCas" | "listBanks">;
-
 /**
  * The database, seen by the rest of the program. Reads go straight to the repositories; every
  * write goes through write(bankId, …), one transaction locked on that bank. A unique-key violation

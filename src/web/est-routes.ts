@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.js";
 import { certsOnly, csrAttributes } from "../ca/est-encoding.js";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaStatus } from "../ca/ca-views.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { Metrics } from "./metrics.js";
 import { presentedCertificate } from "./client-cert.js";
@@ -22,16 +22,16 @@ function basicAuth(req: FastifyRequest): { loginId: string; password: string } {
 }
 
 /** EST (RFC 7030) under /.well-known/est/<bank>/. */
-export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CertificateAuthority; metrics: Metrics }) {
+export function estRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CaStatus; metrics: Metrics }) {
   // its own scope: every body is read as text and the handler decides on the media type, so a
   // wrong type gets a 415 that says so instead of a JSON parser's complaint
   app.register(async (scope) => est(scope, deps));
 }
 
-function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CertificateAuthority; metrics: Metrics }) {
+function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CaStatus; metrics: Metrics }) {
   const { lifecycle, ca, metrics } = deps;
   const bankCa = (bank: string) => {
-    const b = ca.bank(bank);
+    const b = ca.chain(bank);
     if (!b || !lifecycle.banks.has(bank)) throw new DomainError("bank_not_found", { bank: bank.slice(0, 40) });
     return b;
   };
@@ -41,7 +41,7 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: Certificate
 
   app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/cacerts", async (req, reply) => {
     const b = bankCa(req.params.bank);
-    return reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").send(b64(certsOnly(b.chain)));
+    return reply.header("content-type", PKCS7).header("content-transfer-encoding", "base64").send(b64(certsOnly(b)));
   });
 
   app.get<{ Params: { bank: string } }>("/.well-known/est/:bank/csrattrs", async (req, reply) => {

@@ -9,13 +9,14 @@ import { portalRoutes } from "./portal/portal-routes.js";
 import { pageAssetRoutes } from "./page-bundle.js";
 import type { Metrics } from "./metrics.js";
 import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-cert.js";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaStatus } from "../ca/ca-views.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
-  ca: CertificateAuthority;
+  /** the CA as relying parties see it: no signer is reachable from here */
+  ca: CaStatus;
   metrics: Metrics;
   tls: ServerTls;
   /** every bank's issuing CA and root, PEM: offered to browsers as acceptable client CAs */

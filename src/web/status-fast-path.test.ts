@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaStatus } from "../ca/ca-views.js";
 import { Metrics } from "./metrics.js";
 import { buildHttpServer } from "./server.js";
 
@@ -11,12 +11,16 @@ const MALFORMED = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]);
 const CERT = Buffer.from("issuing certificate DER");
 const CRL = Buffer.alloc(70_000, 0x5a);
 
-/** Just enough of a CertificateAuthority: one bank, "tbank", whose issuing CA is number 7. */
-const ca = {
-  bank: (id: string) => (id === "tbank" ? { issuing: { id: 7, der: new Uint8Array(CERT) } } : undefined),
-  ocsp: async (bank: string, req: Uint8Array) => (bank !== "tbank" ? undefined : req.length === 0 ? MALFORMED : Buffer.concat([Buffer.from("answer to "), req])),
-  crl: (bank: string, caId: number) => (bank === "tbank" && caId === 7 ? { number: 12, statusRevision: 3, nextUpdate: Date.now() + 86_400_000, der: new Uint8Array(CRL) } : undefined),
-} as unknown as CertificateAuthority;
+/** A status view of one bank, "tbank", whose issuing CA is number 7. */
+const ca: CaStatus = {
+  bankIds: () => ["tbank"],
+  hasBank: (id) => id === "tbank",
+  chain: (id) => (id === "tbank" ? [new Uint8Array(CERT)] : undefined),
+  caCertificate: (bank, caId) => (bank === "tbank" && caId === 7 ? new Uint8Array(CERT) : undefined),
+  ocsp: async (bank, req) => (bank !== "tbank" ? undefined : req.length === 0 ? MALFORMED : Buffer.concat([Buffer.from("answer to "), req])),
+  crl: (bank, caId) => (bank === "tbank" && caId === 7 ? { number: 12, nextUpdate: Date.now() + 86_400_000, der: new Uint8Array(CRL) } : undefined),
+  identifyClient: () => undefined,
+};
 
 interface Answer {
   status: number;

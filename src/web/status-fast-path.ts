@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaStatus } from "../ca/ca-views.js";
 import { bilingual } from "../i18n/index.js";
 import type { Metrics } from "./metrics.js";
 import { caFile, crlFile, OCSP_CACHE, OCSP_REQUEST, OCSP_RESPONSE, ocspGetRequest, type StatusFile } from "./status-routes.js";
@@ -21,7 +21,7 @@ const PLAIN_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
  * which keeps one source for every error text. Request metrics are recorded alike on both paths;
  * these requests are not written to the request log.
  */
-export function statusFastPath(deps: { ca: CertificateAuthority; metrics: Metrics; bodyLimit: number }): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function statusFastPath(deps: { ca: CaStatus; metrics: Metrics; bodyLimit: number }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { ca, metrics, bodyLimit } = deps;
 
   // one labelled child per route and status, instead of hashing the labels every request (each
@@ -66,7 +66,7 @@ export function statusFastPath(deps: { ca: CertificateAuthority; metrics: Metric
     if (method === "POST") {
       if (!url.startsWith("/ocsp/")) return false;
       const bank = url.slice(6);
-      if (!BANK.test(bank) || !ca.bank(bank)) return false;
+      if (!BANK.test(bank) || !ca.hasBank(bank)) return false;
       const h = req.headers;
       const length = Number(h["content-length"]);
       if (h["content-type"] !== OCSP_REQUEST || h["transfer-encoding"] !== undefined || !(length <= bodyLimit)) return false;
@@ -82,7 +82,7 @@ export function statusFastPath(deps: { ca: CertificateAuthority; metrics: Metric
       if (slash < 0) return false;
       const bank = url.slice(6, slash);
       const request = ocspGetRequest(url.slice(slash + 1));
-      if (!BANK.test(bank) || !ca.bank(bank) || request.length === 0) return false;
+      if (!BANK.test(bank) || !ca.hasBank(bank) || request.length === 0) return false;
       ocsp(req, res, "/ocsp/:bank/*", performance.now(), bank, request, OCSP_CACHE.GET);
       return true;
     }

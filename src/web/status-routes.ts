@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../domain/errors.js";
-import type { CertificateAuthority } from "../ca/authority.js";
+import type { CaStatus } from "../ca/ca-views.js";
 import type { Metrics } from "./metrics.js";
 
 export const OCSP_REQUEST = "application/ocsp-request";
@@ -18,7 +18,7 @@ export interface StatusFile {
 const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length);
 
 /** GET /crl/<bank>-<caId>.crl */
-export function crlFile(ca: CertificateAuthority, file: string): StatusFile | undefined {
+export function crlFile(ca: CaStatus, file: string): StatusFile | undefined {
   const m = /^([a-z0-9-]+)-(\d+)\.crl$/.exec(file);
   const crl = m ? ca.crl(m[1]!, Number(m[2])) : undefined;
   if (!crl) return undefined;
@@ -30,11 +30,11 @@ export function crlFile(ca: CertificateAuthority, file: string): StatusFile | un
 }
 
 /** GET /ca/<bank>-<caId>.crt: the issuing CA certificate (caIssuers). */
-export function caFile(ca: CertificateAuthority, file: string): StatusFile | undefined {
+export function caFile(ca: CaStatus, file: string): StatusFile | undefined {
   const m = /^([a-z0-9-]+)-(\d+)\.crt$/.exec(file);
-  const b = m ? ca.bank(m[1]!) : undefined;
-  if (!b || b.issuing.id !== Number(m![2])) return undefined;
-  return { headers: { "content-type": "application/pkix-cert", "cache-control": "public, max-age=86400" }, body: view(b.issuing.der) };
+  const der = m ? ca.caCertificate(m[1]!, Number(m[2])) : undefined;
+  if (!der) return undefined;
+  return { headers: { "content-type": "application/pkix-cert", "cache-control": "public, max-age=86400" }, body: view(der) };
 }
 
 /** RFC 6960 A.1: the path after /ocsp/<bank>/ is the url-encoded base64 of the DER request. */
@@ -53,7 +53,7 @@ export function ocspGetRequest(raw: string): Buffer {
  * HTTP listener the usual requests are answered before they reach Fastify (status-fast-path.ts);
  * these routes serve the rest, and the HTTPS listener.
  */
-export function statusRoutes(app: FastifyInstance, deps: { ca: CertificateAuthority; metrics: Metrics }) {
+export function statusRoutes(app: FastifyInstance, deps: { ca: CaStatus; metrics: Metrics }) {
   const { ca, metrics } = deps;
   app.addContentTypeParser(OCSP_REQUEST, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
