@@ -236,33 +236,21 @@ export async function issuanceBench(): Promise<{ rows: Row[]; details: string[] 
     const checks: string[] = [];
     for (const p of paths) checks.push(await p.verify(dir));
 
-    const rows: Row[] = [];
-    for (const p of paths) {
-      rows.push({
-        bench: "1 Issuance",
-        measure: `lifecycle \`acquire()\`, ${p.name} (certificates/s)`,
-        value: rate(p.timed),
-        unit: "/s",
-        reference: "bare RSA-2048 signing, same CA key (`signer.sign`)",
-        refValue: rate(p.bare),
-        better: "higher",
-        goal: "≥ 50 %",
-        met: rate(p.timed) / rate(p.bare) >= 0.5,
-      });
-    }
-    for (const p of paths) {
-      rows.push({
-        bench: "1 Issuance",
-        measure: `lifecycle \`acquire()\`, ${p.name} (certificates/s)`,
-        value: rate(p.timed),
-        unit: "/s",
-        reference: "`cfssl serve` /api/v1/cfssl/sign, RSA-2048 CA, one at a time",
-        refValue: rate(cf.timed),
-        better: "higher",
-        goal: "—",
-        met: null,
-      });
-    }
+    const acquireRow = (p: LifecyclePath, reference: string, refValue: number, goal: string, met: boolean | null): Row => ({
+      bench: "1 Issuance",
+      measure: `lifecycle \`acquire()\`, ${p.name} (certificates/s)`,
+      value: rate(p.timed),
+      unit: "/s",
+      reference,
+      refValue,
+      better: "higher",
+      goal,
+      met,
+    });
+    const rows: Row[] = [
+      ...paths.map((p) => acquireRow(p, "bare RSA-2048 signing, same CA key (`signer.sign`)", rate(p.bare), "≥ 50 %", rate(p.timed) / rate(p.bare) >= 0.5)),
+      ...paths.map((p) => acquireRow(p, "`cfssl serve` /api/v1/cfssl/sign, RSA-2048 CA, one at a time", rate(cf.timed), "—", null)),
+    ];
 
     const sqlite = paths[0]!;
     const perOpUs = (a: Acc) => (a.ms * 1000) / a.count;

@@ -32,7 +32,7 @@ import { newKeyAndCsr } from "../test/support/client.js";
 import { BANK, benchHarness, provisionUsers } from "./fixture.js";
 import { secureContextFor, requestBytes, tlsExchange, type Exchange, type TlsIdentity, type TlsLoadOptions, type TlsLoadResult, type TlsTarget } from "./tls-load-client.js";
 import type { NodeServerOptions } from "./mtls-node-server.js";
-import { fmt, groupCpuMs, log, median, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeSection, type Row, type Started } from "./support.js";
+import { fmt, groupCpuMs, log, median, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
 
 const IDENTITIES = 8;
 const CONNECTIONS = 8;
@@ -197,38 +197,21 @@ function bulkInsert(file: string, caId: number, blobs: { tbs: number; der: numbe
 }
 
 function nginxConf(dir: string, port: number, cert: string, key: string, clientCa: string): string {
-  const conf = join(dir, "nginx.conf");
-  mkdirSync(join(dir, "nginx-tmp"), { recursive: true });
-  writeFileSync(
-    conf,
-    [
-      "daemon off;",
-      // one process, as Inkan's server is one event loop
-      "master_process off;",
-      "worker_processes 1;",
-      `error_log ${join(dir, "nginx-error.log")} warn;`,
-      `pid ${join(dir, "nginx.pid")};`,
-      "events { worker_connections 1024; }",
-      "http {",
-      "  access_log off;",
-      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${join(dir, "nginx-tmp")};`),
-      `  server { listen 127.0.0.1:${port} ssl;`,
-      `    ssl_certificate ${cert};`,
-      `    ssl_certificate_key ${key};`,
-      // as Inkan's server: TLS 1.2 and 1.3, OpenSSL's default ciphers and groups
-      "    ssl_protocols TLSv1.2 TLSv1.3;",
-      `    ssl_client_certificate ${clientCa};`,
-      "    ssl_verify_client on;",
-      "    ssl_verify_depth 2;",
-      // every connection a full handshake
-      "    ssl_session_cache off;",
-      "    ssl_session_tickets off;",
-      `    location / { default_type application/json; return 200 '${NGINX_BODY.trim()}\\n'; }`,
-      "  }",
-      "}",
-    ].join("\n"),
-  );
-  return conf;
+  return writeNginxConf(dir, [
+    `  server { listen 127.0.0.1:${port} ssl;`,
+    `    ssl_certificate ${cert};`,
+    `    ssl_certificate_key ${key};`,
+    // as Inkan's server: TLS 1.2 and 1.3, OpenSSL's default ciphers and groups
+    "    ssl_protocols TLSv1.2 TLSv1.3;",
+    `    ssl_client_certificate ${clientCa};`,
+    "    ssl_verify_client on;",
+    "    ssl_verify_depth 2;",
+    // every connection a full handshake
+    "    ssl_session_cache off;",
+    "    ssl_session_tickets off;",
+    `    location / { default_type application/json; return 200 '${NGINX_BODY.trim()}\\n'; }`,
+    "  }",
+  ]);
 }
 
 export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[] }> {

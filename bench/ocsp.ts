@@ -20,7 +20,7 @@ import { ocspResponderExtensions } from "../src/ca/profiles.js";
 import { freePort, type Harness } from "../test/support/harness.js";
 import { BANK, benchHarness, provisionUsers } from "./fixture.js";
 import type { LoadOptions, LoadResult } from "./load-client.js";
-import { fmt, groupCpuMs, log, makeCsr, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeSection, type Row, type Started } from "./support.js";
+import { fmt, groupCpuMs, log, makeCsr, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
 
 const ROUNDS = 2;
 const WARMUP_MS = 1000;
@@ -163,27 +163,12 @@ export async function ocspBench(): Promise<{ rows: Row[]; details: string[] }> {
         path: `/ocsp/${BANK}`,
         async start() {
           const port = await freePort();
-          const conf = join(dir, "nginx.conf");
-          writeFileSync(
-            conf,
-            [
-              "daemon off;",
-              // one process, as Inkan's server is one event loop
-              "master_process off;",
-              "worker_processes 1;",
-              `error_log ${join(dir, "nginx-error.log")} warn;`,
-              `pid ${join(dir, "nginx.pid")};`,
-              "events { worker_connections 1024; }",
-              "http {",
-              "  access_log off;",
-              "  keepalive_requests 1000000;",
-              ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${join(dir, "nginx-tmp")};`),
-              `  server { listen 127.0.0.1:${port};`,
-              `    location /ocsp/ { root ${www}; default_type application/ocsp-response; error_page 405 =200 $uri; }`,
-              "  }",
-              "}",
-            ].join("\n"),
-          );
+          const conf = writeNginxConf(dir, [
+            "  keepalive_requests 1000000;",
+            `  server { listen 127.0.0.1:${port};`,
+            `    location /ocsp/ { root ${www}; default_type application/ocsp-response; error_page 405 =200 $uri; }`,
+            "  }",
+          ]);
           const s = startServer("nginx", ["-e", join(dir, "nginx-error.log"), "-c", conf, "-p", dir]);
           servers.push(s);
           await waitForPort(port);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { join } from "node:path";
 import { concat, seq, tlv } from "../src/ca/der-writer.js";
 
 /** One line of the results table: an Inkan figure beside its reference from the same run. */
@@ -162,6 +163,33 @@ export async function waitForPort(port: number, ms = 10_000): Promise<void> {
     if (Date.now() - start > ms) throw new Error(`nothing listens on ${port} after ${ms} ms`);
     await sleep(20);
   }
+}
+
+/**
+ * Writes `<dir>/nginx.conf` for one nginx reference: one process (as Inkan's server is one event
+ * loop), logs and temporary files inside `dir`, no access log; `http` is what goes inside the http
+ * block after that. Returns the file's path.
+ */
+export function writeNginxConf(dir: string, http: string[]): string {
+  const conf = join(dir, "nginx.conf");
+  mkdirSync(join(dir, "nginx-tmp"), { recursive: true });
+  writeFileSync(
+    conf,
+    [
+      "daemon off;",
+      "master_process off;",
+      "worker_processes 1;",
+      `error_log ${join(dir, "nginx-error.log")} warn;`,
+      `pid ${join(dir, "nginx.pid")};`,
+      "events { worker_connections 1024; }",
+      "http {",
+      "  access_log off;",
+      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${join(dir, "nginx-tmp")};`),
+      ...http,
+      "}",
+    ].join("\n"),
+  );
+  return conf;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

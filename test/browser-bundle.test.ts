@@ -224,9 +224,11 @@ describe("page-side issuance in Chromium (WebCrypto key, CSR, PKCS#12)", () => {
     return errorText(page);
   }
 
-  async function fillPasswords(page: Page, password: string, confirm: string) {
+  /** Types the PKCS#12 password and its confirmation, then presses the form's button once. */
+  async function submitPasswords(page: Page, password: string, confirm: string) {
     await page.fill('input[name="p12Password"]', password);
     await page.fill('input[name="p12Confirm"]', confirm);
+    await page.locator('#issue-form button[type="submit"]').click();
   }
 
   async function checkP12(p12: string, spec: PageSpec, password: string, keyAlgorithm: RegExp) {
@@ -307,19 +309,16 @@ describe("page-side issuance in Chromium (WebCrypto key, CSR, PKCS#12)", () => {
     const start = received.length;
 
     // too short, then mismatched: said on the page in Japanese, nothing sent
-    await fillPasswords(page, "short", "short");
-    await button.click();
+    await submitPasswords(page, "short", "short");
     assert.equal(await waitError(page, /8文字以上/), "PKCS#12ファイルのパスワードは8文字以上で入力してください。");
-    await fillPasswords(page, P12_PASSWORD, `${P12_PASSWORD}x`);
-    await button.click();
+    await submitPasswords(page, P12_PASSWORD, `${P12_PASSWORD}x`);
     assert.match(await waitError(page, /一致しません/), /一致しません/);
     assert.equal(received.length, start, "no request for a mismatched confirmation");
     assert.equal(posts(), 0);
 
     // the server refuses: its Japanese words, the button works again, the typed values stay
     mode = "refuse";
-    await fillPasswords(page, P12_PASSWORD, P12_PASSWORD);
-    await button.click();
+    await submitPasswords(page, P12_PASSWORD, P12_PASSWORD);
     assert.equal(await waitError(page, /形式が正しくありません/), REFUSAL.message.ja);
     await page.waitForFunction(() => !(document.querySelector('#issue-form button[type="submit"]') as HTMLButtonElement).disabled);
     assert.equal(await page.locator("#issue-progress").isHidden(), true);
@@ -370,11 +369,9 @@ describe("page-side issuance in Chromium (WebCrypto key, CSR, PKCS#12)", () => {
   test("P-256, English page, a PKCS#12 password in Japanese: English checks, a lost connection, a double submit, the PKCS#12 in OpenSSL and NSS", async () => {
     const spec = PAGES.p256!;
     const { page, problems, posts } = await open("p256");
-    const button = page.locator('#issue-form button[type="submit"]');
     const start = received.length;
 
-    await fillPasswords(page, P12_PASSWORD, "something-else");
-    await button.click();
+    await submitPasswords(page, P12_PASSWORD, "something-else");
     assert.match(await waitError(page, /do not match/), /^The PKCS#12 file password and its confirmation do not match/);
     assert.equal(received.length, start);
 
@@ -382,8 +379,7 @@ describe("page-side issuance in Chromium (WebCrypto key, CSR, PKCS#12)", () => {
     mode = "drop";
     await page.fill('input[name="password"]', "Pass1234");
     await page.fill('input[name="otp"]', "123456");
-    await fillPasswords(page, P12_PASSWORD_JA, P12_PASSWORD_JA);
-    await button.click();
+    await submitPasswords(page, P12_PASSWORD_JA, P12_PASSWORD_JA);
     const lost = await waitError(page, /Communication with the server failed/);
     assert.match(lost, /Retrying is safe/);
     await page.waitForFunction(() => !(document.querySelector('#issue-form button[type="submit"]') as HTMLButtonElement).disabled);

@@ -2,11 +2,12 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
 import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
 import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
+import { DAY, jstDay, nextMonday } from "./support/calendar.js";
 
 /**
  * The bank staff console in real Chromium (Debian's, through playwright-core), on SQLite and again
@@ -21,21 +22,10 @@ import { FakeClock } from "../src/domain/clock.js";
  */
 
 const BANK = "sbank";
-const DAY = 86_400_000;
 const P12_PASS = "staff-browser-P12";
 const PASSWORD = "Pass1234";
 /** the axis top niceMax gives for these counts, and the plot's height, in charts.tsx's coordinates */
 const PLOT_H = 240 - 12 - 40;
-
-/** 10:00 JST on the first Monday at least two days after the real now (the staff certificate starts at the real now). */
-function nextMonday(): number {
-  const now = new Date();
-  let d = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 1, 0, 0);
-  while (new Date(d).getUTCDay() !== 1) d += DAY;
-  return d;
-}
-/** JST calendar date of an instant, YYYY-MM-DD. */
-const jstDay = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
 
 for (const db of DATABASES) {
   describe(`staff console in Chromium (${db})`, () => {
@@ -93,6 +83,12 @@ for (const db of DATABASES) {
       return page;
     }
     const heading = async (page: Page) => (await page.locator("main h1").innerText()).trim();
+    /** Follows a link and checks where it led: the URL and the page's heading. */
+    const follow = async (page: Page, link: Locator, url: RegExp, title: string) => {
+      await link.click();
+      await page.waitForURL(url);
+      assert.equal(await heading(page), title);
+    };
 
     /** The weekly chart's bars and the table's counts, with what each bar's height stands for. */
     async function weekly(page: Page) {
@@ -139,13 +135,9 @@ for (const db of DATABASES) {
       await shot(page, "01-dashboard");
 
       // ---- 契約一覧 → 契約詳細 → 利用者
-      await page.locator("nav").getByRole("link", { name: "契約一覧" }).click();
-      await page.waitForURL(/\/contracts$/);
-      assert.equal(await heading(page), "契約一覧");
+      await follow(page, page.locator("nav").getByRole("link", { name: "契約一覧" }), /\/contracts$/, "契約一覧");
       await shot(page, "02-contracts");
-      await page.getByRole("link", { name: "K001" }).click();
-      await page.waitForURL(/\/contracts\/K001$/);
-      assert.equal(await heading(page), "契約詳細");
+      await follow(page, page.getByRole("link", { name: "K001" }), /\/contracts\/K001$/, "契約詳細");
       await shot(page, "03-contract");
       await page.getByRole("link", { name: "利用者を表示する" }).click();
       await page.waitForURL(/\/contracts\/K001\/users$/);
@@ -153,9 +145,7 @@ for (const db of DATABASES) {
       await shot(page, "04-users");
 
       // ---- 証明書失効: form → confirmation → 実行 → result
-      await page.locator("main tbody tr", { hasText: "kuser04" }).getByRole("link", { name: "証明書失効" }).click();
-      await page.waitForURL(/\/revoke\?target=kuser04$/);
-      assert.equal(await heading(page), "証明書失効");
+      await follow(page, page.locator("main tbody tr", { hasText: "kuser04" }).getByRole("link", { name: "証明書失効" }), /\/revoke\?target=kuser04$/, "証明書失効");
       assert.equal(await page.locator("#target").inputValue(), "kuser04");
       await page.locator("#reason").selectOption("affiliationChanged");
       await page.locator("#reference").fill("FORM-B-0001");
@@ -187,9 +177,7 @@ for (const db of DATABASES) {
       await shot(page, "08-dashboard-after-revoke");
 
       // ---- 監査ログ検索
-      await page.locator("nav").getByRole("link", { name: "監査ログ検索" }).click();
-      await page.waitForURL(/\/audit$/);
-      assert.equal(await heading(page), "監査ログ検索");
+      await follow(page, page.locator("nav").getByRole("link", { name: "監査ログ検索" }), /\/audit$/, "監査ログ検索");
       await shot(page, "09-audit-form");
       await page.locator("#loginId").fill("kuser04");
       await page.locator("#operation").selectOption("revoke");
@@ -203,9 +191,7 @@ for (const db of DATABASES) {
       await shot(page, "10-audit-results");
 
       // ---- 監査ログ検証
-      await page.locator("nav").getByRole("link", { name: "監査ログ検証" }).click();
-      await page.waitForURL(/\/audit\/verify$/);
-      assert.equal(await heading(page), "監査ログ検証");
+      await follow(page, page.locator("nav").getByRole("link", { name: "監査ログ検証" }), /\/audit\/verify$/, "監査ログ検証");
       assert.match(await page.locator("[data-verify=ok]").innerText(), /^OK：監査ログ \d+件に改ざんは検出されませんでした。$/);
       await shot(page, "11-audit-verify");
 

@@ -5,23 +5,12 @@ import { join } from "node:path";
 import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
 import { newKeyAndCsr, estEnroll, https, type Identity, type Answer } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
+import { DAY, jstDay, nextMonday } from "./support/calendar.js";
 import { verifyAuditChain } from "../src/audit/verify.js";
 import { staffCsrfKey, staffCsrfToken } from "../src/web/staff-server.js";
 
 const BANK = "tbank";
-const DAY = 86_400_000;
 const P12_PASS = "staff-P12-secret";
-
-/** 10:00 JST on the first Monday at least two days after the real now (staff certificates start at the real now). */
-function nextMonday(): number {
-  const now = new Date();
-  let d = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 1, 0, 0);
-  while (new Date(d).getUTCDay() !== 1) d += DAY;
-  return d;
-}
-
-/** JST calendar date of an instant, YYYY-MM-DD. */
-const jstDay = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
 
 for (const db of DATABASES) {
   describe(`bank staff console on its own origin (${db})`, () => {
