@@ -34,18 +34,16 @@ import { secureContextFor, requestBytes, tlsExchange, type Exchange, type TlsIde
 import type { NodeServerOptions } from "./mtls-node-server.js";
 import { fmt, groupCpuMs, log, median, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
 
-const IDENTITIES = 8;
-const CONNECTIONS = 8;
-const ROUNDS = 3;
-const WARMUP_MS = 1000;
-const MEASURE_MS = 3000;
-const LOGIN_MEASURE_MS = 4000;
-const MAX_REQUESTS = 200_000;
-const BULK = 100_000;
-const BULK_PER_CONTRACT = 1000;
+/**
+ * The load: client certificates presented in turn, connections, rounds (interleaved), warm-up and
+ * measured time per window (longer for the password-login windows), and a cap on requests per window.
+ */
+const LOAD = { identities: 8, connections: 8, rounds: 3, warmupMs: 1000, measureMs: 3000, loginMeasureMs: 4000, maxRequests: 200_000 } as const;
+/** The copy of the data with more certificates: how many, in contracts of how many users. */
+const BULK = { certificates: 100_000, perContract: 1000 } as const;
+/** In-process timings of the status check's parts: calls per set, sets (the median is kept). */
+const PARTS = { runs: 2000, sets: 3 } as const;
 const PASSWORD = "Pass1234";
-const PART_RUNS = 2000;
-const PART_SETS = 3;
 const NGINX_BODY = '{"ok":true}\n';
 
 interface Totals {
@@ -178,10 +176,10 @@ function bulkInsert(file: string, caId: number, blobs: { tbs: number; der: numbe
   let requestId = 0;
   db.transaction(() => {
     let contractId = 0;
-    for (let i = 0; i < BULK; i++) {
-      if (i % BULK_PER_CONTRACT === 0) contractId = Number(contract.run(BANK, `BULK${String(i / BULK_PER_CONTRACT).padStart(4, "0")}`, "株式会社バルク", BULK_PER_CONTRACT + 1, now).lastInsertRowid);
+    for (let i = 0; i < BULK.certificates; i++) {
+      if (i % BULK.perContract === 0) contractId = Number(contract.run(BANK, `BULK${String(i / BULK.perContract).padStart(4, "0")}`, "株式会社バルク", BULK.perContract + 1, now).lastInsertRowid);
       const loginId = `bulk${String(i).padStart(6, "0")}`;
-      const userId = Number(user.run(BANK, contractId, loginId, String((i % BULK_PER_CONTRACT) + 1).padStart(4, "0"), `利用者 ${loginId}`, `${loginId}@example.jp`, i % BULK_PER_CONTRACT === 0 ? "master" : "general", passwordHash, passwordHash, now, now).lastInsertRowid);
+      const userId = Number(user.run(BANK, contractId, loginId, String((i % BULK.perContract) + 1).padStart(4, "0"), `利用者 ${loginId}`, `${loginId}@example.jp`, i % BULK.perContract === 0 ? "master" : "general", passwordHash, passwordHash, now, now).lastInsertRowid);
       users++;
       // one request row for all: acquisition reads it only while issuing
       if (requestId === 0) requestId = Number(request.run(BANK, userId, "bulk", Buffer.alloc(300), now).lastInsertRowid);
@@ -223,7 +221,7 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
   try {
     log("mtls: making a bank and 8 users, each with an active certificate (P-256 key)");
     h = await benchHarness("sqlite", false);
-    const whos = await provisionUsers(h, IDENTITIES, "mtls");
+    const whos = await provisionUsers(h, LOAD.identities, "mtls");
     const bank = h.rt.lifecycle.bank(BANK);
     const ids: Array<{ keyFile: string; certFile: string; loginId: string }> = [];
     let blobs = { tbs: 0, der: 0 };
@@ -271,7 +269,7 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       cpSync(h.dataDir, copy, { recursive: true, filter: (p) => !/^inkan\.db/.test(basename(p)) });
     }
     const bulk = bulkInsert(join(bigData, "inkan.db"), caId, blobs, passwordHash);
-    if (bulk.certificates !== BULK + IDENTITIES) throw new Error(`the copy holds ${bulk.certificates} certificates, expected ${BULK + IDENTITIES}`);
+    if (bulk.certificates !== BULK.certificates + LOAD.identities) throw new Error(`the copy holds ${bulk.certificates} certificates, expected ${BULK.certificates + LOAD.identities}`);
     log(`mtls: bulk insert took ${fmt(bulk.ms)} ms; starting inkan serve on each copy`);
     const [plain, big] = await Promise.all([startInkan(plainData), startInkan(bigData)]);
     servers.push(plain.s, big.s);
@@ -344,11 +342,11 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       ["inkan", small.httpsPort],
       ["inkan behind nginx (docs/nginx.conf)", frontPort],
       ["inkan on the copy", plain.httpsPort],
-      [`inkan on the copy with ${fmt(BULK)} more`, big.httpsPort],
+      [`inkan on the copy with ${fmt(BULK.certificates)} more`, big.httpsPort],
     ] as const) {
       const answers = await Promise.all(meIds.map((id) => once(meTarget(port), id)));
       const wrong = answers.findIndex((r, i) => r.status !== 200 || JSON.parse(r.body).user?.loginId !== ids[i]!.loginId);
-      expect(`${name}: GET /me with each of the ${IDENTITIES} sessions and its certificate answers 200 for that session's user`, wrong < 0, `${answers[wrong]?.status} ${answers[wrong]?.body}`);
+      expect(`${name}: GET /me with each of the ${LOAD.identities} sessions and its certificate answers 200 for that session's user`, wrong < 0, `${answers[wrong]?.status} ${answers[wrong]?.body}`);
       // throwaway sessions: a refused request ends its session
       const spare = await loginCookie(loginTarget(port), ids[0]!);
       const r1 = await once(meTarget(port), { headers: { Cookie: spare } });
@@ -361,7 +359,7 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
     }
 
     const totals = { nginx: mkTotals(), floor: mkTotals(), floorX509: mkTotals(), small: mkTotals(), fronted: mkTotals(), pairSmall: mkTotals(), pairBig: mkTotals(), login: mkTotals() };
-    const load = (t: TlsTarget, identities: TlsIdentity[], durationMs = MEASURE_MS): TlsLoadOptions => ({ ...t, identities, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs, maxRequests: MAX_REQUESTS });
+    const load = (t: TlsTarget, identities: TlsIdentity[], durationMs: number = LOAD.measureMs): TlsLoadOptions => ({ ...t, identities, connections: LOAD.connections, warmupMs: LOAD.warmupMs, durationMs, maxRequests: LOAD.maxRequests });
     const cpuOf = (s: Started) => () => groupCpuMs(s.pgid);
     type Step = { name: string; o: TlsLoadOptions; servers: Array<{ s: Started; into: Totals; port?: number; cpu?: () => number }> };
     const single = (name: keyof typeof totals, o: TlsLoadOptions, s: Started): Step => ({ name, o, servers: [{ s, into: totals[name] }] });
@@ -379,27 +377,27 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       // the two copies at once, half the connections each: the same moment's conditions for both
       {
         name: "the two copies, paired",
-        o: { ...load(meTarget(plain.httpsPort), meIds), connections: CONNECTIONS * 2, ports: [plain.httpsPort, big.httpsPort] },
+        o: { ...load(meTarget(plain.httpsPort), meIds), connections: LOAD.connections * 2, ports: [plain.httpsPort, big.httpsPort] },
         servers: [
           { s: plain.s, into: totals.pairSmall, port: plain.httpsPort },
           { s: big.s, into: totals.pairBig, port: big.httpsPort },
         ],
       },
     ];
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < LOAD.rounds; r++) {
       // each round in another order, so no target always follows the same one
       const order = r % 2 === 0 ? plan : [...plan].reverse();
       for (const p of order) {
         // and the paired servers swap connection slots
         if (p.o.ports && r % 2 === 1) p.o = { ...p.o, ports: [...p.o.ports].reverse() };
-        log(`mtls: round ${r + 1}/${ROUNDS}, ${p.name}`);
+        log(`mtls: round ${r + 1}/${LOAD.rounds}, ${p.name}`);
         const { result, serverCpuMs } = await runTlsLoad(p.o, p.servers.map((x) => x.cpu ?? cpuOf(x.s)));
         p.servers.forEach((x, i) => add(x.into, result, serverCpuMs[i]!, p.name, x.port));
       }
     }
     log("mtls: full logins (POST /login, scrypt included)");
     {
-      const { result, serverCpuMs } = await runTlsLoad(load(loginTarget(small.httpsPort), ids, LOGIN_MEASURE_MS), [cpuOf(small.s)]);
+      const { result, serverCpuMs } = await runTlsLoad(load(loginTarget(small.httpsPort), ids, LOAD.loginMeasureMs), [cpuOf(small.s)]);
       add(totals.login, result, serverCpuMs[0]!, "login");
     }
     log("mtls: the session and status check alone, in-process, on both copies");
@@ -410,7 +408,7 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
     const runsSmall: Array<Array<{ name: string; us: number }>> = [];
     const runsBig: Array<Array<{ name: string; us: number }>> = [];
     try {
-      for (let k = 0; k < PART_SETS; k++) {
+      for (let k = 0; k < PARTS.sets; k++) {
         runsSmall.push(await timeParts(rtPlain, cookies[0]!, certPem));
         runsBig.push(await timeParts(rtBig, cookies[0]!, certPem));
       }
@@ -436,9 +434,9 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       { bench: "4 mTLS login", measure: "Inkan server CPU per login (µs)", value: cpuUs(sm), unit: "µs", reference: "nginx worker CPU per request", refValue: cpuUs(ng), better: "lower", goal: "≤ 1.11× (the 90 % goal by CPU)", met: cpuUs(sm) <= cpuUs(ng) / 0.9 },
       { bench: "4 mTLS login", measure: `Inkan behind nginx ending TLS (docs/nginx.conf, the certificate in X-SSL-Client-Cert, kept connections to Inkan): the same ${"`GET /api/" + BANK + "/me`"} (logins/s)`, value: rate(fr), unit: "/s", reference: "nginx `ssl_verify_client on` alone (as above)", refValue: rate(ng), better: "higher", goal: "≥ 90 %", met: rate(fr) / rate(ng) >= 0.9 },
       { bench: "4 mTLS login", measure: "Inkan behind nginx: nginx's and Inkan's CPU per login together (µs)", value: cpuUs(fr), unit: "µs", reference: "nginx alone, CPU per request", refValue: cpuUs(ng), better: "lower", goal: "—", met: null },
-      { bench: "4 mTLS login", measure: `the same with ${fmt(BULK)} more certificates (and users) in the DB (logins/s; paired: two copies of the same data, one with them, loaded at once, ${CONNECTIONS} connections each)`, value: rate(pb), unit: "/s", reference: "the copy without them, in the same windows", refValue: rate(ps), better: "higher", goal: "drop < 5 % (≥ 95 %)", met: rate(pb) / rate(ps) >= 0.95 },
-      { bench: "4 mTLS login", measure: `Inkan server CPU per login with ${fmt(BULK)} more certificates (µs, paired)`, value: cpuUs(pb), unit: "µs", reference: "the copy without them, CPU per login, same windows", refValue: cpuUs(ps), better: "lower", goal: "≤ 1.05× (the 5 % goal by CPU)", met: cpuUs(pb) <= cpuUs(ps) * 1.05 },
-      { bench: "4 mTLS login", measure: `the status check's database work alone (its four reads and one write, in-process, CPU µs) with ${fmt(BULK)} more certificates`, value: dbUs(partsBig), unit: "µs", reference: "the same on the copy without them, taking turns", refValue: dbUs(parts), better: "lower", goal: "≤ 1.05×", met: dbUs(partsBig) <= dbUs(parts) * 1.05 },
+      { bench: "4 mTLS login", measure: `the same with ${fmt(BULK.certificates)} more certificates (and users) in the DB (logins/s; paired: two copies of the same data, one with them, loaded at once, ${LOAD.connections} connections each)`, value: rate(pb), unit: "/s", reference: "the copy without them, in the same windows", refValue: rate(ps), better: "higher", goal: "drop < 5 % (≥ 95 %)", met: rate(pb) / rate(ps) >= 0.95 },
+      { bench: "4 mTLS login", measure: `Inkan server CPU per login with ${fmt(BULK.certificates)} more certificates (µs, paired)`, value: cpuUs(pb), unit: "µs", reference: "the copy without them, CPU per login, same windows", refValue: cpuUs(ps), better: "lower", goal: "≤ 1.05× (the 5 % goal by CPU)", met: cpuUs(pb) <= cpuUs(ps) * 1.05 },
+      { bench: "4 mTLS login", measure: `the status check's database work alone (its four reads and one write, in-process, CPU µs) with ${fmt(BULK.certificates)} more certificates`, value: dbUs(partsBig), unit: "µs", reference: "the same on the copy without them, taking turns", refValue: dbUs(parts), better: "lower", goal: "≤ 1.05×", met: dbUs(partsBig) <= dbUs(parts) * 1.05 },
       { bench: "4 mTLS login", measure: "bare `node:https`, Inkan's TLS options, fixed body (requests/s): the floor under Inkan", value: rate(fl), unit: "/s", reference: "nginx `ssl_verify_client on` (as above)", refValue: rate(ng), better: "higher", goal: "— (information)", met: null },
       { bench: "4 mTLS login", measure: "bare `node:https` server CPU per request (µs)", value: cpuUs(fl), unit: "µs", reference: "nginx worker CPU per request", refValue: cpuUs(ng), better: "lower", goal: "—", met: null },
       { bench: "4 mTLS login", measure: `Inkan full \`POST /api/${BANK}/login\`, scrypt password check included (logins/s)`, value: rate(li), unit: "/s", reference: "nginx `ssl_verify_client on` (as above)", refValue: rate(ng), better: "higher", goal: "— (information)", met: null },
@@ -456,13 +454,13 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       line("the same, `getPeerX509Certificate()` instead", fx),
       line(`Inkan \`GET /api/${BANK}/me\` (session + certificate status)`, sm),
       line(`nginx (docs/nginx.conf) ending TLS in front of Inkan, the same \`GET /api/${BANK}/me\`; CPU of both`, fr),
-      line(`paired, ${CONNECTIONS} connections each: Inkan \`GET /api/${BANK}/me\` on a copy of the data`, ps),
-      line(`paired, at the same moments: the same on a copy with ${fmt(BULK)} more certificates and users`, pb),
+      line(`paired, ${LOAD.connections} connections each: Inkan \`GET /api/${BANK}/me\` on a copy of the data`, ps),
+      line(`paired, at the same moments: the same on a copy with ${fmt(BULK.certificates)} more certificates and users`, pb),
       line(`Inkan \`POST /api/${BANK}/login\` (scrypt included)`, li),
       "",
       `Inkan ÷ nginx: ${fmt((rate(sm) / rate(ng)) * 100, 1)} % by rate; by server CPU per login Inkan spends ${fmt(cpuUs(sm) / cpuUs(ng), 2)}× nginx's. ` +
-        `With ${fmt(BULK)} more certificates (paired windows): rate ${pct(rate(pb) / rate(ps) - 1)}, server CPU per login ${pct(cpuUs(pb) / cpuUs(ps) - 1)}. ` +
-        `The two copies are loaded at the same moments (${CONNECTIONS} connections each, swapping connection slots every round) because the machine's load (other work shares it) moves from one window to the next by more than the 5 % looked for; their paired rates are each about half of a lone server's. Measured this way, two copies of the same data differed by up to ±8 % in single 3-second windows while this benchmark was written, so a few per cent either way is noise; the in-process timing below is the steadier figure.`,
+        `With ${fmt(BULK.certificates)} more certificates (paired windows): rate ${pct(rate(pb) / rate(ps) - 1)}, server CPU per login ${pct(cpuUs(pb) / cpuUs(ps) - 1)}. ` +
+        `The two copies are loaded at the same moments (${LOAD.connections} connections each, swapping connection slots every round) because the machine's load (other work shares it) moves from one window to the next by more than the 5 % looked for; their paired rates are each about half of a lone server's. Measured this way, two copies of the same data differed by up to ±8 % in single 3-second windows while this benchmark was written, so a few per cent either way is noise; the in-process timing below is the steadier figure.`,
       "",
       "Where Inkan's server CPU per login goes (each line the difference between two targets above, or timed alone):",
       "",
@@ -472,20 +470,20 @@ export async function mtlsLoginBench(): Promise<{ rows: Row[]; details: string[]
       `| Node's TLS and HTTP above nginx's (bare \`node:https\` with \`getPeerX509Certificate()\` − nginx) | ${fmt(cpuUs(fx) - cpuUs(ng))} |`,
       `| \`getPeerCertificate(false)\` as src/web/client-cert.ts reads the certificate, instead of \`getPeerX509Certificate()\` | ${fmt(cpuUs(fl) - cpuUs(fx))} |`,
       `| Inkan above the bare server (Fastify, hooks, metrics, session and status check, JSON) | ${fmt(cpuUs(sm) - cpuUs(fl))} |`,
-      `| ↳ the session and status check, \`lifecycle.session()\`, timed alone in-process (no TLS, no HTTP; median of ${PART_SETS} sets of ${fmt(PART_RUNS)} calls) | ${fmt(parts[0]!.us)} |`,
+      `| ↳ the session and status check, \`lifecycle.session()\`, timed alone in-process (no TLS, no HTTP; median of ${PARTS.sets} sets of ${fmt(PARTS.runs)} calls) | ${fmt(parts[0]!.us)} |`,
       ...parts.slice(1).map((p) => `| ↳ ↳ of which ${p.name} | ${fmt(p.us)} |`),
       `| ↳ the rest: Fastify's routing and hooks, the metrics, cookie and JSON handling, and the JavaScript a bigger program runs per request (not split further here) | ${fmt(cpuUs(sm) - cpuUs(fl) - parts[0]!.us)} |`,
       "",
-      `The same in-process timings on the copy with ${fmt(BULK)} more certificates and users (the two copies taking turns): ` + partsBig.map((p, i) => `${p.name} ${fmt(p.us)} µs (${pct(p.us / parts[i]!.us - 1)})`).join("; ") + ".",
+      `The same in-process timings on the copy with ${fmt(BULK.certificates)} more certificates and users (the two copies taking turns): ` + partsBig.map((p, i) => `${p.name} ${fmt(p.us)} µs (${pct(p.us / parts[i]!.us - 1)})`).join("; ") + ".",
       "",
-      `Every request is a new TCP connection and a full ${ng.protocol} handshake (${ng.cipher}, key exchange ${ng.group}; the same on every target, checked), presenting one of ${IDENTITIES} client certificates (P-256 keys, signed by the bank's RSA-2048 issuing CA), ` +
-        `one HTTP/1.1 request with \`Connection: close\`, the answer read in full. ${CONNECTIONS} connections at a time from one Node client process (bench/tls-load-client.ts, the same for every target); ` +
-        `${ROUNDS} interleaved rounds per target (the paired one counting as one target), each ${WARMUP_MS} ms warm-up and ${MEASURE_MS} ms measured (the full login: one round of ${LOGIN_MEASURE_MS} ms after them). No connection resumed a TLS session (checked on each). ` +
+      `Every request is a new TCP connection and a full ${ng.protocol} handshake (${ng.cipher}, key exchange ${ng.group}; the same on every target, checked), presenting one of ${LOAD.identities} client certificates (P-256 keys, signed by the bank's RSA-2048 issuing CA), ` +
+        `one HTTP/1.1 request with \`Connection: close\`, the answer read in full. ${LOAD.connections} connections at a time from one Node client process (bench/tls-load-client.ts, the same for every target); ` +
+        `${LOAD.rounds} interleaved rounds per target (the paired one counting as one target), each ${LOAD.warmupMs} ms warm-up and ${LOAD.measureMs} ms measured (the full login: one round of ${LOAD.loginMeasureMs} ms after them). No connection resumed a TLS session (checked on each). ` +
         "nginx runs as one process (`master_process off`, one worker; Inkan's server is one event loop) with Inkan's own server certificate chain and P-256 key (decrypted for it), `ssl_client_certificate` the bank's issuing CA and root, `ssl_session_cache off`, `ssl_session_tickets off` (OpenSSL 3 still sends two TLS 1.3 tickets, as Node does). " +
         "Inkan is `inkan serve` (SQLite) in a child process; every server's CPU is its process group's utime + stime from /proc, read as the measured window opens and closes. " +
         "The client shares the two cores with the servers and spends about the same per handshake on every target, so the rates understate the differences between servers; the CPU per login states them.",
       "",
-      `The ${fmt(BULK)} certificates: two copies of the data directory were made after the sessions were opened (same CAs, server certificate, users and sessions; each served by its own \`inkan serve\`, both given the same checks); into one, ${fmt(bulk.users)} users in contracts of ${fmt(BULK_PER_CONTRACT)} and one active certificate each (random 16-byte serials, blobs of the real ones' sizes) were inserted with SQL in ${fmt(bulk.ms / 1000, 1)} s.`,
+      `The ${fmt(BULK.certificates)} certificates: two copies of the data directory were made after the sessions were opened (same CAs, server certificate, users and sessions; each served by its own \`inkan serve\`, both given the same checks); into one, ${fmt(bulk.users)} users in contracts of ${fmt(BULK.perContract)} and one active certificate each (random 16-byte serials, blobs of the real ones' sizes) were inserted with SQL in ${fmt(bulk.ms / 1000, 1)} s.`,
       "",
       ...checks.map((c) => `- Checked before timing: ${c}.`),
     ];
@@ -512,10 +510,10 @@ async function timeParts(rt: Runtime, cookie: string, certPem: string): Promise<
   const user = await rt.store.getUser(BANK, session.userId);
   const cpuPer = async (fn: () => Promise<unknown>) => {
     // the first thousand calls still run partly unoptimised code
-    for (let i = 0; i < PART_RUNS / 2; i++) await fn();
+    for (let i = 0; i < PARTS.runs / 2; i++) await fn();
     const c0 = selfCpuMs();
-    for (let i = 0; i < PART_RUNS; i++) await fn();
-    return ((selfCpuMs() - c0) * 1000) / PART_RUNS;
+    for (let i = 0; i < PARTS.runs; i++) await fn();
+    return ((selfCpuMs() - c0) * 1000) / PARTS.runs;
   };
   return [
     { name: "`lifecycle.session()`", us: await cpuPer(() => rt.lifecycle.session(BANK, { sessionId: sessionId, presented: der, csrf: null }, { address: "127.0.0.1" })) },

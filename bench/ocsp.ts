@@ -22,11 +22,8 @@ import { BANK, benchHarness, provisionUsers } from "./fixture.js";
 import type { LoadOptions, LoadResult } from "./load-client.js";
 import { fmt, groupCpuMs, log, makeCsr, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
 
-const ROUNDS = 2;
-const WARMUP_MS = 1000;
-const MEASURE_MS = 4000;
-const CONNECTIONS = 8;
-const WRK_SECONDS = 3;
+/** Each target's load: rounds (interleaved), warm-up and measured time per round, connections, and wrk's cross-check run. */
+const LOAD = { rounds: 2, warmupMs: 1000, measureMs: 4000, connections: 8, wrkSeconds: 3 } as const;
 
 interface Target {
   name: string;
@@ -186,12 +183,12 @@ export async function ocspBench(): Promise<{ rows: Row[]; details: string[] }> {
       await checkAnswer(dir, t.name, der, issuingPem, rootPem, serial);
     }
 
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < LOAD.rounds; r++) {
       for (const t of targets) {
-        log(`ocsp: round ${r + 1}/${ROUNDS}, ${t.name}`);
+        log(`ocsp: round ${r + 1}/${LOAD.rounds}, ${t.name}`);
         const s = await t.start();
         const { result, serverCpuMs } = await runLoad(
-          { port: s.port, path: t.path, bodyFile: reqFile, contentType: "application/ocsp-request", connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS },
+          { port: s.port, path: t.path, bodyFile: reqFile, contentType: "application/ocsp-request", connections: LOAD.connections, warmupMs: LOAD.warmupMs, durationMs: LOAD.measureMs },
           s.cpuMs,
         );
         await s.stop();
@@ -211,7 +208,7 @@ export async function ocspBench(): Promise<{ rows: Row[]; details: string[] }> {
     for (const t of [targets[0]!, targets[2]!]) {
       const s = await t.start();
       try {
-        const out = (await runProgram("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${WRK_SECONDS}s`, "-s", lua, `http://127.0.0.1:${s.port}${t.path}`])).stdout.toString();
+        const out = (await runProgram("wrk", ["-t1", `-c${LOAD.connections}`, `-d${LOAD.wrkSeconds}s`, "-s", lua, `http://127.0.0.1:${s.port}${t.path}`])).stdout.toString();
         if (/Non-2xx/.test(out)) throw new Error(`wrk against ${t.name}: ${out}`);
         wrkRates[t.name] = Number(/Requests\/sec:\s*([\d.]+)/.exec(out)?.[1] ?? NaN);
       } finally {
@@ -237,11 +234,11 @@ export async function ocspBench(): Promise<{ rows: Row[]; details: string[] }> {
       "|---|---:|---:|---:|---:|---:|",
       ...targets.map((t) => `| ${t.name} | ${fmt(t.total.ok)} | ${fmt(rps(t.total))} | ${fmt(cpuUs(t.total), 1)} | ${fmt((t.total.clientCpuMs * 1000) / t.total.ok, 1)} | ${t.total.bodyLength} |`),
       "",
-      `${ROUNDS} rounds per target, interleaved; each ${WARMUP_MS} ms warm-up then ${MEASURE_MS} ms measured, ${CONNECTIONS} connections, POST of the same ${reqDer.length}-byte request (no nonce). ` +
+      `${LOAD.rounds} rounds per target, interleaved; each ${LOAD.warmupMs} ms warm-up then ${LOAD.measureMs} ms measured, ${LOAD.connections} connections, POST of the same ${reqDer.length}-byte request (no nonce). ` +
         "Inkan and nginx keep connections alive; OpenSSL answers HTTP/1.0 and closes each one, so the client reconnects for every request there (its rate is partly connection set-up, on both sides). " +
         "nginx runs as one process (as Inkan's server is one event loop); OpenSSL with two workers, as asked. Inkan's answer is pre-signed and cached, so (a) measures the HTTP path and the cache look-up; OpenSSL signs every answer.",
       "",
-      `- Cross-check with wrk (\`-t1 -c${CONNECTIONS} -d${WRK_SECONDS}s\`, POST, not used for the ratios; not run against OpenSSL, whose responder its probe connection would send spinning): Inkan ${fmt(wrkRates.inkan ?? NaN)} /s, nginx ${fmt(wrkRates.nginx ?? NaN)} /s, Inkan ÷ nginx ${fmt(((wrkRates.inkan ?? NaN) / (wrkRates.nginx ?? NaN)) * 100, 1)} %.`,
+      `- Cross-check with wrk (\`-t1 -c${LOAD.connections} -d${LOAD.wrkSeconds}s\`, POST, not used for the ratios; not run against OpenSSL, whose responder its probe connection would send spinning): Inkan ${fmt(wrkRates.inkan ?? NaN)} /s, nginx ${fmt(wrkRates.nginx ?? NaN)} /s, Inkan ÷ nginx ${fmt(((wrkRates.inkan ?? NaN) / (wrkRates.nginx ?? NaN)) * 100, 1)} %.`,
       "- Each target's answer was checked before timing with `openssl ocsp -respin … -CAfile root.pem`: `Response verify OK` and `good` for the certificate's serial; nginx serves Inkan's answer byte for byte.",
     ];
     return { rows, details };
