@@ -223,6 +223,11 @@ for (const db of DATABASES) {
       assert.equal(crl.stdout, "200");
       const metrics = await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", `${base}/metrics`]);
       assert.equal(metrics.stdout, "404", "only CRL, OCSP and CA certificates are exposed");
+      // nor on the HTTPS side: nginx's own 404, before Inkan; Inkan's metrics listener answers only on loopback
+      const viaHttps = await run("curl", ["-sS", "--cacert", h.serverCaFile, "-w", "\n%{http_code}", `${origin}/metrics`]);
+      assert.match(viaHttps.stdout, /<center>nginx<\/center>[\s\S]*\n404$/, "nginx refuses /metrics itself");
+      const direct = await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", `http://127.0.0.1:${h.serving!.metricsPort}/metrics`]);
+      assert.equal(direct.stdout, "200");
       const issuing = join(dir, "issuing.pem");
       writeFileSync(issuing, readFileSync(join(h.dataDir, "ca", BANK, "issuing.pem")));
       const certFile = join(dir, "user01.pem");

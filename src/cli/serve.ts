@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Server } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { toPem } from "../ca/certificate-builder.js";
 import { ensureServerTls } from "../ca/server-tls.js";
 import { buildServers } from "../web/server.js";
 import { buildStaffServer, staffCsrfKey } from "../web/staff-server.js";
 import { Metrics } from "../web/metrics.js";
+import { metricsServer } from "../web/metrics-server.js";
 import type { Runtime } from "./runtime.js";
 import { systemClock } from "../domain/clock.js";
 import { Notifier } from "../notify/notifier.js";
@@ -33,6 +35,8 @@ export interface Serving {
   /** the bank staff console, on its own origin */
   staff: FastifyInstance;
   staffPort: number;
+  /** Prometheus metrics, on their own listener (loopback by default) */
+  metricsPort: number;
   stop(): Promise<void>;
 }
 
@@ -55,6 +59,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     logger: rt.log,
     bodyLimit: rt.config.bodyLimit,
     proxy: rt.config.proxy,
+    timeouts: rt.config.timeouts,
     health: async () => {
       try {
         await rt.store.listBanks();
@@ -73,12 +78,18 @@ export async function serve(rt: Runtime): Promise<Serving> {
     logger: rt.log,
     bodyLimit: rt.config.bodyLimit,
     csrfKey: staffCsrfKey(rt.passphrase),
+    timeouts: rt.config.timeouts,
   });
   await staff.listen({ host: rt.config.host, port: rt.config.staffPort });
+  const metricsListener = metricsServer(metrics, rt.config.timeouts);
+  await new Promise<void>((resolve, reject) => {
+    metricsListener.once("error", reject);
+    metricsListener.listen(rt.config.metrics.port, rt.config.metrics.host, () => resolve());
+  });
   rt.ca.startPolling(rt.config.statusPollMs);
   const notifier = new Notifier(rt.store, rt.clock, rt.config, rt.log);
   notifier.start();
-  const port = (app: FastifyInstance) => {
+  const port = (app: FastifyInstance | { server: Server }) => {
     const a = app.server.address();
     return typeof a === "object" && a ? a.port : 0;
   };
@@ -90,10 +101,11 @@ export async function serve(rt: Runtime): Promise<Serving> {
     httpPort: port(http),
     staff,
     staffPort: port(staff),
+    metricsPort: port({ server: metricsListener }),
     async stop() {
       rt.ca.stop();
       notifier.stop();
-      await Promise.all([https.close(), http.close(), staff.close()]);
+      await Promise.all([https.close(), http.close(), staff.close(), new Promise((r) => metricsListener.close(r))]);
     },
   };
 }

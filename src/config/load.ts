@@ -50,6 +50,10 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     mail.smtp = { ...((mail.smtp as Record<string, unknown>) ?? {}), host: env.INKAN_SMTP_HOST, ...(env.INKAN_SMTP_PORT ? { port: Number(env.INKAN_SMTP_PORT) } : {}) };
     merged.mail = mail;
   }
+  // INKAN_METRICS_HOST / INKAN_METRICS_PORT: where Prometheus scrapes
+  if (env.INKAN_METRICS_HOST || env.INKAN_METRICS_PORT) {
+    merged.metrics = { ...((merged.metrics as Record<string, unknown>) ?? {}), ...(env.INKAN_METRICS_HOST ? { host: env.INKAN_METRICS_HOST } : {}), ...(env.INKAN_METRICS_PORT ? { port: Number(env.INKAN_METRICS_PORT) } : {}) };
+  }
   // INKAN_TRUSTED_PROXIES: the proxies' addresses, comma-separated (replaces the file's list)
   if (env.INKAN_TRUSTED_PROXIES !== undefined && env.INKAN_TRUSTED_PROXIES.trim() !== "") {
     const trustedAddresses = env.INKAN_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter((a) => a !== "");

@@ -140,6 +140,23 @@ export const configSchema = z
       })
       .strict()
       .default({ from: "Inkan <no-reply@inkan.localhost>", pollMs: 5000 }),
+    /** how long a client may take, on every listener (web/transport.ts); a slow client is cut off */
+    timeouts: z
+      .object({
+        handshakeMs: z.number().int().min(50).max(120_000).default(10_000),
+        headersMs: z.number().int().min(50).max(120_000).default(10_000),
+        /** the whole request, headers and body: a body trickled slower than this is cut off */
+        requestMs: z.number().int().min(50).max(120_000).default(20_000),
+        keepAliveMs: z.number().int().min(50).max(120_000).default(5_000),
+        idleMs: z.number().int().min(50).max(600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Prometheus metrics: a listener of their own, on loopback unless told otherwise (0: any free port) */
+    metrics: z
+      .object({ host: z.string().min(1).default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(9464) })
+      .strict()
+      .prefault({}),
     /** TLS ended at a proxy: who may pass the verified client certificate in a header */
     proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert" }),
   })

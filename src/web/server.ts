@@ -12,6 +12,7 @@ import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-
 import type { CaStatus } from "../ca/ca-views.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
+import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
@@ -26,10 +27,12 @@ export interface WebDeps {
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
   /** TLS ended at a proxy: whose certificate header and X-Forwarded-For are believed (none when absent) */
   proxy?: ProxyOptions;
+  /** how long a client may take (config timeouts) */
+  timeouts: ListenerTimeouts;
 }
 
 /** What the plain-HTTP listener needs: no TLS, no lifecycle. */
-export type HttpDeps = Pick<WebDeps, "ca" | "metrics" | "logger" | "bodyLimit" | "health" | "proxy">;
+export type HttpDeps = Pick<WebDeps, "ca" | "metrics" | "logger" | "bodyLimit" | "health" | "proxy" | "timeouts">;
 
 function common(app: FastifyInstance, deps: HttpDeps) {
   app.setErrorHandler(errorHandler(deps.bodyLimit));
@@ -41,7 +44,6 @@ function common(app: FastifyInstance, deps: HttpDeps) {
     const h = await deps.health();
     return reply.code(h.ok ? 200 : 503).header("cache-control", "no-store").send({ status: h.ok ? "ok" : "unavailable", ...h.detail });
   });
-  app.get("/metrics", async (_req, reply) => reply.header("content-type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
 }
 
 function options(deps: HttpDeps): FastifyServerOptions {
@@ -51,12 +53,14 @@ function options(deps: HttpDeps): FastifyServerOptions {
     // the client's address as seen on the socket; proxies are trusted only by explicit configuration
     // (proxy.trustedAddresses), and then with the very function that believes their certificate header
     trustProxy: deps.proxy?.trustedAddresses.length ? proxyTrust(deps.proxy.trustedAddresses) : false,
+    ...fastifyTimeoutOptions(deps.timeouts),
   };
 }
 
 /**
- * Two listeners: HTTPS (EST, and later the portal and API) which asks for a client certificate
- * without requiring one, and plain HTTP for what relying parties fetch (CRL, OCSP, CA certificate).
+ * Two listeners: HTTPS (EST, the portal and API) which asks for a client certificate without
+ * requiring one, and plain HTTP for what relying parties fetch (CRL, OCSP, CA certificate). Metrics
+ * are on neither (metrics-server.ts).
  */
 export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInstance; http: FastifyInstance }> {
   const https = (Fastify as any)({
@@ -68,7 +72,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
       requestCert: true,
       rejectUnauthorized: false,
       ca: deps.clientCaPem,
-      minVersion: "TLSv1.2",
+      ...tlsListenerOptions(deps.timeouts),
     },
   }) as FastifyInstance;
   common(https, deps);
@@ -94,7 +98,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
  */
 export function buildHttpServer(deps: HttpDeps, fastPath = true): FastifyInstance {
   const fast = fastPath ? statusFastPath({ ca: deps.ca, metrics: deps.metrics, bodyLimit: deps.bodyLimit }) : () => false;
-  const http = Fastify({ ...options(deps), serverFactory: statusServerFactory(fast) });
+  const http = Fastify({ ...options(deps), serverFactory: statusServerFactory(fast, deps.timeouts) });
   common(http, deps);
   statusRoutes(http, deps);
   return http;

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
 import { staffRoutes } from "./staff/routes.js";
+import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
 
 export { staffCsrfToken } from "./staff/routes.js";
 
@@ -28,6 +29,7 @@ export interface StaffServerDeps {
   bodyLimit: number;
   /** derives each staff certificate's form token (HMAC): the same on every node of the installation */
   csrfKey: Uint8Array;
+  timeouts: ListenerTimeouts;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit,
     trustProxy: false,
+    ...fastifyTimeoutOptions(deps.timeouts),
     https: {
       key: deps.tls.key,
       passphrase: deps.tls.passphrase,
@@ -49,7 +52,7 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
       requestCert: true,
       rejectUnauthorized: false,
       ca: [deps.staffCaPem],
-      minVersion: "TLSv1.2",
+      ...tlsListenerOptions(deps.timeouts),
     },
   }) as FastifyInstance;
   await app.register(formbody, { bodyLimit: deps.bodyLimit });

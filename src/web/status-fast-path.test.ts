@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { CaStatus } from "../ca/ca-views.js";
 import { Metrics } from "./metrics.js";
 import { buildHttpServer } from "./server.js";
+import { configSchema } from "../config/schema.js";
 
 const MALFORMED = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]);
 const CERT = Buffer.from("issuing certificate DER");
@@ -88,7 +89,7 @@ test("the plain-HTTP fast path answers exactly as the Fastify routes do, and lea
     const logged: string[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => void (JSON.parse(line).msg === "incoming request" && logged.push(JSON.parse(line).req.url)) });
     for (const [i, fastPath] of [true, false].entries()) {
-      const app = buildHttpServer({ ca, metrics: metrics[i]!, logger: fastPath ? logger : pino({ level: "silent" }), bodyLimit: 4096, health: async () => ({ ok: true, detail: { database: "test" } }) }, fastPath);
+      const app = buildHttpServer({ ca, metrics: metrics[i]!, logger: fastPath ? logger : pino({ level: "silent" }), bodyLimit: 4096, timeouts: configSchema.parse({ dataDir: "/" }).timeouts, health: async () => ({ ok: true, detail: { database: "test" } }) }, fastPath);
       apps.push(app);
       await app.listen({ host: "127.0.0.1", port: 0 });
       ports.push((app.server.address() as { port: number }).port);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { CaStatus } from "../ca/ca-views.js";
 import { bilingual } from "../i18n/index.js";
 import type { Metrics } from "./metrics.js";
+import { httpTimeoutOptions, type ListenerTimeouts } from "./transport.js";
 import { caFile, crlFile, OCSP_CACHE, OCSP_REQUEST, OCSP_RESPONSE, ocspGetRequest, type StatusFile } from "./status-routes.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -17,7 +18,7 @@ const PLAIN_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
  * reply handling an answer took ~26 µs of CPU (bench/ocsp.ts), here ~18, where nginx serving the
  * same bytes as a file takes ~14. Only requests whose answer is
  * certain to be a 200 are taken here (a known bank, a usual content type, a body within the
- * limit); everything else — errors, /healthz, /metrics, HEAD, odd encodings — goes on to Fastify,
+ * limit); everything else — errors, /healthz, HEAD, odd encodings — goes on to Fastify,
  * which keeps one source for every error text. Request metrics are recorded alike on both paths;
  * these requests are not written to the request log.
  */
@@ -104,16 +105,14 @@ export function statusFastPath(deps: { ca: CaStatus; metrics: Metrics; bodyLimit
 
 /**
  * A Fastify serverFactory for the plain-HTTP listener: the fast path first, Fastify for the rest.
- * The timeouts are the ones Fastify sets on a server it makes itself.
+ * The timeouts are given at creation (web/transport.ts), as Fastify gives them to a server it makes.
  */
-export function statusServerFactory(fast: (req: IncomingMessage, res: ServerResponse) => boolean) {
-  return (fastify: Handler, opts: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }): Server => {
-    const server = createServer((req, res) => {
+export function statusServerFactory(fast: (req: IncomingMessage, res: ServerResponse) => boolean, timeouts: ListenerTimeouts) {
+  return (fastify: Handler): Server => {
+    const server = createServer(httpTimeoutOptions(timeouts), (req, res) => {
       if (!fast(req, res)) fastify(req, res);
     });
-    server.keepAliveTimeout = opts.keepAliveTimeout ?? 72_000;
-    server.requestTimeout = opts.requestTimeout ?? 0;
-    server.setTimeout(opts.connectionTimeout ?? 0);
+    server.setTimeout(timeouts.idleMs);
     return server;
   };
 }

@@ -78,6 +78,8 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     httpPort,
     // the staff console's listener: any free port (a fixed one would collide between tests)
     staffPort: 0,
+    // and the metrics listener
+    metrics: { host: "127.0.0.1", port: 0 },
     host: "127.0.0.1",
     logLevel: "silent",
     statusPollMs: 100,
