@@ -13,6 +13,7 @@ import type { BankContext, LifecycleDeps, RequestContext } from "./context.js";
 import { addContract, addUser, checkNewUser } from "./administration.js";
 import { revokeCertificate } from "./revocation.js";
 import { runUserOperation } from "./user-operations.js";
+import { submitOnce } from "./submissions.js";
 import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
 
 export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
@@ -313,12 +314,9 @@ export class StaffConsole {
   private get owner() {
     return `staff:${this.who.rowId}`;
   }
-  /** true when this submission is the first with its token (and should act). Tokens are kept a day. */
-  claimSubmission(token: string, action: string): Promise<boolean> {
-    return this.deps.store.submissions.claim({ bankId: this.bankId, token, owner: this.owner, action, at: this.deps.clock.now() });
-  }
-  finishSubmission(token: string, result: string): Promise<void> {
-    return this.deps.store.submissions.finish(this.bankId, token, result);
+  /** The portal's acts-once mechanism (submissions.ts) for this staff member's forms. Tokens are kept a day. */
+  submitOnce(form: { token: string; action: string }, act: () => Promise<string>) {
+    return submitOnce(this.deps, { ...form, bankId: this.bankId, owner: this.owner }, act);
   }
   /** This staff member's submission with that token (another's is not found). */
   submission(token: string) {

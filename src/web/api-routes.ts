@@ -4,6 +4,7 @@ import { DISPLAY_STATUS_LABELS } from "../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import { USER_OPERATION_NAMES, type Lifecycle, type SessionView } from "../lifecycle/lifecycle.js";
 import { presentedCertificate } from "./client-cert.js";
+import { P } from "../i18n/portal-text.js";
 import { SESSION_COOKIE, cookieValue, setCookie } from "./views/cookies.js";
 import { HISTORY_QUERY, fieldOf, parseFields } from "./views/request-input.js";
 import { historyCsv } from "../audit/history.js";
@@ -106,8 +107,8 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
       notices: list.map((n) => ({
         id: n.id,
         kind: n.kind,
-        title: n.kind === "expired" ? { ja: "電子証明書の有効期限が切れました", en: "Your certificate has expired" } : { ja: "電子証明書の更新をお願いします", en: "Please renew your certificate" },
-        link: n.kind === "expired" ? null : { ja: "電子証明書の更新はこちら", en: "Renew your certificate here" },
+        title: n.kind === "expired" ? P.noticeExpired : P.noticeRenew,
+        link: n.kind === "expired" ? null : P.noticeRenewLink,
         due: formatLocalDateTime(n.dueAt, b.offsetMinutes),
         read: n.readAt !== null,
       })),

@@ -6,6 +6,7 @@ import { P } from "../../i18n/portal-text.js";
 import type { Text } from "../../i18n/text.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
+import { shownOnForm } from "../errors.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { OtpSecret } from "./otp-secret-view.js";
 import { totpUri } from "../../credentials/totp.js";
@@ -280,7 +281,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         if (r.first) return page.redirect(done);
         return page.redirect(r.result ? `${r.result}&again=1` : page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}&running=1`));
       } catch (e) {
-        if (e instanceof DomainError && !["session_invalid", "certificate_refused", "csrf_invalid", "not_found", "user_not_found"].includes(e.code)) return confirmPage(page, v, task, target, page.errorText(e));
+        if (shownOnForm(e)) return confirmPage(page, v, task, target, page.errorText(e));
         throw e;
       }
     }),
@@ -394,7 +395,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
         });
         if (!r.first || !added) return page.redirect(r.result ? `${r.result}&again=1` : page.url("/admin"));
       } catch (e) {
-        if (e instanceof DomainError && !["session_invalid", "certificate_refused", "csrf_invalid"].includes(e.code)) return form(page, v, page.errorText(e));
+        if (shownOnForm(e)) return form(page, v, page.errorText(e));
         throw e;
       }
       const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);

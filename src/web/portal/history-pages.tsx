@@ -4,6 +4,7 @@ import { OPERATIONS, RESULT_LABELS, historyCsv, type HistoryEntry } from "../../
 import { P } from "../../i18n/portal-text.js";
 import { historyScope } from "../../domain/rights.js";
 import { Notice } from "../views/layout.js";
+import { shownOnForm } from "../errors.js";
 import { HISTORY_QUERY, parseFields } from "../views/request-input.js";
 import { portalHandler, type PortalDeps, type PortalPage } from "./portal-context.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
@@ -33,7 +34,7 @@ export function historyRoutes(app: FastifyInstance, deps: PortalDeps) {
       try {
         entries = await lifecycle.history(page.bankId, v, f);
       } catch (e) {
-        if (!(e instanceof DomainError) || e.code === "session_invalid") throw e;
+        if (!shownOnForm(e)) throw e;
         error = page.errorText(e);
         entries = [];
       }

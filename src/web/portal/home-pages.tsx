@@ -3,7 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { P } from "../../i18n/portal-text.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
-import { sendError } from "../errors.js";
+import { sendError, shownOnForm } from "../errors.js";
 import { Field, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
 import { OtpSecret } from "./otp-secret-view.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
@@ -287,7 +287,7 @@ export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
       try {
         await lifecycle.changePassword(page.bankId, v, { current: field(page.req, "current", 64), next }, page.ctx);
       } catch (e) {
-        if (e instanceof DomainError && e.code !== "session_invalid" && e.code !== "certificate_refused") return passwordPage(page, v, page.errorText(e));
+        if (shownOnForm(e)) return passwordPage(page, v, page.errorText(e));
         throw e;
       }
       const r = renewalState(page, v);
@@ -346,7 +346,7 @@ export function homeRoutes(app: FastifyInstance, deps: PortalDeps) {
         const enrolled = await lifecycle.enrolOneTimePassword(page.bankId, v, field(page.req, "confirmPassword", 64), page.ctx);
         return otpPage(page, v, { enrolled });
       } catch (e) {
-        if (e instanceof DomainError && e.code !== "session_invalid" && e.code !== "certificate_refused") return otpPage(page, v, { error: page.errorText(e) });
+        if (shownOnForm(e)) return otpPage(page, v, { error: page.errorText(e) });
         throw e;
       }
     }),

@@ -3,7 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { P } from "../../i18n/portal-text.js";
 import { Notice } from "../views/layout.js";
 import { cookieValue, setCookie } from "../views/cookies.js";
-import { sendError } from "../errors.js";
+import { sendError, shownOnForm } from "../errors.js";
 import { Field, GRANT_COOKIE, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
 
@@ -54,7 +54,7 @@ export function issueRoutes(app: FastifyInstance, deps: PortalDeps) {
         setCookie(page.reply, GRANT_COOKIE, g.grantId, { path: grantPath(page.bankId) });
         return page.redirect(page.url("/certificate/issue/confirm"));
       } catch (e) {
-        if (e instanceof DomainError) return authPage(page, page.errorText(e), 400);
+        if (shownOnForm(e)) return authPage(page, page.errorText(e), 400);
         throw e;
       }
     }),

@@ -3,6 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { P } from "../../i18n/portal-text.js";
 import { REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
 import { Notice } from "../views/layout.js";
+import { shownOnForm } from "../errors.js";
 import { cookieValue, setCookie } from "../views/cookies.js";
 import { Field, PortalPage, SESSION_COOKIE, field, portalHandler, query, refusalPage, type PortalDeps } from "./portal-context.js";
 
@@ -97,7 +98,7 @@ export function loginRoutes(app: FastifyInstance, deps: PortalDeps) {
         if (r.renewal?.open) return page.redirect(page.url("/renewal/select"));
         return page.redirect(page.url("/top"));
       } catch (e) {
-        if (e instanceof DomainError && e.code !== "certificate_refused") return loginPage(page, page.errorText(e), 401);
+        if (shownOnForm(e)) return loginPage(page, page.errorText(e), 401);
         throw e;
       }
     }),

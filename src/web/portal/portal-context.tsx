@@ -9,7 +9,7 @@ import { P } from "../../i18n/portal-text.js";
 import { REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
 import type { BankContext, Lifecycle, SessionView } from "../../lifecycle/lifecycle.js";
 import { presentedCertificate } from "../client-cert.js";
-import { statusOf } from "../errors.js";
+import { mapError, statusOf } from "../errors.js";
 import { Layout, Notice, type LayoutProps } from "../views/layout.js";
 import { localeOf } from "../views/locale.js";
 import { SESSION_COOKIE, cookieValue } from "../views/cookies.js";
@@ -167,8 +167,8 @@ export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => P
       return await handler(page);
     } catch (e) {
       if (!(e instanceof DomainError)) {
-        req.log.error({ err: e }, "portal page failed");
-        return errorPage(deps, req as PortalReq, reply, new DomainError("internal_error", { requestId: String(req.id) }), page);
+        const m = mapError(e, req);
+        return errorPage(deps, req as PortalReq, reply, new DomainError(m.code, m.params), page);
       }
       if (e.code === "session_invalid") {
         // a revocation ends the holder's sessions: say why, rather than only "logged out"

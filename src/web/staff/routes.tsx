@@ -9,7 +9,7 @@ import { LANG_COOKIE, localeOf } from "../views/locale.js";
 import { setCookie } from "../views/cookies.js";
 import { safeBack, text } from "../views/request-input.js";
 import { presentedCertificate } from "../client-cert.js";
-import { statusOf } from "../errors.js";
+import { mapError, shownOnForm, statusOf } from "../errors.js";
 import { DomainError, isDomainError, type ErrorCode, type ErrorParams } from "../../domain/errors.js";
 import type { BankRight } from "../../domain/rights.js";
 import { formatLocalDateTime } from "../../domain/time-zone.js";
@@ -241,6 +241,16 @@ const ACTIONS: Record<string, ActionSpec> = {
   },
 };
 
+/** What running an action came to: its result, or what lifecycle/ refused. */
+async function outcomeOf(spec: ActionSpec, con: StaffConsole, values: P.Values): Promise<Outcome> {
+  try {
+    return await spec.run(con, values);
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return { ok: false, code: e.code, params: e.params };
+  }
+}
+
 function master(v: P.Values) {
   return { loginId: v.loginId ?? "", name: v.name ?? "", email: v.email ?? "", password: v.password ?? "", confirmPassword: v.confirmPassword ?? "" };
 }
@@ -255,22 +265,8 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
     return { locale: localeOf(req), path: req.url, con, csrf: staffCsrfToken(deps.csrfKey, con.who.serial) };
   };
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    let code: ErrorCode;
-    let params: ErrorParams = {};
-    if (isDomainError(err)) {
-      code = err.code;
-      params = err.params;
-    } else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      code = "body_too_large";
-      params = { limit: deps.bodyLimit };
-    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      code = "not_found";
-    } else {
-      req.log.error({ err }, "unhandled error");
-      code = "internal_error";
-      params = { requestId: String(req.id) };
-    }
+  app.setErrorHandler((err, req, reply) => {
+    const { code, params } = mapError(err, req, deps.bodyLimit);
     const page = req.staff ? <P.ErrorPage c={ctxOf(req)} error={{ code, params }} /> : <P.BareErrorPage error={{ code, params }} path={req.url} />;
     return send(reply, page, statusOf(code));
   });
@@ -340,7 +336,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
       const r = await c.con.auditSearch(values);
       return send(reply, <P.AuditPage c={c} values={values} rows={r.rows} more={r.more} />);
     } catch (e) {
-      if (!isDomainError(e) || e.code === "not_permitted") throw e;
+      if (!shownOnForm(e)) throw e;
       return send(reply, <P.AuditPage c={c} values={values} error={{ code: e.code, params: e.params }} />, statusOf(e.code));
     }
   });
@@ -379,7 +375,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
     try {
       facts = await spec.facts(c.con, values);
     } catch (e) {
-      if (!isDomainError(e) || e.code === "not_permitted") throw e;
+      if (!shownOnForm(e)) throw e;
       return send(reply, await spec.form(c, withoutSecrets(values), { code: e.code, params: e.params }), statusOf(e.code));
     }
     const token = randomBytes(24).toString("base64url");
@@ -394,23 +390,10 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
     if (!c) return reply;
     const token = str(req.body?.token);
     if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw new DomainError("csrf_invalid");
-    const done = () => reply.code(303).header("location", `/result/${token}`).send();
     // the first submission of this confirmation acts; any repeat (double click, reload, resend)
-    // is sent to the first one's result
-    const claimed = await c.con.claimSubmission(token, name);
-    if (!claimed) return done();
-    let outcome: Outcome;
-    try {
-      outcome = await spec.run(c.con, valuesOf(req, spec));
-    } catch (e) {
-      if (!isDomainError(e)) {
-        await c.con.finishSubmission(token, JSON.stringify({ ok: false, code: "internal_error", params: { requestId: String(req.id) } }));
-        throw e;
-      }
-      outcome = { ok: false, code: e.code, params: e.params };
-    }
-    await c.con.finishSubmission(token, JSON.stringify(outcome));
-    return done();
+    // is sent to the first one's result. A refusal is the result too (shown again on a repeat).
+    await c.con.submitOnce({ token, action: name }, async () => JSON.stringify(await outcomeOf(spec, c.con, valuesOf(req, spec))));
+    return reply.code(303).header("location", `/result/${token}`).send();
   });
 
   app.get("/result/:token", async (req: Req, reply) => {
