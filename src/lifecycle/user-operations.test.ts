@@ -43,4 +43,7 @@ test("a wrong input is refused before anything is read or written", async () => 
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { role: "master" } }), (e) => code(e) === "user_role_invalid");
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { email: "not an address" } }), (e) => code(e) === "email_invalid");
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { name: "" } }), (e) => code(e) === "user_name_invalid");
+  // a body that is no object reads as no fields: the reason defaults, the password is empty
+  for (const input of ["keyCompromise", ["x"], 7, null]) await assert.rejects(runUserOperation({ ...c, name: "password", input }), (e) => code(e) === "password_invalid");
+  await assert.rejects(runUserOperation({ ...c, name: "revoke", input: "superseded" }), (e) => !(e instanceof DomainError) || e.code !== "revocation_reason_invalid");
 });

@@ -181,5 +181,7 @@ export async function runUserOperation<N extends UserOperationName>(p: RunUserOp
   const { name, input, ...c } = p;
   if (!isUserOperation(name)) throw new DomainError("not_found");
   const op = USER_OPERATIONS[name] as UserOperation<z.ZodType, unknown>;
-  return op.run({ ...c, right: op.right, input: op.input.parse(input ?? {}) }) as Promise<UserOperationResult<N>>;
+  // a body that is no object at all (a JSON string, an array) has none of the fields, as before
+  const fields = typeof input === "object" && input !== null && !Array.isArray(input) ? input : {};
+  return op.run({ ...c, right: op.right, input: op.input.parse(fields) }) as Promise<UserOperationResult<N>>;
 }
