@@ -3,6 +3,7 @@ import { OcspResponder } from "./ocsp-responder.js";
 import { ClientCertificateVerifier, type PresentedCertificate } from "./client-identity.js";
 import type { CaOperations, CaStatus, UserCertificateIssuer, UserCertificateTemplate } from "./ca-views.js";
 import type { KeyStore } from "./key-store.js";
+import { CrlSchedule } from "./crl-schedule.js";
 import type { Store } from "../store/store.js";
 import { effectivePolicy, type BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
@@ -28,13 +29,14 @@ export interface AuthorityLog {
 export class CertificateAuthority implements CaStatus, CaOperations {
   private readonly cas = new Map<string, BankCa>();
   private readonly issuers = new Map<number, UserCertificateIssuer>();
+  private readonly schedules = new Map<number, CrlSchedule<number>>();
   private readonly responders = new Map<string, OcspResponder>();
   private readonly crls = new Map<number, CrlCache>();
   private readonly seenRevision = new Map<number, number>();
   private readonly configs = new Map<string, BankConfig>();
   private polling: NodeJS.Timeout | undefined;
   private readonly clients = new ClientCertificateVerifier();
-  private pollBusy = false;
+  private pollRun: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -64,8 +66,9 @@ export class CertificateAuthority implements CaStatus, CaOperations {
       this.seenRevision.set(ca.issuing.id, rev);
       if (existing && existing.statusRevision >= rev && existing.nextUpdate.getTime() > this.clock.now().getTime()) {
         this.crls.set(ca.issuing.id, { number: existing.number, statusRevision: existing.statusRevision, nextUpdate: existing.nextUpdate.getTime(), der: existing.der });
+        this.scheduleOf(ca.issuing.id, b.id).built(existing.thisUpdate, false);
       } else {
-        await this.rebuildCrl(b.id);
+        await this.buildCrlNow(b.id);
       }
     }
     this.clients.setIssuers([...this.cas.values()].map((c) => ({ bankId: c.bankId, caId: c.issuing.id, der: c.issuing.der })));
@@ -95,19 +98,32 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     return this.crls.get(caId);
   }
 
-  /** Builds, signs and stores a new CRL for the bank's issuing CA, and serves it from now on. */
+  /**
+   * A new CRL for the bank's issuing CA, served from the moment it resolves: built at once, or in a
+   * burst joined to the one build of the next second (crl-schedule.ts). Resolves with its number.
+   */
   async rebuildCrl(bankId: string): Promise<number> {
+    const ca = this.cas.get(bankId);
+    if (!ca) throw new Error(`unknown bank ${bankId}`);
+    return this.scheduleOf(ca.issuing.id, bankId).request();
+  }
+
+  private scheduleOf(caId: number, bankId: string): CrlSchedule<number> {
+    let s = this.schedules.get(caId);
+    if (!s) this.schedules.set(caId, (s = new CrlSchedule({ build: () => this.buildCrlNow(bankId), now: () => this.clock.now().getTime() })));
+    return s;
+  }
+
+  /** Builds, signs and stores a new CRL for the bank's issuing CA, and serves it from now on. */
+  private async buildCrlNow(bankId: string): Promise<number> {
     const ca = this.cas.get(bankId);
     const cfg = this.configs.get(bankId);
     if (!ca || !cfg) throw new Error(`unknown bank ${bankId}`);
     const policy = effectivePolicy(cfg);
     const { number, statusRevision } = await this.store.nextCrlNumber(ca.issuing.id);
-    // NSS keeps a CRL unless the new one's thisUpdate is strictly later; two builds in one second
-    // (two revocations) would otherwise leave it on the older list. Whole seconds only (RFC 5280).
-    // (The previous list itself is not read: for a large CRL that is megabytes, held for nothing.)
-    const previous = await this.store.crlHead(ca.issuing.id);
-    const wall = Math.floor(this.clock.now().getTime() / 1000) * 1000;
-    const now = new Date(previous ? Math.max(wall, previous.thisUpdate.getTime() + 1000) : wall);
+    // dated the second it is signed, never later (a future thisUpdate is "not yet valid"
+    // everywhere); whole seconds (RFC 5280). Successive CRLs are kept apart by the schedule instead.
+    const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     const nextUpdate = addDuration(now, parseDuration(policy.crlValidity));
     const built = { number, statusRevision, thisUpdate: now, nextUpdate };
     const { count, saved } = await this.buildAndSaveCrl(ca, built);
@@ -115,6 +131,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     // (reading a large CRL back costs several times its size while the driver decodes it)
     const stored = saved ? { ...built, der: saved } : await this.store.getCrl(ca.issuing.id);
     if (stored) this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    this.scheduleOf(ca.issuing.id, bankId).built(now, true);
     this.log.info({ bank: bankId, crlNumber: number, entries: count }, "CRL rebuilt");
     return number;
   }
@@ -149,8 +166,14 @@ export class CertificateAuthority implements CaStatus, CaOperations {
    * a CRL that does not reflect them, or is past half its life, is rebuilt.
    */
   async poll(): Promise<void> {
-    if (this.pollBusy) return;
-    this.pollBusy = true;
+    // one poll at a time; a caller that finds one running waits for it and then looks again, so
+    // what it awaits has seen the clock as it is now
+    while (this.pollRun) await this.pollRun;
+    this.pollRun = this.pollOnce().finally(() => (this.pollRun = undefined));
+    return this.pollRun;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const revs = await this.store.issuingRevisions();
       for (const [bankId, ca] of this.cas) {
@@ -176,8 +199,6 @@ export class CertificateAuthority implements CaStatus, CaOperations {
       }
     } catch (e) {
       this.log.error({ err: (e as Error).message }, "status poll failed");
-    } finally {
-      this.pollBusy = false;
     }
   }
 
@@ -246,12 +267,21 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   }
 
   startPolling(ms: number): void {
-    this.polling = setInterval(() => void this.poll(), ms);
+    this.polling = setInterval(() => {
+      if (!this.pollRun) void this.poll();
+    }, ms);
     this.polling.unref();
   }
 
   stop(): void {
     if (this.polling) clearInterval(this.polling);
+  }
+
+  /** For good: no more CRL builds; one under way is let finish (before the database closes). */
+  async close(): Promise<void> {
+    this.stop();
+    await this.pollRun;
+    await Promise.all([...this.schedules.values()].map((s) => s.stop()));
   }
 }
 

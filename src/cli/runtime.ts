@@ -86,7 +86,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
     passphrase,
     urls,
     async close() {
-      ca.stop();
+      await ca.close();
       await store.close();
     },
   };
