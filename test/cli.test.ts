@@ -32,7 +32,14 @@ for (const db of DATABASES) {
       assert.equal(r.status, 0, r.stderr);
       const cfg = JSON.parse(readFileSync(join(dataDir, "inkan.json"), "utf8"));
       assert.equal(cfg.banks[0].policy.renewalWindow, "P40D");
-      assert.match(cfg.banks[0].policyOid, /^2\.25\.\d+$/);
+      assert.equal(cfg.banks[0].policyOid, undefined, "no policy OID unless the bank gives its own");
+      assert.doesNotMatch((await run("openssl", ["x509", "-in", join(dataDir, "ca", "hoku", "issuing.pem"), "-noout", "-text"])).stdout, /Certificate Policies/);
+      // an OID with an arc wider than 32 bits (as a 2.25 UUID OID) is refused, saying why; nothing is added
+      r = await inkan("bank", "add", "--id", "wide", "--name-ja", "広銀行", "--name-en", "Wide Bank", "--organization", "Wide Bank", "--ca-name", "Wide TEST CA - G1", "--policy-oid", "2.25.329800735698586629295641978511506172918");
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /policyOid: ポリシーOIDの要素 .* が32ビットを超えています/);
+      assert.match(r.stderr, /does not fit in 32 bits/);
+      assert.deepEqual(JSON.parse(readFileSync(join(dataDir, "inkan.json"), "utf8")).banks.map((b: { id: string }) => b.id), ["hoku"]);
       assert.match((await run("openssl", ["x509", "-in", join(dataDir, "ca", "hoku", "issuing.pem"), "-noout", "-subject", "-issuer"])).stdout, /subject=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4\nissuer=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4 Root/);
       // the CA key is encrypted at rest
       const keyFiles = (await run("sh", ["-c", `ls ${join(dataDir, "ca", "hoku")}/*.key.pem`])).stdout.trim().split("\n");

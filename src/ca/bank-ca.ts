@@ -52,7 +52,7 @@ export class BankCa {
     readonly bankId: string,
     readonly organization: string,
     readonly caName: string,
-    readonly policyOid: string,
+    readonly policyOid: string | undefined,
     readonly root: { id: number; der: Uint8Array },
     readonly issuing: LoadedCa,
     readonly ocsp: LoadedCa,
@@ -123,7 +123,7 @@ export class BankCa {
  * The key ceremony of a bank: a root, an issuing CA under it and an OCSP responder certificate,
  * each key made in the key store and each certificate recorded, with an audit record.
  */
-export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string, clock: Clock, actor: string): Promise<void> {
+export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string | undefined, clock: Clock, actor: string): Promise<void> {
   const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
   const stamp = now.toISOString().slice(0, 10).replace(/-/g, "");
   const kind = bank.caKey as KeyKind;
@@ -176,7 +176,7 @@ export async function issueOcspResponder(store: Store, keys: KeyStore, bank: Ban
 }
 
 /** Loads a bank's current CAs; renews the OCSP responder certificate when it has under 30 days left. */
-export async function loadBankCa(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string, httpBase: string, clock: Clock): Promise<BankCa | undefined> {
+export async function loadBankCa(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string | undefined, httpBase: string, clock: Clock): Promise<BankCa | undefined> {
   let cas = await store.currentCas(bank.id);
   const root = cas.find((c) => c.kind === "root");
   const issuingRec = cas.find((c) => c.kind === "issuing");

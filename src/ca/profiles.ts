@@ -7,14 +7,17 @@ export interface UserProfileUrls {
   caIssuers: string;
 }
 
-export function userExtensions(urls: UserProfileUrls, policyOid: string): x509.Extension[] {
+/** certificatePolicies only for a bank that configured its own OID. */
+const policies = (policyOid: string | undefined) => (policyOid ? [new x509.CertificatePolicyExtension([policyOid])] : []);
+
+export function userExtensions(urls: UserProfileUrls, policyOid: string | undefined): x509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
     new x509.CRLDistributionPointsExtension([urls.crl]),
     new x509.AuthorityInfoAccessExtension({ ocsp: [urls.ocsp], caIssuers: [urls.caIssuers] }),
-    new x509.CertificatePolicyExtension([policyOid]),
+    ...policies(policyOid),
   ];
 }
 
@@ -25,11 +28,11 @@ export function rootExtensions(): x509.Extension[] {
   ];
 }
 
-export function issuingExtensions(policyOid: string): x509.Extension[] {
+export function issuingExtensions(policyOid: string | undefined): x509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(true, 0, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    new x509.CertificatePolicyExtension([policyOid]),
+    ...policies(policyOid),
   ];
 }
 

@@ -1,14 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BankConfig } from "../config/schema.js";
 import type { Runtime } from "./runtime.js";
 import type { UserRole } from "../domain/roles.js";
-
-/** A 2.25 OID from a fresh UUID: an arc anyone may assign without registration (ITU-T X.667). */
-export function uuidOid(): string {
-  return `2.25.${BigInt("0x" + randomUUID().replace(/-/g, "")).toString()}`;
-}
 
 /** The seeds' two policy families, one demo bank each. */
 export function demoBanks(): BankConfig[] {
@@ -19,7 +13,6 @@ export function demoBanks(): BankConfig[] {
       nameEn: "Aoba Bank",
       organization: "Aoba Bank, Ltd.",
       caName: "Aoba Bank TEST CA - G1",
-      policyOid: uuidOid(),
       caKey: "RSA-2048",
       keyStore: { kind: "file" },
       policy: { renewalWindow: "P30D", noticeOffsets: ["P30D", "P10D"] },
@@ -30,7 +23,6 @@ export function demoBanks(): BankConfig[] {
       nameEn: "Kita Shinkin Bank",
       organization: "Kita Shinkin Bank",
       caName: "Kita Shinkin TEST CA - G1",
-      policyOid: uuidOid(),
       caKey: "RSA-2048",
       keyStore: { kind: "file" },
       policy: { renewalWindow: "P40D", noticeOffsets: ["P40D"] },

@@ -5,7 +5,7 @@ import { loadConfig, readConfigFile, saveConfigFile, ConfigError, CONFIG_FILE } 
 import { bankSchema, type BankConfig } from "../config/schema.js";
 import { openRuntime, caPassphrase, type Runtime } from "./runtime.js";
 import { serve, writeCaFiles } from "./serve.js";
-import { createDemo, demoBanks, demoJson, readDemo, uuidOid } from "./demo.js";
+import { createDemo, demoBanks, demoJson, readDemo } from "./demo.js";
 import { ensureServerTls } from "../ca/server-tls.js";
 import { isDomainError } from "../domain/errors.js";
 import { bilingual } from "../i18n/index.js";
@@ -23,7 +23,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan init [--demo]                 make the data directory, CA passphrase and server TLS
   inkan serve                         serve HTTPS (EST) and HTTP (CRL, OCSP)
   inkan demo [--json]                 make the demo banks and users if missing; print how to log in
-  inkan bank add --id ID --name-ja N --name-en N --organization O --ca-name C [--policy JSON]
+  inkan bank add --id ID --name-ja N --name-en N --organization O --ca-name C [--policy JSON] [--policy-oid OID]
   inkan bank list
   inkan contract add --bank B --code C --name N [--method certificate|password]
   inkan contract list --bank B
@@ -52,6 +52,7 @@ const OPTIONS = {
   "name-en": { type: "string" },
   organization: { type: "string" },
   "ca-name": { type: "string" },
+  "policy-oid": { type: "string" },
   policy: { type: "string" },
   bank: { type: "string" },
   code: { type: "string" },
@@ -304,7 +305,9 @@ async function bankCommand(sub: string | undefined, a: Args, dataDir: string) {
       throw new UsageError("--policy must be JSON, e.g. '{\"renewalWindow\":\"P40D\"}'");
     }
   }
-  const bank = bankSchema.parse({ id, nameJa: need(a["name-ja"], "name-ja"), nameEn: need(a["name-en"], "name-en"), organization: need(a.organization, "organization"), caName: need(a["ca-name"], "ca-name"), policyOid: uuidOid(), policy });
+  const parsed = bankSchema.safeParse({ id, nameJa: need(a["name-ja"], "name-ja"), nameEn: need(a["name-en"], "name-en"), organization: need(a.organization, "organization"), caName: need(a["ca-name"], "ca-name"), policyOid: a["policy-oid"], policy });
+  if (!parsed.success) throw new ConfigError(`invalid bank:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  const bank = parsed.data;
   saveConfigFile(dataDir, { ...file, banks: [...banks, bank] });
   loadConfig(dataDir); // validates the whole file again
   await withRuntime(dataDir, async (rt) => writeCaFiles(rt), true);

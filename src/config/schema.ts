@@ -4,6 +4,29 @@ import { DEFAULT_POLICY, type BankPolicy } from "../domain/policy.js";
 import { isValidDuration } from "../domain/duration.js";
 import { SUPPORTED_ZONES } from "../domain/time-zone.js";
 
+/** The widest OID arc every verifier reads: many hold an arc in a 32-bit integer. */
+const MAX_ARC = 2n ** 32n - 1n;
+
+/**
+ * An OID the bank owns, each arc within 32 bits: stacks that keep an arc in a machine integer
+ * (Go's crypto/x509 before 1.22, among others) refuse the whole certificate otherwise, which is
+ * what a 2.25 UUID OID (an arc of ~128 bits) does.
+ */
+function checkPolicyOid(oid: string, ctx: z.RefinementCtx): void {
+  if (!/^[0-2](\.(0|[1-9]\d*))+$/.test(oid)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `ポリシーOIDの形式が正しくありません（例: 1.2.392.200000.1）/ not an OID in dotted form, e.g. 1.2.392.200000.1: ${oid.slice(0, 60)}` });
+    return;
+  }
+  const wide = oid.split(".").find((arc) => BigInt(arc) > MAX_ARC);
+  if (wide !== undefined) {
+    const shown = wide.length > 20 ? `${wide.slice(0, 12)}…(${wide.length} digits)` : wide;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `ポリシーOIDの要素 ${shown} が32ビットを超えています。32ビットに収まらない要素を持つOIDは一部の検証ソフトが証明書ごと拒否します。自行のOIDを設定するか、この項目を削除してください / the arc ${shown} does not fit in 32 bits (at most ${MAX_ARC}); some verifiers refuse the whole certificate for such an OID (a 2.25 UUID OID is one): set your bank's own OID or remove policyOid (docs/ca-ceremony.md, upgrade notes)`,
+    });
+  }
+}
+
 const duration = z.string().refine(isValidDuration, { message: "must be an ISO-8601 duration such as P30D or PT10M" });
 
 export const policySchema = z
@@ -46,9 +69,12 @@ export const bankSchema = z
     organization: z.string().min(1).max(64),
     /** OU= of every certificate, and the issuing CA's name */
     caName: z.string().min(1).max(64),
+    /**
+     * The bank's own certificatePolicies OID, written into its issuing CA and user certificates;
+     * without it they carry no certificatePolicies at all (there is no default).
+     */
+    policyOid: z.string().superRefine(checkPolicyOid).optional(),
     /** key of the issuing CA: RSA-2048 (as Japanese banking CAs use) or ECDSA P-256 */
-    /** the certificatePolicies OID written into every user certificate (a 2.25 UUID arc by default) */
-    policyOid: z.string().regex(/^[0-2](\.\d+)+$/),
     caKey: z.enum(["RSA-2048", "RSA-3072", "ECDSA-P256"]).default("RSA-2048"),
     /** where the CA keys live: an encrypted file in the data directory, or a PKCS#11 token */
     keyStore: z

@@ -11,7 +11,6 @@ import type { BankConfig } from "../../src/config/schema.js";
 import { openRuntime, makeLogger, type Runtime } from "../../src/cli/runtime.js";
 import { serve, type Serving } from "../../src/cli/serve.js";
 import type { Clock } from "../../src/domain/clock.js";
-import { uuidOid } from "../../src/cli/demo.js";
 import type { UserRole } from "../../src/domain/roles.js";
 
 export type DbKind = "sqlite" | "postgres";
@@ -37,7 +36,6 @@ export function testBank(id = "tbank", over: Partial<BankConfig> = {}): BankConf
     nameEn: "Test Bank",
     organization: "Test Bank, Ltd.",
     caName: "Test Bank TEST CA - G1",
-    policyOid: uuidOid(),
     caKey: "RSA-2048",
     keyStore: { kind: "file" },
     // one-time passwords are off unless a test is about them: a code is accepted once per
