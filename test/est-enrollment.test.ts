@@ -21,7 +21,7 @@ for (const db of DATABASES) {
       h = await startHarness({ db, serve: true, banks: [testBank("tbank", { policyOid: POLICY_OID })] });
       contractId = await h.addContract(BANK);
       await h.addUser(BANK, contractId, "master01", "master");
-      for (const u of ["user01", "user02", "user03", "user04"]) await h.addUser(BANK, contractId, u, "general");
+      for (const u of ["user01", "user02", "user03", "user04", "user05"]) await h.addUser(BANK, contractId, u, "general");
     });
     after(async () => h?.close());
 
@@ -116,6 +116,55 @@ for (const db of DATABASES) {
       // this bank asks no one-time password, so the CSR needs no challengePassword (see lifecycle tests)
       assert.doesNotMatch(parsed, /challengePassword/);
       assert.match(parsed, /prime256v1/);
+    });
+
+    test("whole chain: the issuing CA points at the root's CRL and certificate, both served; openssl verify -crl_check_all with both CRLs; the root CRL re-signed by a command", async () => {
+      const csr = await opensslCsr("p256");
+      const { file } = await enrollToPem(csr, "user05");
+      const b = h.rt.ca.bank(BANK)!;
+      const issuingCert = new x509.X509Certificate(Buffer.from(b.issuing.der));
+      const rootCdp = issuingCert.getExtension(x509.CRLDistributionPointsExtension)!.distributionPoints[0]!.distributionPoint!.fullName![0]!.uniformResourceIdentifier!;
+      assert.equal(rootCdp, `${h.http}/crl/${BANK}-${b.root.id}.crl`);
+      const aia = issuingCert.getExtension(x509.AuthorityInfoAccessExtension)!;
+      assert.equal(aia.caIssuers[0]!.value, `${h.http}/ca/${BANK}-${b.root.id}.crt`);
+      assert.equal(aia.ocsp.length, 0, "the root has no OCSP responder: its CRL is the answer");
+      // the root certificate at caIssuers, byte for byte
+      assert.deepEqual((await run("curl", ["-s", "-f", aia.caIssuers[0]!.value])).raw, Buffer.from(b.root.der));
+      // the root's CRL at the CDP, with caching headers, signed by the root
+      const head = await run("curl", ["-s", "-f", "-D", "-", "-o", "/dev/null", rootCdp]);
+      assert.match(head.stdout, /content-type: application\/pkix-crl/i);
+      assert.match(head.stdout, /cache-control: public, max-age=\d+/i);
+      const rootCrlDer = (await run("curl", ["-s", "-f", rootCdp])).raw;
+      const rootPem = join(h.dataDir, "ca", BANK, "root.pem");
+      const crlCheck = await run("openssl", ["crl", "-inform", "DER", "-CAfile", rootPem, "-noout", "-text"], rootCrlDer);
+      assert.match(crlCheck.stderr + crlCheck.stdout, /verify OK/);
+      assert.match(crlCheck.stdout, /No Revoked Certificates/);
+      const rootCrl = writeTemp(csr.dir, "root.crl", (await run("openssl", ["crl", "-inform", "DER"], rootCrlDer)).stdout);
+      const userCdp = new x509.X509Certificate(readPem(file)).getExtension(x509.CRLDistributionPointsExtension)!.distributionPoints[0]!.distributionPoint!.fullName![0]!.uniformResourceIdentifier!;
+      const issuingCrl = writeTemp(csr.dir, "issuing.crl", (await run("openssl", ["crl", "-inform", "DER"], (await run("curl", ["-s", "-f", userCdp])).raw)).stdout);
+      const chain = join(h.dataDir, "ca", BANK, "chain.pem");
+      const whole = await run("openssl", ["verify", "-crl_check_all", "-CAfile", chain, "-CRLfile", rootCrl, "-CRLfile", issuingCrl, file], undefined, { allowFail: true });
+      assert.equal(whole.status, 0, whole.stderr + whole.stdout);
+      assert.match(whole.stdout, /: OK/);
+      // the check is real: without the root's CRL the issuing CA's status cannot be decided
+      const missing = await run("openssl", ["verify", "-crl_check_all", "-CAfile", chain, "-CRLfile", issuingCrl, file], undefined, { allowFail: true });
+      assert.notEqual(missing.status, 0);
+      assert.match(missing.stderr + missing.stdout, /unable to get certificate CRL/);
+      // re-signed by the ceremony command in another process; the server publishes it at its next poll
+      const before = new x509.X509Crl(new Uint8Array(rootCrlDer));
+      const numberBefore = h.rt.ca.crl(BANK, b.root.id)!.number;
+      const r = await h.cli(["ca", "crl", "--bank", BANK, "--root"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`root CRL number ${numberBefore + 1} signed, valid until`));
+      const next = await until("the new root CRL at the CDP", 5000, async () => {
+        const der = (await run("curl", ["-s", "-f", rootCdp])).raw;
+        return !der.equals(rootCrlDer) && new x509.X509Crl(new Uint8Array(der));
+      });
+      assert.equal(h.rt.ca.crl(BANK, b.root.id)!.number, numberBefore + 1);
+      assert.ok(next.value.thisUpdate.getTime() >= before.thisUpdate.getTime());
+      assert.ok(next.value.nextUpdate!.getTime() - next.value.thisUpdate.getTime() >= 365 * 86_400_000, "valid a year by default");
+      const audit = await h.rt.store.auditChain(BANK);
+      assert.ok(audit.rows.filter((x) => x.action === "ca.root_crl_signed").length >= 2, "the first root CRL and the re-signed one are audited");
     });
 
     test("revocation by the CLI in another process reaches the CRL at its CDP URL and OCSP at its AIA URL within a second", async () => {

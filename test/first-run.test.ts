@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, run } from "./support/harness.js";
 import { opensslCsr, writeTemp } from "./support/csr.js";
+import * as x509 from "../src/ca/x509.js";
 
 /**
  * The README's first command, as a new user runs it: `inkan start` on an empty data directory
@@ -55,6 +56,20 @@ test("first run: start makes the demo and serves; demo --json is enough to enrol
     const pem = (await run("openssl", ["pkcs7", "-inform", "DER", "-print_certs"], Buffer.from(r.stdout, "base64"))).stdout;
     const file = writeTemp(csr.dir, "cert.pem", pem);
     assert.match((await run("openssl", ["verify", "-CAfile", bank.caFiles.chain, file])).stdout, /: OK/);
+    // the whole chain is checkable: the issuing CA's CDP serves the root's CRL, the user's the issuing CA's
+    const issuingPem = readFileSync(bank.caFiles.chain, "utf8").split(/(?<=-----END CERTIFICATE-----\n)/)[0]!;
+    const cdpOf = (pemText: string) => new x509.X509Certificate(pemText).getExtension(x509.CRLDistributionPointsExtension)!.distributionPoints[0]!.distributionPoint!.fullName![0]!.uniformResourceIdentifier!;
+    assert.ok(new x509.X509Certificate(issuingPem).getExtension(x509.AuthorityInfoAccessExtension)!.caIssuers[0], "the issuing CA has AIA caIssuers");
+    const crlPem = async (url: string, name: string) => writeTemp(csr.dir, name, (await run("openssl", ["crl", "-inform", "DER"], (await run("curl", ["-s", "-f", url])).raw)).stdout);
+    const rootCrl = await crlPem(cdpOf(issuingPem), "root.crl");
+    const issuingCrl = await crlPem(cdpOf(pem), "issuing.crl");
+    assert.match((await run("openssl", ["verify", "-crl_check_all", "-CAfile", bank.caFiles.chain, "-CRLfile", rootCrl, "-CRLfile", issuingCrl, file])).stdout, /: OK/);
+    // no OID arc wider than 32 bits anywhere in the certificate or its chain
+    for (const f of [file, bank.caFiles.chain]) {
+      const objects = (await run("openssl", ["asn1parse", "-in", f])).stdout.split("\n").flatMap((l) => /OBJECT\s*:([\d.]+)\s*$/.exec(l)?.[1] ?? []);
+      assert.deepEqual(objects.filter((oid) => oid.split(".").some((arc) => BigInt(arc) > 4294967295n)), [], f);
+    }
+    assert.doesNotMatch((await run("openssl", ["x509", "-in", file, "-noout", "-text"])).stdout, /Certificate Policies/, "the demo banks configure no policy OID");
     assert.match((await run("openssl", ["x509", "-in", file, "-noout", "-subject"])).stdout, new RegExp(`OU = Kita Shinkin TEST CA - G1, CN = ${user.loginId} ${user.userNo} \\d{20}`));
 
     // a second start reuses everything: same CA, demo not made twice

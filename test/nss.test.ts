@@ -177,6 +177,10 @@ for (const db of DATABASES) {
       // a CRL it fetched from the certificate's distribution point, not for one in the database)
       const fetching = await nssDb(work, "crl-fetching", ca);
       assertGood(await vfyClient(fetching, user.file, ["-g", "leaf", "-m", "crl", "-s", "failIfNoInfo"]), "fetched CRL, before");
+      // the whole chain: the issuing CA's own status from the root's CRL at the issuing CA's CDP
+      // (what Windows client authentication and a Java server with revocation on insist on)
+      const wholeChain = await nssDb(work, "crl-chain", ca);
+      assertGood(await vfyClient(wholeChain, user.file, ["-g", "chain", "-m", "crl", "-s", "failIfNoInfo"]), "fetched CRLs of the whole chain, before");
 
       // (NSS refuses a CRL whose thisUpdate is not later than the one it holds; rebuildCrl makes
       // each thisUpdate strictly later, so revoking within the same second must still be seen)

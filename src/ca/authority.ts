@@ -1,4 +1,5 @@
-import { loadBankCa, runCeremony, type BankCa } from "./bank-ca.js";
+import { loadBankCa, type BankCa } from "./bank-ca.js";
+import { runCeremony, signRootCrl } from "./ceremony.js";
 import { OcspResponder } from "./ocsp-responder.js";
 import { ClientCertificateVerifier, type PresentedCertificate } from "./client-identity.js";
 import type { CaOperations, CaStatus, UserCertificateIssuer, UserCertificateTemplate } from "./ca-views.js";
@@ -9,6 +10,10 @@ import { effectivePolicy, type BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
 
+/** A root CRL is signed in a ceremony; the log warns this long before it runs out. */
+const ROOT_CRL_WARNING_DAYS = 30;
+const ROOT_CRL_WARNING_MS = ROOT_CRL_WARNING_DAYS * 86_400_000;
+
 interface CrlCache {
   number: number;
   statusRevision: number;
@@ -18,6 +23,7 @@ interface CrlCache {
 
 export interface AuthorityLog {
   info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
@@ -32,6 +38,9 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private readonly schedules = new Map<number, CrlSchedule<number>>();
   private readonly responders = new Map<string, OcspResponder>();
   private readonly crls = new Map<number, CrlCache>();
+  /** each bank's root CRL (the ARL), by the root's record number */
+  private readonly rootCrls = new Map<number, CrlCache>();
+  private readonly rootCrlWarned = new Map<number, number>();
   private readonly seenRevision = new Map<number, number>();
   private readonly configs = new Map<string, BankConfig>();
   private polling: NodeJS.Timeout | undefined;
@@ -53,11 +62,12 @@ export class CertificateAuthority implements CaStatus, CaOperations {
       await this.store.upsertBank({ id: b.id, nameJa: b.nameJa, nameEn: b.nameEn, organization: b.organization, caName: b.caName }, this.clock.now());
       let ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
       if (!ca && opts.create) {
-        await runCeremony(this.store, this.keys, b, b.policyOid, this.clock, opts.actor ?? "system");
+        await runCeremony({ store: this.store, keys: this.keys, bank: b, httpBase: this.httpBase, clock: this.clock, actor: opts.actor ?? "system" });
         ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
       }
       if (!ca) throw new Error(`bank ${b.id} has no CA yet: run \`inkan ca init --bank ${b.id}\``);
       this.cas.set(b.id, ca);
+      await this.loadRootCrl(b, ca);
       const policy = effectivePolicy(b);
       this.responders.set(b.id, new OcspResponder(ca, (caId, serial) => this.store.certificateStatus(caId, serial), this.clock, durationMs(policy.ocspValidity, this.clock)));
       const existing = await this.store.getCrl(ca.issuing.id);
@@ -91,11 +101,55 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     return this.responders.get(bankId)?.respond(request);
   }
 
-  /** The current CRL of an issuing CA, DER. */
+  /** The current CRL of the bank's issuing CA or of its root (the ARL), DER. */
   crl(bankId: string, caId: number): CrlCache | undefined {
     const ca = this.cas.get(bankId);
+    if (ca?.root.id === caId) return this.rootCrls.get(caId);
     if (!ca || ca.issuing.id !== caId) return undefined;
     return this.crls.get(caId);
+  }
+
+  /**
+   * The root's CRL as stored. One is signed here only when there is none at all (an installation
+   * older than the root CRL); re-signing before it runs out is `inkan ca crl --root`.
+   */
+  private async loadRootCrl(bank: BankConfig, ca: BankCa): Promise<void> {
+    let stored = await this.store.getCrl(ca.root.id);
+    if (!stored) {
+      await this.resignRootCrl(bank.id, "system");
+      stored = await this.store.getCrl(ca.root.id);
+    }
+    if (stored) this.rootCrls.set(ca.root.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+  }
+
+  /** Signs a new root CRL with the root key (a ceremony step) and publishes it. */
+  async resignRootCrl(bankId: string, actor: string): Promise<{ number: number; thisUpdate: Date; nextUpdate: Date }> {
+    const ca = this.cas.get(bankId);
+    const bank = this.configs.get(bankId);
+    if (!ca || !bank) throw new Error(`unknown bank ${bankId}`);
+    const rec = (await this.store.currentCas(bankId)).find((c) => c.kind === "root" && c.id === ca.root.id);
+    if (!rec) throw new Error(`bank ${bankId} has no root CA record`);
+    const signer = await this.keys.open(rec.keyRef);
+    const signed = await signRootCrl({ store: this.store, keys: this.keys, bank, httpBase: this.httpBase, clock: this.clock, actor, root: { id: rec.id, der: rec.certDer, signer } });
+    await this.refreshRootCrl(ca);
+    this.log.info({ bank: bankId, crlNumber: signed.number, nextUpdate: signed.nextUpdate.toISOString() }, "root CRL signed");
+    return signed;
+  }
+
+  /** Picks up a root CRL signed elsewhere (a ceremony command); warns while one runs out. */
+  private async refreshRootCrl(ca: BankCa): Promise<void> {
+    const head = await this.store.crlHead(ca.root.id);
+    const cached = this.rootCrls.get(ca.root.id);
+    if (head && (!cached || head.number > cached.number)) {
+      const stored = await this.store.getCrl(ca.root.id);
+      if (stored) this.rootCrls.set(ca.root.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    }
+    const c = this.rootCrls.get(ca.root.id);
+    const left = c ? c.nextUpdate - this.clock.now().getTime() : 0;
+    if (left < ROOT_CRL_WARNING_MS && this.rootCrlWarned.get(ca.root.id) !== c?.number) {
+      this.rootCrlWarned.set(ca.root.id, c?.number ?? -1);
+      this.log.warn({ bank: ca.bankId, rootCaId: ca.root.id, nextUpdate: c ? new Date(c.nextUpdate).toISOString() : null }, `the root's CRL runs out within ${ROOT_CRL_WARNING_DAYS} days: sign a new one (inkan ca crl --bank ${ca.bankId} --root)`);
+    }
   }
 
   /**
@@ -176,6 +230,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private async pollOnce(): Promise<void> {
     try {
       const revs = await this.store.issuingRevisions();
+      for (const ca of this.cas.values()) await this.refreshRootCrl(ca);
       for (const [bankId, ca] of this.cas) {
         const r = revs.find((x) => x.id === ca.issuing.id);
         if (!r) continue;
@@ -214,7 +269,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   /** A CA certificate of the bank, as served at caIssuers. */
   caCertificate(bankId: string, caId: number): Uint8Array | undefined {
     const b = this.cas.get(bankId);
-    return b && b.issuing.id === caId ? b.issuing.der : undefined;
+    return b?.issuing.id === caId ? b.issuing.der : b?.root.id === caId ? b.root.der : undefined;
   }
 
   /** The bank's issuing CA for new certificates, or (with caId) the one that prepared a record. */

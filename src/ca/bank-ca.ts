@@ -4,7 +4,7 @@ import * as asn from "@peculiar/asn1-x509";
 import { akiExtension, assembleCertificate, buildName, buildTbs, certificateSpki, nameToString, randomSerial, signTbs, skiExtension, SubjectTemplate, toHex, writeTbs } from "./certificate-builder.js";
 import { buildCrl, type CrlEntries } from "./crl-builder.js";
 import { bytesOf, readTlv, sameBytes, tbsParts } from "./der-reader.js";
-import { issuingExtensions, ocspResponderExtensions, rootExtensions, userExtensions, type UserProfileUrls } from "./profiles.js";
+import { ocspResponderExtensions, userExtensions, type CaUrls, type UserProfileUrls } from "./profiles.js";
 import type { KeyKind, Signer } from "./signer.js";
 import type { KeyStore } from "./key-store.js";
 import type { PreparedUserCertificate, UserCertificateTemplate } from "./ca-views.js";
@@ -20,13 +20,14 @@ export interface LoadedCa {
   signer: Signer;
 }
 
-/** The URLs a bank's certificates point at (CDP and AIA), served over plain HTTP. */
+/** Where a CA's CRL and certificate are served over plain HTTP (CDP and AIA caIssuers of what it signs). */
+export function caUrls(httpBase: string, bankId: string, caId: number): CaUrls {
+  return { crl: `${httpBase}/crl/${bankId}-${caId}.crl`, caIssuers: `${httpBase}/ca/${bankId}-${caId}.crt` };
+}
+
+/** The URLs a bank's user certificates point at (CDP and AIA), served over plain HTTP. */
 export function bankUrls(httpBase: string, bankId: string, issuingCaId: number): UserProfileUrls {
-  return {
-    crl: `${httpBase}/crl/${bankId}-${issuingCaId}.crl`,
-    ocsp: `${httpBase}/ocsp/${bankId}`,
-    caIssuers: `${httpBase}/ca/${bankId}-${issuingCaId}.crt`,
-  };
+  return { ...caUrls(httpBase, bankId, issuingCaId), ocsp: `${httpBase}/ocsp/${bankId}` };
 }
 
 /**
@@ -117,42 +118,6 @@ export class BankCa {
   get chain(): Uint8Array[] {
     return [this.issuing.der, this.root.der];
   }
-}
-
-/**
- * The key ceremony of a bank: a root, an issuing CA under it and an OCSP responder certificate,
- * each key made in the key store and each certificate recorded, with an audit record.
- */
-export async function runCeremony(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string | undefined, clock: Clock, actor: string): Promise<void> {
-  const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
-  const stamp = now.toISOString().slice(0, 10).replace(/-/g, "");
-  const kind = bank.caKey as KeyKind;
-  const root = await keys.create(bank.id, `root-${stamp}-${randomBytes(4).toString("hex")}`, kind);
-  const rootName = buildName([
-    { type: "O", value: bank.organization },
-    { type: "CN", value: `${bank.caName} Root` },
-  ]);
-  const rootNotAfter = new Date(now.getTime() + 20 * YEAR);
-  const rootDer = await signTbs(
-    buildTbs({ serial: randomSerial(), issuer: rootName, subject: rootName, notBefore: now, notAfter: rootNotAfter, subjectSpki: root.signer.spki, issuerSpki: root.signer.spki, signer: root.signer, extensions: rootExtensions() }),
-    root.signer,
-  );
-  const issuing = await keys.create(bank.id, `issuing-${stamp}-${randomBytes(4).toString("hex")}`, kind);
-  const issuingName = buildName([
-    { type: "O", value: bank.organization },
-    { type: "CN", value: bank.caName },
-  ]);
-  const issuingNotAfter = new Date(now.getTime() + 10 * YEAR);
-  const issuingDer = await signTbs(
-    buildTbs({ serial: randomSerial(), issuer: rootName, subject: issuingName, notBefore: now, notAfter: issuingNotAfter, subjectSpki: issuing.signer.spki, issuerSpki: root.signer.spki, signer: root.signer, extensions: issuingExtensions(policyOid) }),
-    root.signer,
-  );
-  await store.write(bank.id, async (w) => {
-    await w.insertCa({ kind: "root", subject: nameToString(rootName), certDer: rootDer, keyRef: root.keyRef, notAfter: rootNotAfter, at: now });
-    const issuingId = await w.insertCa({ kind: "issuing", subject: nameToString(issuingName), certDer: issuingDer, keyRef: issuing.keyRef, notAfter: issuingNotAfter, at: now });
-    await w.audit({ at: now, actorKind: "cli", actorId: actor, action: "ca.ceremony", result: "ok", detail: { issuingCaId: issuingId, keyKind: kind, root: nameToString(rootName), issuing: nameToString(issuingName) } });
-  });
-  await issueOcspResponder(store, keys, bank, { der: issuingDer, signer: issuing.signer }, clock, actor);
 }
 
 /** A delegated OCSP signing certificate, ECDSA P-256 (answers are signed often), valid one year. */

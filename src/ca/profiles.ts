@@ -1,10 +1,13 @@
 import * as x509 from "./x509.js";
 
 /** Extensions of each kind of certificate the CA makes. The user profile is SPEC.md's, exactly. */
-export interface UserProfileUrls {
+export interface CaUrls {
   crl: string;
-  ocsp: string;
   caIssuers: string;
+}
+
+export interface UserProfileUrls extends CaUrls {
+  ocsp: string;
 }
 
 /** certificatePolicies only for a bank that configured its own OID. */
@@ -28,10 +31,16 @@ export function rootExtensions(): x509.Extension[] {
   ];
 }
 
-export function issuingExtensions(policyOid: string | undefined): x509.Extension[] {
+/**
+ * An issuing CA: with the root's CRL (ARL) at its CDP and the root certificate at caIssuers, so a
+ * verifier that checks the whole chain (Windows client authentication, Java with revocation on,
+ * `openssl verify -crl_check_all`, NSS fetching) can decide the issuing CA's own status.
+ */
+export function issuingExtensions(policyOid: string | undefined, root?: CaUrls): x509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(true, 0, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ...(root ? [new x509.CRLDistributionPointsExtension([root.crl]), new x509.AuthorityInfoAccessExtension({ caIssuers: [root.caIssuers] })] : []),
     ...policies(policyOid),
   ];
 }

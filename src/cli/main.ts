@@ -36,7 +36,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan cert list --bank B [--contract C] [--state S]
   inkan cert revoke SERIAL --bank B --reason R [--reference FORM-NO]
   inkan ca init --bank B              key ceremony for a bank added to the configuration
-  inkan ca crl --bank B               rebuild the bank's CRL now
+  inkan ca crl --bank B [--root]      rebuild the bank's CRL now (--root: sign the root's CRL, with the root key)
   inkan audit verify --bank B         check the operation log's hash chain
 ${STAFF_USAGE}
 
@@ -53,6 +53,7 @@ const OPTIONS = {
   organization: { type: "string" },
   "ca-name": { type: "string" },
   "policy-oid": { type: "string" },
+  root: { type: "boolean" },
   policy: { type: "string" },
   bank: { type: "string" },
   code: { type: "string" },
@@ -262,6 +263,11 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
       if (sub === "crl") {
         const bank = need(a.bank, "bank");
         return withRuntime(dataDir, async (rt) => {
+          if (a.root) {
+            const r = await rt.ca.resignRootCrl(bank, CLI.actorId);
+            console.log(`bank ${bank}: root CRL number ${r.number} signed, valid until ${r.nextUpdate.toISOString()}`);
+            return;
+          }
           const n = await rt.ca.rebuildCrl(bank);
           console.log(`bank ${bank}: CRL number ${n} published`);
         });

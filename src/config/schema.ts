@@ -74,6 +74,8 @@ export const bankSchema = z
      * without it they carry no certificatePolicies at all (there is no default).
      */
     policyOid: z.string().superRefine(checkPolicyOid).optional(),
+    /** how long the root's CRL (signed in a ceremony: `inkan ca crl --bank B --root`) stays valid; P1Y when absent */
+    rootCrlValidity: duration.optional(),
     /** key of the issuing CA: RSA-2048 (as Japanese banking CAs use) or ECDSA P-256 */
     caKey: z.enum(["RSA-2048", "RSA-3072", "ECDSA-P256"]).default("RSA-2048"),
     /** where the CA keys live: an encrypted file in the data directory, or a PKCS#11 token */
