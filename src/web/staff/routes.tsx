@@ -15,7 +15,7 @@ import type { BankRight } from "../../domain/rights.js";
 import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { StaffServerDeps } from "../staff-server.js";
-import * as P from "./pages.js";
+import * as P from "./screens/index.js";
 
 const PORTAL_CSS = readFileSync(new URL("../assets/portal.css", import.meta.url), "utf8");
 const STAFF_CSS = readFileSync(new URL("../assets/staff.css", import.meta.url), "utf8");
