@@ -52,44 +52,41 @@ export class ServerRefusal extends Error {
 }
 
 /**
- * Server error codes (src/domain/errors.ts) to the app's exit code and hint. Partial on purpose:
- * a code added on the server later falls back on its HTTP status instead of failing the build.
+ * Server error codes (src/domain/errors.ts) to the app's exit code and hint, one row per outcome.
+ * Partial on purpose: a code added on the server later falls back on its HTTP status instead of
+ * failing the build.
  */
-const BY_CODE: Partial<Record<ErrorCode, { exit: ExitCode; hint?: MessageKey }>> = {
-  bank_not_found: { exit: EXIT.unknownBank, hint: "hint_unknown_bank" },
-  auth_required: { exit: EXIT.login, hint: "hint_login" },
-  auth_failed: { exit: EXIT.login, hint: "hint_login" },
-  user_not_found: { exit: EXIT.login, hint: "hint_login" },
-  user_suspended: { exit: EXIT.login },
-  user_locked: { exit: EXIT.login },
-  contract_suspended: { exit: EXIT.login },
-  contract_not_certificate: { exit: EXIT.login, hint: "hint_contract" },
-  otp_required: { exit: EXIT.otp, hint: "hint_otp" },
-  otp_invalid: { exit: EXIT.otp, hint: "hint_otp" },
-  otp_replayed: { exit: EXIT.otp, hint: "hint_otp" },
-  certificate_expired_renew: { exit: EXIT.certificate, hint: "hint_expired" },
-  certificate_refused: { exit: EXIT.certificate },
-  renewal_needs_current_certificate: { exit: EXIT.certificate, hint: "hint_superseded" },
-  certificate_already_valid: { exit: EXIT.refused, hint: "hint_already_valid" },
-  renewal_not_open: { exit: EXIT.refused, hint: "hint_not_open" },
-  acquisition_grace_expired: { exit: EXIT.refused },
-  key_reused: { exit: EXIT.refused, hint: "hint_retry" },
-  renewal_same_key: { exit: EXIT.refused, hint: "hint_retry" },
-  concurrent_request: { exit: EXIT.refused, hint: "hint_retry" },
-  not_permitted: { exit: EXIT.refused, hint: "hint_bank_support" },
-  key_type_not_allowed: { exit: EXIT.refused },
-  rsa_key_too_small: { exit: EXIT.refused },
-  rsa_key_too_large: { exit: EXIT.refused },
-  curve_not_allowed: { exit: EXIT.refused, hint: "hint_retry" },
-  csr_missing: { exit: EXIT.protocol, hint: "hint_protocol" },
-  csr_malformed: { exit: EXIT.protocol, hint: "hint_protocol" },
-  csr_signature_invalid: { exit: EXIT.protocol, hint: "hint_protocol" },
-  csr_forbidden_extension: { exit: EXIT.protocol, hint: "hint_protocol" },
-  body_too_large: { exit: EXIT.protocol, hint: "hint_protocol" },
-  unsupported_media_type: { exit: EXIT.protocol, hint: "hint_protocol" },
-  not_found: { exit: EXIT.protocol, hint: "hint_protocol" },
-  internal_error: { exit: EXIT.unreachable, hint: "hint_later" },
-};
+const OUTCOMES: Array<{ exit: ExitCode; hint?: MessageKey; codes: ErrorCode[] }> = [
+  { exit: EXIT.unknownBank, hint: "hint_unknown_bank", codes: ["bank_not_found"] },
+  { exit: EXIT.login, hint: "hint_login", codes: ["auth_required", "auth_failed", "user_not_found"] },
+  { exit: EXIT.login, hint: "hint_locked", codes: ["user_suspended", "user_locked"] },
+  { exit: EXIT.login, hint: "hint_contract", codes: ["contract_suspended", "contract_not_certificate"] },
+  { exit: EXIT.otp, hint: "hint_otp", codes: ["otp_required", "otp_invalid", "otp_replayed"] },
+  { exit: EXIT.certificate, hint: "hint_expired", codes: ["certificate_expired_renew"] },
+  // its hint depends on the cause (BY_CAUSE)
+  { exit: EXIT.certificate, codes: ["certificate_refused"] },
+  { exit: EXIT.certificate, hint: "hint_superseded", codes: ["renewal_needs_current_certificate"] },
+  { exit: EXIT.refused, hint: "hint_already_valid", codes: ["certificate_already_valid"] },
+  { exit: EXIT.refused, hint: "hint_not_open", codes: ["renewal_not_open"] },
+  { exit: EXIT.refused, hint: "hint_grace", codes: ["acquisition_grace_expired"] },
+  { exit: EXIT.refused, hint: "hint_retry", codes: ["key_reused", "renewal_same_key", "concurrent_request", "curve_not_allowed"] },
+  { exit: EXIT.refused, hint: "hint_bank_support", codes: ["not_permitted"] },
+  { exit: EXIT.refused, codes: ["key_type_not_allowed", "rsa_key_too_small", "rsa_key_too_large"] },
+  {
+    exit: EXIT.protocol,
+    hint: "hint_protocol",
+    codes: ["csr_missing", "csr_malformed", "csr_signature_invalid", "csr_forbidden_extension", "body_too_large", "unsupported_media_type", "not_found"],
+  },
+  { exit: EXIT.unreachable, hint: "hint_later", codes: ["internal_error"] },
+];
+const BY_CODE = new Map<string, { exit: ExitCode; hint?: MessageKey }>(OUTCOMES.flatMap((o) => o.codes.map((c) => [c, { exit: o.exit, hint: o.hint }] as const)));
+
+/** An unknown code: by the HTTP status. */
+function byStatus(status: number): { exit: ExitCode; hint: MessageKey } {
+  if (status >= 500) return { exit: EXIT.unreachable, hint: "hint_later" };
+  if (status === 401) return { exit: EXIT.login, hint: "hint_login" };
+  return { exit: EXIT.refused, hint: "hint_bank_support" };
+}
 
 /** The certificate_refused causes (src/i18n/refusals.ts) to what the app suggests. */
 const BY_CAUSE: Record<string, MessageKey> = {
@@ -105,25 +102,7 @@ export function refusalFrom(status: number, body: { error?: unknown; message?: u
   const m = body.message as { ja?: unknown; en?: unknown } | undefined;
   const message = { ja: typeof m?.ja === "string" ? m.ja : `HTTP ${status}`, en: typeof m?.en === "string" ? m.en : `HTTP ${status}` };
   const cause = typeof body.cause === "string" ? body.cause : undefined;
-  const known = BY_CODE[code as ErrorCode];
-  let exit: ExitCode;
-  let hint: MessageKey | undefined;
-  if (known) {
-    exit = known.exit;
-    hint = known.hint;
-  } else if (status >= 500) {
-    exit = EXIT.unreachable;
-    hint = "hint_later";
-  } else if (status === 401) {
-    exit = EXIT.login;
-    hint = "hint_login";
-  } else {
-    exit = EXIT.refused;
-    hint = "hint_bank_support";
-  }
-  if (code === "certificate_refused" && cause) hint = BY_CAUSE[cause] ?? hint;
-  if (code === "user_locked" || code === "user_suspended") hint = "hint_locked";
-  if (code === "contract_suspended") hint = "hint_contract";
-  if (code === "acquisition_grace_expired") hint = "hint_grace";
+  const { exit, hint: codeHint } = BY_CODE.get(code) ?? byStatus(status);
+  const hint = code === "certificate_refused" && cause ? (BY_CAUSE[cause] ?? codeHint) : codeHint;
   return new ServerRefusal(status, code, message, cause, exit, hint);
 }

@@ -45,7 +45,7 @@ async function must(cmd: string, args: string[]): Promise<string> {
 
 export interface NssImport {
   dir: string;
-  p12: (password: string) => Uint8Array;
+  p12: (password: string) => Promise<Uint8Array>;
   /** the nickname the root gets (its friendlyName in the PKCS#12) */
   rootName: string;
   dbPassword: string;
@@ -71,7 +71,7 @@ export async function installIntoNss(o: NssImport): Promise<{ created: boolean }
   try {
     const password = randomBytes(18).toString("base64url");
     const file = join(work, "cert.p12");
-    writeFileSync(file, o.p12(password), { mode: 0o600 });
+    writeFileSync(file, await o.p12(password), { mode: 0o600 });
     const pwFile = join(work, "pw");
     writeFileSync(pwFile, password + "\n", { mode: 0o600 });
     const dbPwFile = join(work, "dbpw");

@@ -1,3 +1,5 @@
+import type { Clock } from "../domain/clock.js";
+
 /**
  * Progress for anything that waits (the network, key generation), on stderr so that stdout keeps
  * only results. On a terminal a spinner with the seconds waited; otherwise one line per step.
@@ -6,6 +8,7 @@ export class Progress {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly doneWord: string,
+    private readonly clock: Clock,
   ) {}
 
   async run<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -14,10 +17,10 @@ export class Progress {
       return work();
     }
     const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-    const start = Date.now();
+    const start = this.clock.now().getTime();
     let i = 0;
     const draw = () => {
-      const s = Math.floor((Date.now() - start) / 1000);
+      const s = Math.floor((this.clock.now().getTime() - start) / 1000);
       this.out.write(`\r${frames[i++ % frames.length]} ${label}${s > 0 ? ` (${s}s)` : ""}\x1b[K`);
     };
     draw();

@@ -1,8 +1,8 @@
 import { writeFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Runtime } from "./runtime.js";
-import { buildPkcs12 } from "../app/pkcs12.js";
-import { Secrets } from "../app/prompt.js";
+import { buildPkcs12 } from "../shared/pkcs12-node.js";
+import { Secrets } from "../shared/secret-prompt.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { RequestContext } from "../lifecycle/lifecycle.js";
 
@@ -41,7 +41,7 @@ export async function staffCommand(rt: Runtime, sub: string | undefined, rest: s
     if (existsSync(out)) throw usage(`${out} exists already; choose another --out`);
     const passphrase = await readPassphrase(a["passphrase-env"], usage);
     const r = await rt.lifecycle.addStaffMember(bank, { staffId, name: a.name, role }, ctx);
-    const p12 = buildPkcs12({ pkcs8: r.issued.pkcs8, cert: r.issued.certDer, chain: [{ der: r.caDer, name: "Inkan Staff CA" }], friendlyName: `${staffId} (${bank}) Inkan staff`, password: passphrase });
+    const p12 = await buildPkcs12({ pkcs8: r.issued.pkcs8, cert: r.issued.certDer, chain: [{ der: r.caDer, name: "Inkan Staff CA" }], friendlyName: `${staffId} (${bank}) Inkan staff`, password: passphrase });
     writeFileSync(out, p12, { mode: 0o600, flag: "wx" });
     const off = rt.lifecycle.bank(bank).offsetMinutes;
     console.log(`staff ${staffId} (${role}) added to bank ${bank}; certificate ${r.issued.serial}, valid to ${formatLocalDateTime(r.issued.notAfter, off)}`);

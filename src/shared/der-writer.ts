@@ -1,11 +1,18 @@
 /**
- * A small DER writer for what the issuing app builds itself: PKCS#12 files and encrypted PKCS#8
- * keys. It writes definite lengths only, as DER requires. (The app shares no code with ca/, which
- * has a writer of its own: the app is a separate program.)
+ * A small DER writer for the PKCS#12 files and encrypted PKCS#8 keys written by the issuing app,
+ * the bank's CLI and the portal's page (so it uses no Node API: it is bundled for the browser too).
+ * It writes definite lengths only, as DER requires. ca/ has a writer of its own, tuned for its hot
+ * paths; the app is a separate program and may not import ca/.
  */
 
 export function concat(parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function length(n: number): Uint8Array {
@@ -50,7 +57,15 @@ export function oid(dotted: string): Uint8Array {
 
 /** BMPString (UTF-16 big-endian), as PKCS#12 friendlyName wants it */
 export function bmpString(s: string): Uint8Array {
-  const b = Buffer.alloc(s.length * 2);
-  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), i * 2);
-  return tlv(0x1e, new Uint8Array(b));
+  return tlv(0x1e, utf16be(s));
+}
+
+/** The UTF-16 big-endian code units of s (BMPString content, the PKCS#12 password form) */
+export function utf16be(s: string, trailingNul = false): Uint8Array {
+  const b = new Uint8Array((s.length + (trailingNul ? 1 : 0)) * 2);
+  for (let i = 0; i < s.length; i++) {
+    b[i * 2] = s.charCodeAt(i) >> 8;
+    b[i * 2 + 1] = s.charCodeAt(i) & 0xff;
+  }
+  return b;
 }

@@ -1,9 +1,18 @@
-import { AppError, EXIT } from "./errors.js";
-import type { MessageKey } from "./messages.js";
+/** The exit status of a program stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Standard input ended before the secret `what` was given (scripts send one line per secret). */
+export class NoSecretLeft extends Error {
+  constructor(readonly what: string) {
+    super(`no line left on standard input for ${what}`);
+    this.name = "NoSecretLeft";
+  }
+}
 
 /**
- * Secrets: on a terminal they are typed without echo; otherwise (scripts, tests) each one asked
- * takes the next line of standard input, in the order the README gives per command.
+ * Secrets, read by the issuing app and by the bank's CLI: on a terminal they are typed without
+ * echo; otherwise (scripts, tests) each one asked takes the next line of standard input, in the
+ * order docs/issuing-app.md gives per command.
  */
 export class Secrets {
   private lines: string[] | undefined;
@@ -23,7 +32,7 @@ export class Secrets {
     if (this.interactive) return this.hidden(prompt);
     await this.readAll();
     const line = this.lines!.shift();
-    if (line === undefined) throw new AppError("err_no_secret", { what }, EXIT.usage, "hint_no_secret");
+    if (line === undefined) throw new NoSecretLeft(what);
     return line;
   }
 
@@ -63,8 +72,8 @@ export class Secrets {
             finish();
             // in raw mode Ctrl-C is a character: hand it to the SIGINT handler now (a signal sent
             // to ourselves could arrive after the event loop, empty, has already ended)
-            process.exitCode = EXIT.interrupted;
-            if (!process.emit("SIGINT", "SIGINT")) process.exit(EXIT.interrupted);
+            process.exitCode = EXIT_INTERRUPTED;
+            if (!process.emit("SIGINT", "SIGINT")) process.exit(EXIT_INTERRUPTED);
             return;
           }
           if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
@@ -81,5 +90,3 @@ export class Secrets {
     });
   }
 }
-
-export type SecretKind = Extract<MessageKey, `what_${string}`>;

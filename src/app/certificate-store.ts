@@ -2,10 +2,11 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import type { Clock } from "../domain/clock.js";
 import { AppError, EXIT } from "./errors.js";
 
 /**
- * The local certificate store. Layout (documented in the README):
+ * The issuing app's local certificate store. Layout (documented in docs/issuing-app.md):
  *
  *   <store>/                      0700
  *     store.json                  format version and the passphrase check (scrypt, salt)
@@ -125,7 +126,10 @@ const isSerial = (s: string) => /^[0-9a-f]{32}$/.test(s);
 export class CertStore {
   private locked = false;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly clock: Clock,
+  ) {}
 
   private path(...p: string[]) {
     return join(this.dir, ...p);
@@ -200,7 +204,7 @@ export class CertStore {
     this.ensure();
     const salt = randomBytes(16);
     const check = scryptSync(passphrase, salt, 32, { ...SCRYPT, maxmem: 64 * 1024 * 1024 });
-    const f: StoreFile = { format: 1, createdAt: new Date().toISOString(), passphrase: { kdf: "scrypt", ...SCRYPT, salt: salt.toString("base64"), check: check.toString("base64") } };
+    const f: StoreFile = { format: 1, createdAt: this.clock.now().toISOString(), passphrase: { kdf: "scrypt", ...SCRYPT, salt: salt.toString("base64"), check: check.toString("base64") } };
     atomicWrite(this.path("store.json"), JSON.stringify(f, null, 2) + "\n");
   }
 

@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { isValidDuration } from "../../domain/duration.js";
+import { EstClient, type Target } from "../est-client.js";
+import { KEY_KINDS, keyKindOf, newKeyAndCsr, publicKeyOf, type KeyKind } from "../keys.js";
+import { encryptPkcs8Pem } from "../../shared/pkcs12-node.js";
+import { toPem } from "../format.js";
+import { usage, type Values } from "../command-line.js";
+import { crashPoint, hintParams, identity, metaFor, mustMatchKey, passphrase, readCaFile, sendKept, withOtp, type Ctx } from "../context.js";
+import { result } from "../result-text.js";
+
+/** `inkan-app issue`: a new key, its CSR sent over EST with the login password (and one-time password), the certificate stored and activated. */
+export async function issue(ctx: Ctx, v: Values) {
+  const { m } = ctx;
+  for (const opt of ["server", "bank", "login-id"] as const) if (!v[opt]) throw usage("usage_missing", { option: `--${opt}` });
+  let server: URL;
+  try {
+    server = new URL(v.server!);
+    if (server.protocol !== "https:") throw new Error("https:// only");
+  } catch (e) {
+    throw usage("usage_bad_value", { option: "--server", value: v.server!, expected: "https://host[:port]" });
+  }
+  const kind = (v.key ?? "rsa2048") as KeyKind;
+  if (!KEY_KINDS.includes(kind)) throw usage("usage_bad_value", { option: "--key", value: v.key!, expected: KEY_KINDS.join(" | ") });
+  const window = v["renewal-window"] ?? "P30D";
+  if (!isValidDuration(window)) throw usage("usage_bad_value", { option: "--renewal-window", value: window, expected: "ISO-8601, P30D" });
+  const loginId = v["login-id"]!;
+  const serverText = server.origin;
+  hintParams.current = { server: serverText, bank: v.bank!, loginId };
+  const serverCaPem = ctx.caFileOverride ? readCaFile(ctx.caFileOverride) : null;
+  const target: Target = { server: serverText, bank: v.bank!, serverCaPem: serverCaPem ?? undefined, timeoutMs: ctx.timeoutMs };
+  const est = new EstClient(target);
+
+  ctx.store.lock();
+  const chain = await ctx.progress.run(m.t("p_cacerts"), () => est.cacerts());
+  const attrs = await ctx.progress.run(m.t("p_csrattrs"), () => est.csrattrs());
+  const id = "issue-" + createHash("sha256").update(`${serverText}\n${v.bank}\n${loginId}`).digest("hex").slice(0, 24);
+  let req = ctx.store.request(id);
+  let stored = req?.received ? ctx.store.cert(req.received) : undefined;
+  // a request kept from an earlier run is finished with its own key; else the key is made now,
+  // before anything is asked, so nothing typed meanwhile lands on an echoing terminal
+  const resumed = Boolean(req);
+  const made = req ? undefined : await ctx.progress.run(m.t("p_keygen"), () => newKeyAndCsr(kind, loginId));
+  const pass = await passphrase(ctx);
+  if (!stored) {
+    if (req) {
+      publicKeyOf(req.keyPem, pass); // the key is still readable with this passphrase
+    } else {
+      const keyPem = await encryptPkcs8Pem(made!.pkcs8, pass);
+      req = { format: 1, id, kind: "issue", server: serverText, bank: v.bank!, loginId, serverCaPem, renewalWindow: window, keyType: keyKindOf(keyPem, pass), keyPem, csr: Buffer.from(made!.csr).toString("base64"), createdAt: ctx.clock.now().toISOString(), attempts: 0 };
+      ctx.store.saveRequest(req);
+    }
+    const r = req;
+    const password = await ctx.secrets.ask(m.t("ask_password", { loginId }), m.t("what_password"));
+    const cert = await sendKept(ctx, r, () => withOtp(ctx, attrs.otp, (otp) => ctx.progress.run(m.t("p_enroll"), () => est.simpleenroll(loginId, password, otp, Buffer.from(r.csr, "base64")))));
+    crashPoint(ctx, "after-enroll");
+    mustMatchKey(cert, r.keyPem, pass);
+    const meta = metaFor(ctx, cert, r, "unconfirmed");
+    ctx.store.saveCert({ meta, certPem: cert.toString("pem") + "\n", chainPem: toPem(chain), keyPem: r.keyPem });
+    ctx.store.saveRequest({ ...r, received: meta.serial });
+    stored = ctx.store.cert(meta.serial)!;
+  }
+
+  // first use activates it at the server (what a browser login would do), superseding any other
+  await ctx.progress.run(m.t("p_confirm"), () => est.csrattrs(identity(stored!, pass)));
+  const meta = ctx.store.updateMeta(stored.meta.serial, { state: "active" });
+  for (const other of ctx.store.certs()) {
+    const o = other.meta;
+    if (o.serial !== meta.serial && o.server === meta.server && o.bank === meta.bank && o.loginId === meta.loginId && (o.state === "active" || o.state === "unconfirmed")) {
+      ctx.store.updateMeta(o.serial, { state: "superseded" });
+    }
+  }
+  ctx.store.deleteRequest(id);
+  result(ctx, "issue", meta, { resumed });
+}
