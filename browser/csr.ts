@@ -47,11 +47,13 @@ export interface ReceivedCertificate {
   der: ArrayBuffer;
   commonName: string;
   spki: ArrayBuffer;
+  /** subject = issuer: a root */
+  selfIssued: boolean;
 }
 
 export function parseCertificate(pem: string): ReceivedCertificate {
   const cert = new x509.X509Certificate(pem);
-  return { der: cert.rawData, commonName: cert.subjectName.getField("CN")[0] ?? "", spki: cert.publicKey.rawData };
+  return { der: cert.rawData, commonName: cert.subjectName.getField("CN")[0] ?? "", spki: cert.publicKey.rawData, selfIssued: cert.subject === cert.issuer };
 }
 
 export function sameBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {

@@ -82,9 +82,9 @@ function serverMessage(v: unknown, lang: Lang): string | undefined {
 }
 
 /** A chain certificate and its CN, the name NSS, Windows and Keychain show for it (throws on a bad PEM). */
-function chainEntry(pem: string): { der: ArrayBuffer; name: string } {
+function chainEntry(pem: string): { der: ArrayBuffer; name: string; selfIssued: boolean } {
   const c = parseCertificate(pem);
-  return { der: c.der, name: c.commonName };
+  return { der: c.der, name: c.commonName, selfIssued: c.selfIssued };
 }
 
 export function attach(doc: Document): void {
@@ -166,7 +166,9 @@ export function attach(doc: Document): void {
     const p12 = await buildPkcs12({
       privateKey: made.keys.privateKey,
       certificate: cert.der,
-      chain: answer.chain.map(chainEntry),
+      // the issuing CA only, not the root: a root in the file makes Windows' import wizard ask to
+      // install a root CA (which company IT may forbid); the server's root is not needed to log in
+      chain: answer.chain.map(chainEntry).filter((c) => !c.selfIssued),
       friendlyName: cert.commonName || fileName,
       password,
     });

@@ -143,7 +143,13 @@ for (const db of DATABASES) {
 
       // export: AES-256 by default, read by OpenSSL 3 and imported by NSS's pk12util
       const p12 = join(work, "user01.p12");
-      const e1 = await app(store, ["export", "--p12", p12, "user01"], [PASSPHRASE, "p12-Secret"]);
+      // export asks first, saying what it weakens; a script that did not say --yes gets no file
+      const unconfirmed = await app(store, ["export", "--p12", p12, "user01"], [PASSPHRASE, "p12-Secret"]);
+      assert.equal(unconfirmed.status, 2, unconfirmed.stderr);
+      assert.match(unconfirmed.stderr, /このパソコン以外でもこの電子証明書でログインできます[\s\S]*書き出しは確認されなかった[\s\S]*--yes/);
+      assert.ok(!existsSync(p12), "nothing written without confirmation");
+      const e1 = await app(store, ["export", "--p12", p12, "user01", "--yes"], [PASSPHRASE, "p12-Secret"]);
+      assert.match(e1.stderr, /このパソコン以外でも/);
       assert.equal(e1.status, 0, e1.stderr);
       const info = await run("openssl", ["pkcs12", "-info", "-noout", "-in", p12, "-passin", "pass:p12-Secret"], undefined, { allowFail: true });
       assert.equal(info.status, 0, info.stderr);
@@ -165,7 +171,8 @@ for (const db of DATABASES) {
 
       // the legacy file for old Windows: 3DES and SHA-1, no RC2 (OpenSSL 3 reads it without -legacy)
       const legacy = join(work, "user01-legacy.p12");
-      const e2 = await app(store, ["export", "--p12", legacy, "--legacy"], [PASSPHRASE, "p12-Secret"], { LANG: "en_US.UTF-8" });
+      const e2 = await app(store, ["export", "--p12", legacy, "--legacy", "--yes"], [PASSPHRASE, "p12-Secret"], { LANG: "en_US.UTF-8" });
+      assert.match(e2.stderr, /can log in from any PC/);
       assert.equal(e2.status, 0, e2.stderr);
       assert.match(e2.stdout, /3DES/);
       const linfo = await run("openssl", ["pkcs12", "-info", "-noout", "-in", legacy, "-passin", "pass:p12-Secret"], undefined, { allowFail: true });
@@ -268,7 +275,7 @@ for (const db of DATABASES) {
 
       // an EC key in PKCS#12 (what node-forge cannot write): OpenSSL and NSS read it
       const p12 = join(work, "user03.p12");
-      const e = await app(store, ["export", "--p12", p12], [PASSPHRASE, "p12-Secret"]);
+      const e = await app(store, ["export", "--p12", p12, "--yes"], [PASSPHRASE, "p12-Secret"]);
       assert.equal(e.status, 0, e.stderr);
       const key = await run("openssl", ["pkcs12", "-in", p12, "-passin", "pass:p12-Secret", "-nocerts", "-nodes"]);
       const text = await run("openssl", ["pkey", "-noout", "-text"], key.stdout);
@@ -300,7 +307,7 @@ for (const db of DATABASES) {
       const ok = await app(store, [...issueArgs("user04"), "--json"], [PASSPHRASE, "Pass1234", await otp("user04")]);
       assert.equal(ok.status, 0, ok.stderr);
 
-      const badPass = await app(store, ["export", "--p12", join(work, "x.p12")], ["not-the-passphrase", "p12-Secret"]);
+      const badPass = await app(store, ["export", "--p12", join(work, "x.p12"), "--yes"], ["not-the-passphrase", "p12-Secret"]);
       assert.equal(badPass.status, 10, badPass.stderr);
       assert.match(badPass.stderr, /パスフレーズが正しくありません/);
       assert.ok(!existsSync(join(work, "x.p12")));

@@ -18,6 +18,7 @@ export const OPTIONS = {
   p12: { type: "string" },
   legacy: { type: "boolean" },
   force: { type: "boolean" },
+  yes: { type: "boolean" },
   nss: { type: "boolean" },
   "nss-dir": { type: "string" },
   cert: { type: "string" },
@@ -29,7 +30,7 @@ export const ALLOWED: Record<string, OptionName[]> = {
   issue: ["server", "bank", "login-id", "key", "renewal-window"],
   list: ["offline"],
   renew: ["cert"],
-  export: ["p12", "legacy", "force", "cert"],
+  export: ["p12", "legacy", "force", "cert", "yes"],
   install: ["nss", "nss-dir", "cert"],
   delete: ["force", "cert", "offline"],
 };

@@ -13,7 +13,7 @@ const ja = {
                   [--ca-file FILE] [--renewal-window P30D]
   inkan-app list [--offline] [--json]
   inkan-app renew [番号|シリアル番号|ログインID]
-  inkan-app export --p12 FILE [番号|シリアル番号|ログインID] [--legacy] [--force]
+  inkan-app export --p12 FILE [番号|シリアル番号|ログインID] [--legacy] [--force] [--yes]
   inkan-app install --nss [DIR] [--cert 番号|シリアル番号|ログインID]
   inkan-app delete [番号|シリアル番号|ログインID] [--force]
 
@@ -86,6 +86,10 @@ const ja = {
   state_offline: "オフライン表示",
   list_in_progress: "更新手続きが中断されています — `inkan-app renew {n}` を実行すると同じ更新を完了します",
 
+  export_weakens: "注意：書き出したファイルとそのパスワードがあれば、このパソコン以外でもこの電子証明書でログインできます。証明書がこのパソコンだけで使えるという守りが弱まります。ファイルは人に渡さず、使い終わったら削除してください。",
+  ask_export_confirm: "書き出す場合は yes と入力してください: ",
+  err_export_unconfirmed: "書き出しは確認されなかったため、行いませんでした。",
+  hint_export_unconfirmed: "書き出す場合は、端末で yes と入力するか、--yes を付けて実行してください。",
   export_done: "{file} に書き出しました（{cipher}）。パスワードはファイルとは別に保管してください。",
   export_cipher_modern: "AES-256-CBC・PBKDF2・HMAC-SHA256：Windows 10 以降、macOS、OpenSSL 3、NSS で読み込めます",
   export_cipher_legacy: "3DES・HMAC-SHA1：古い Windows 向け",
@@ -170,7 +174,7 @@ Usage:
                   [--ca-file FILE] [--renewal-window P30D]
   inkan-app list [--offline] [--json]
   inkan-app renew [NUMBER|SERIAL|LOGIN-ID]
-  inkan-app export --p12 FILE [NUMBER|SERIAL|LOGIN-ID] [--legacy] [--force]
+  inkan-app export --p12 FILE [NUMBER|SERIAL|LOGIN-ID] [--legacy] [--force] [--yes]
   inkan-app install --nss [DIR] [--cert NUMBER|SERIAL|LOGIN-ID]
   inkan-app delete [NUMBER|SERIAL|LOGIN-ID] [--force]
 
@@ -245,6 +249,10 @@ from INKAN_APP_PASSPHRASE.`,
   state_offline: "offline",
   list_in_progress: "a renewal was interrupted — `inkan-app renew {n}` finishes the same renewal",
 
+  export_weakens: "Note: with the exported file and its password this certificate can log in from any PC, not only this one. That weakens the promise that the certificate works from this PC only. Do not hand the file to anyone and delete it once used.",
+  ask_export_confirm: "Type yes to export: ",
+  err_export_unconfirmed: "The export was not confirmed, so nothing was written.",
+  hint_export_unconfirmed: "To export, type yes on a terminal or run the command with --yes.",
   export_done: "Wrote {file} ({cipher}). Keep the password apart from the file.",
   export_cipher_modern: "AES-256-CBC, PBKDF2, HMAC-SHA256: Windows 10 and later, macOS, OpenSSL 3, NSS",
   export_cipher_legacy: "3DES, HMAC-SHA1: for old Windows",
@@ -324,10 +332,14 @@ const tables: Record<Locale, Record<MessageKey, string>> = { ja, en };
 export type Params = Record<string, string | number>;
 
 /** The locale from --lang, else LC_ALL, LC_MESSAGES, LANG (the POSIX order); Japanese for ja*, else English. */
-export function detectLocale(env: NodeJS.ProcessEnv, explicit?: string): Locale {
+/**
+ * Japanese unless English is asked for: by --lang, else by LC_ALL / LC_MESSAGES / LANG, else (where
+ * those are unset or "C", as on Windows) by the operating system's language as Intl reports it.
+ */
+export function detectLocale(env: NodeJS.ProcessEnv, explicit?: string, osLocale: string = Intl.DateTimeFormat().resolvedOptions().locale): Locale {
   if (explicit === "ja" || explicit === "en") return explicit;
-  const v = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
-  return /^ja/i.test(v) ? "ja" : "en";
+  const v = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((x) => x && x !== "C" && x !== "POSIX" && !/^C\./.test(x)) ?? osLocale;
+  return /^en/i.test(v) ? "en" : "ja";
 }
 
 export class Messages {

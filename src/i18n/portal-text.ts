@@ -116,6 +116,10 @@ export const P = {
   installWindows: { ja: "Windows（Microsoft Edge / Google Chrome）：ダウンロードした .p12 ファイルをダブルクリックし、「証明書のインポート ウィザード」で「現在のユーザー」を選び、証明書ファイルのパスワードを入力して、証明書ストアは「自動的に選択する」のまま完了してください。", en: "Windows (Microsoft Edge / Google Chrome): double-click the downloaded .p12 file; in the Certificate Import Wizard choose Current User, enter the certificate file password, keep “Automatically select the certificate store” and finish." },
   installMac: { ja: "macOS（Safari / Google Chrome）：.p12 ファイルをダブルクリックし、キーチェーン「ログイン」に追加します。証明書ファイルのパスワードを入力してください。", en: "macOS (Safari / Google Chrome): double-click the .p12 file and add it to the “login” keychain, entering the certificate file password." },
   installLinux: { ja: "Linux（Google Chrome / Chromium / Firefox）：ブラウザの設定 →「証明書の管理」→「あなたの証明書」→「インポート」で .p12 ファイルを選び、パスワードを入力してください（コマンドの場合：pk12util -i ファイル名.p12 -d sql:$HOME/.pki/nssdb）。", en: "Linux (Google Chrome / Chromium / Firefox): Settings → Manage certificates → Your certificates → Import, choose the .p12 file and enter the password (or: pk12util -i file.p12 -d sql:$HOME/.pki/nssdb)." },
+  deleteP12After: {
+    ja: "インストールが終わったら、ダウンロードした .p12 ファイルを削除してください（ごみ箱も空にしてください）。ファイルとパスワードがあれば、ほかのパソコンにも同じ証明書を入れられてしまうためです。インストールした証明書は、このパソコンからだけ利用できます。",
+    en: "Once installed, delete the downloaded .p12 file (and empty the recycle bin): with the file and its password, the same certificate could be put on another PC. The installed certificate works from this PC only.",
+  },
   installAfter: { ja: "インストール後はブラウザをすべて閉じてから、ログイン画面にアクセスしてください。証明書の選択画面では、ログインIDが表示された最新の証明書を選択してください。", en: "After installing, close all browser windows and open the login screen. When asked, choose the newest certificate that shows your login ID." },
 
   // renewal

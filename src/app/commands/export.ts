@@ -7,7 +7,6 @@ import { usage, type Values } from "../command-line.js";
 import { chainForP12, out, passphrase, select, usable, type Ctx } from "../context.js";
 import * as x509 from "../x509.js";
 
-/** `inkan-app export`: a PKCS#12 file of a stored certificate and its key. */
 async function p12Password(ctx: Ctx): Promise<string> {
   const fromEnv = ctx.io.env.INKAN_APP_P12_PASSWORD;
   const p = fromEnv ?? (await ctx.secrets.ask(ctx.m.t("ask_p12_password"), ctx.m.t("what_p12_password")));
@@ -19,12 +18,27 @@ async function p12Password(ctx: Ctx): Promise<string> {
   return p;
 }
 
+/**
+ * A file with the key makes the certificate portable: whoever holds it and its password can log in
+ * from another PC. So export says so and goes on only when confirmed: `yes` typed on a terminal,
+ * or --yes (scripts).
+ */
+async function confirmed(ctx: Ctx, v: Values): Promise<void> {
+  ctx.io.stderr.write(ctx.m.t("export_weakens") + "\n");
+  if (v.yes) return;
+  if (!ctx.secrets.interactive) throw new AppError("err_export_unconfirmed", {}, EXIT.usage, "hint_export_unconfirmed");
+  const answer = (await ctx.secrets.ask(ctx.m.t("ask_export_confirm"), "yes")).trim().toLowerCase();
+  if (answer !== "yes" && answer !== "y" && answer !== "はい") throw new AppError("err_export_unconfirmed", {}, EXIT.usage, "hint_export_unconfirmed");
+}
+
+/** `inkan-app export`: a PKCS#12 file of a stored certificate and its key, once confirmed. */
 export async function exportP12(ctx: Ctx, v: Values, sel: string | undefined) {
   const { m } = ctx;
   if (!v.p12) throw usage("usage_missing", { option: "--p12 FILE" });
   const file = resolvePath(v.p12);
   const { cert } = select(ctx, sel);
   if (existsSync(file) && !v.force) throw new AppError("err_file_exists", { file }, EXIT.tool, "hint_file_exists");
+  await confirmed(ctx, v);
   const pass = await passphrase(ctx);
   const password = await p12Password(ctx);
   const bytes = await buildPkcs12({ pkcs8: decryptKey(cert.keyPem, pass), cert: new Uint8Array(new x509.X509Certificate(cert.certPem).rawData), chain: chainForP12(cert), friendlyName: cert.meta.cn, password, legacy: v.legacy ?? false });

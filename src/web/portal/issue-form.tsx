@@ -84,6 +84,7 @@ export function InstallSteps({ page }: { page: PortalPage }) {
         <li>{page.t(P.installLinux)}</li>
       </ol>
       <p>{page.t(P.installAfter)}</p>
+      <p>{page.t(P.deleteP12After)}</p>
     </>
   );
 }
