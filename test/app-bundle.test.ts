@@ -1,0 +1,62 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
+import { FakeClock } from "../src/domain/clock.js";
+import { totpCode } from "../src/credentials/totp.js";
+import { appBundle, APP_BUNDLE_NAME } from "../src/web/app-bundle.js";
+
+/**
+ * The issuing app as one file (src/web/app-bundle.ts, esbuild): copied alone into an empty folder
+ * and run there by Node with no source tree, no node_modules and no npm, it issues a certificate
+ * from a real Inkan server.
+ */
+
+const BANK = "abank";
+const PASSPHRASE = "store-pass-1";
+
+for (const db of DATABASES) {
+  describe(`the issuing app as one file (${db})`, () => {
+    let h: Harness;
+    let dir: string;
+    const clock = new FakeClock(Math.floor(Date.now() / 1000) * 1000);
+
+    before(async () => {
+      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { renewalWindow: "P400D", otp: { acquisition: true, renewal: true } } })] });
+      const c = await h.addContract(BANK);
+      await h.addUser(BANK, c, "master01", "master");
+      await h.addUser(BANK, c, "user01", "general");
+      dir = mkdtempSync(join(tmpdir(), "inkan-app-bundle-"));
+    });
+    after(async () => {
+      await h?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    test("runs with Node alone in an empty folder and issues a certificate", async () => {
+      const file = await appBundle();
+      assert.doesNotMatch(file, /node_modules|\/work\//, "no path of the build machine inside");
+      writeFileSync(join(dir, APP_BUNDLE_NAME), file);
+      assert.deepEqual(readdirSync(dir), [APP_BUNDLE_NAME]);
+      // only what a PC has: a PATH, a home; no NODE_PATH, no source tree, no node_modules
+      const env = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "ja_JP.UTF-8" };
+      const help = await run(process.execPath, [APP_BUNDLE_NAME, "--help"], undefined, { cwd: dir, env, allowFail: true });
+      assert.equal(help.status, 0, help.stderr);
+      assert.match(help.stdout, /証明書発行アプリ/);
+
+      clock.advance(30_000);
+      const u = await h.rt.store.getUserByLoginId(BANK, "user01");
+      const code = totpCode(u!.totpSecret!, clock.now());
+      const args = [APP_BUNDLE_NAME, "issue", "--server", h.https, "--bank", BANK, "--login-id", "user01", "--ca-file", h.serverCaFile, "--renewal-window", "P400D", "--store", "store"];
+      const r = await run(process.execPath, args, [PASSPHRASE, "Pass1234", code].map((l) => l + "\n").join(""), { cwd: dir, env, allowFail: true });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /証明書発行結果/);
+      const serial = /証明書シリアル番号\s*= ([0-9a-f]{32})/.exec(r.stdout)?.[1];
+      assert.ok(serial, r.stdout);
+      assert.equal((await h.rt.store.getCertificate(BANK, serial))?.state, "active", "the app confirmed it at the server");
+      assert.deepEqual(readdirSync(dir).sort(), [APP_BUNDLE_NAME, "store"]);
+    });
+  });
+}
