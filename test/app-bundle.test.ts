@@ -1,16 +1,18 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/credentials/totp.js";
-import { appBundle, APP_BUNDLE_NAME } from "../src/web/app-bundle.js";
+import { APP_BUNDLE_NAME } from "../src/web/app-bundle.js";
+import { APP_DOWNLOAD_PATH } from "../src/web/app-download-routes.js";
 
 /**
- * The issuing app as one file (src/web/app-bundle.ts, esbuild): copied alone into an empty folder
- * and run there by Node with no source tree, no node_modules and no npm, it issues a certificate
+ * The issuing app as one file (src/web/app-bundle.ts, esbuild), downloaded from the portal
+ * (証明書発行アプリのダウンロード on 証明書取得認証) into an empty folder and run there by Node with no source tree, no node_modules and no npm, it issues a certificate
  * from a real Inkan server.
  */
 
@@ -35,8 +37,26 @@ for (const db of DATABASES) {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    test("runs with Node alone in an empty folder and issues a certificate", async () => {
-      const file = await appBundle();
+    /** GET over HTTPS, trusting the server's CA as the user's system would. */
+    function download(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+      return new Promise((resolve, reject) => {
+        get(url, { ca: readFileSync(h.serverCaFile) }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        }).on("error", reject);
+      });
+    }
+
+    test("downloaded from the portal, it runs with Node alone in an empty folder and issues a certificate", async () => {
+      // 証明書取得認証 offers it
+      const page = await download(`${h.https}/${BANK}/certificate/issue`);
+      assert.match(page.body, new RegExp(`href="${APP_DOWNLOAD_PATH}"[^>]*download`), page.body.slice(0, 400));
+      assert.match(page.body, /証明書発行アプリのダウンロード/);
+      const got = await download(`${h.https}${APP_DOWNLOAD_PATH}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.headers["content-disposition"], `attachment; filename="${APP_BUNDLE_NAME}"`);
+      const file = got.body;
       assert.doesNotMatch(file, /node_modules|\/work\//, "no path of the build machine inside");
       writeFileSync(join(dir, APP_BUNDLE_NAME), file);
       assert.deepEqual(readdirSync(dir), [APP_BUNDLE_NAME]);

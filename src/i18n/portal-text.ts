@@ -5,6 +5,12 @@ export const P = {
   // screens
   banksTitle: { ja: "ご利用の金融機関を選択", en: "Choose your bank" },
   loginTitle: { ja: "ログイン", en: "Log in" },
+  appDownloadHeading: { ja: "証明書発行アプリ", en: "The issuing app" },
+  appDownloadLead: {
+    ja: "証明書発行アプリでも電子証明書を取得できます。ダウンロードしたファイルは Node.js（バージョン20以降）で起動します：node inkan-app.mjs",
+    en: "You can also get your certificate with the issuing app. Run the downloaded file with Node.js (version 20 or later): node inkan-app.mjs",
+  },
+  appDownload: { ja: "証明書発行アプリのダウンロード", en: "Download the issuing app" },
   issueAuthTitle: { ja: "証明書取得認証", en: "Certificate acquisition: sign-in" },
   issueConfirmTitle: { ja: "証明書発行確認", en: "Certificate issuance: confirmation" },
   issueResultTitle: { ja: "証明書発行結果", en: "Certificate issuance: result" },

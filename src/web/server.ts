@@ -7,6 +7,7 @@ import { statusFastPath, statusServerFactory } from "./status-fast-path.js";
 import { apiRoutes } from "./api-routes.js";
 import { portalRoutes } from "./portal/portal-routes.js";
 import { pageAssetRoutes } from "./page-bundle.js";
+import { appDownloadRoutes } from "./app-download-routes.js";
 import type { Metrics } from "./metrics.js";
 import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-cert.js";
 import type { CaStatus } from "../ca/ca-views.js";
@@ -86,6 +87,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
   apiRoutes(https, deps);
   await portalRoutes(https, deps);
   pageAssetRoutes(https);
+  appDownloadRoutes(https);
   statusRoutes(https, deps);
 
   return { https, http: buildHttpServer(deps) };

@@ -6,6 +6,7 @@ import { cookieValue, setCookie } from "../views/cookies.js";
 import { sendError, shownOnForm } from "../errors.js";
 import { Field, GRANT_COOKIE, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
+import { APP_DOWNLOAD_PATH } from "../app-download-routes.js";
 
 function authPage(page: PortalPage, error?: string, status = 200) {
   const otp = page.bank.policy.otp.acquisition;
@@ -14,6 +15,7 @@ function authPage(page: PortalPage, error?: string, status = 200) {
     screenId: "BCIS001",
     status,
     children: (
+      <>
       <form method="post" action={page.url("/certificate/issue")}>
         {error && (
           <Notice kind="error">
@@ -33,6 +35,14 @@ function authPage(page: PortalPage, error?: string, status = 200) {
           </a>
         </div>
       </form>
+      <section>
+        <h2>{page.t(P.appDownloadHeading)}</h2>
+        <p>{page.t(P.appDownloadLead)}</p>
+        <a class="button secondary" href={APP_DOWNLOAD_PATH} download>
+          {page.t(P.appDownload)}
+        </a>
+      </section>
+      </>
     ),
   });
 }
