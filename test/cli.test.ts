@@ -87,6 +87,16 @@ for (const db of DATABASES) {
         const r = await run(process.execPath, [bin, "serve", "--data", bad], undefined, { env, allowFail: true });
         assert.equal(r.status, 3);
         assert.match(r.stderr, /banks\.0\.policy\.renewalWindow: must be an ISO-8601 duration/);
+        // trusted-proxy blocks wider than /8 (IPv4) or /32 (IPv6) trust too many: refused unless forced
+        await run("sh", ["-c", `cat > ${join(bad, "inkan.json")}`], JSON.stringify({ ...cfg, banks: [] }));
+        const wide = await run(process.execPath, [bin, "bank", "list", "--data", bad], undefined, { env: { ...env, INKAN_TRUSTED_PROXIES: "0.0.0.0/1,128.0.0.0/1,10.0.0.0/8,2001:db8::/31" }, allowFail: true });
+        assert.equal(wide.status, 3, wide.stderr);
+        assert.match(wide.stderr, /proxy\.trustedAddresses\.0: 0\.0\.0\.0\/1 is wider than \/8/);
+        assert.match(wide.stderr, /proxy\.trustedAddresses\.1: 128\.0\.0\.0\/1/);
+        assert.match(wide.stderr, /proxy\.trustedAddresses\.3: 2001:db8::\/31/);
+        assert.doesNotMatch(wide.stderr, /trustedAddresses\.2/, "a /8 is allowed");
+        const forced = await run(process.execPath, [bin, "bank", "list", "--data", bad], undefined, { env: { ...env, INKAN_TRUSTED_PROXIES: "0.0.0.0/1", INKAN_TRUSTED_PROXIES_FORCE: "1" }, allowFail: true });
+        assert.equal(forced.status, 0, forced.stderr);
       } finally {
         rmSync(bad, { recursive: true, force: true });
       }

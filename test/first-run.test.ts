@@ -75,6 +75,25 @@ test("first run: start makes the demo and serves; demo --json is enough to enrol
     // a second start reuses everything: same CA, demo not made twice
     server.kill("SIGTERM");
     assert.equal(await exited, 0, "clean shutdown on SIGTERM");
+    // `inkan serve` (and any later start) prints no secret: its banner goes where the logs go
+    const second = spawn(process.execPath, [bin, "serve", "--data", dataDir], { env });
+    let banner = "";
+    const secondExit = new Promise<{ code: number | null; at: number }>((resolve) => second.on("exit", (code) => resolve({ code, at: Date.now() })));
+    await new Promise<void>((resolve, reject) => {
+      second.stdout.on("data", (d: Buffer) => {
+        banner += d.toString();
+        if (banner.includes("`inkan demo`")) resolve();
+      });
+      second.stderr.on("data", (d: Buffer) => (banner += d.toString()));
+      second.on("exit", (code) => reject(new Error(`inkan serve exited ${code}: ${banner}`)));
+    });
+    assert.match(banner, /Inkan is running\./);
+    assert.doesNotMatch(banner, /Pass1234|Conf5678|TOTP|[A-Z2-7]{32}/, banner);
+    const sent = Date.now();
+    second.kill("SIGTERM");
+    const { code, at } = await secondExit;
+    assert.equal(code, 0);
+    assert.ok(at - sent <= 5000, `exited ${at - sent} ms after SIGTERM`);
     const again = await run(process.execPath, [bin, "user", "list", "--bank", "kita", "--data", dataDir], undefined, { env });
     assert.equal(again.stdout.trim().split("\n").length, 4);
     assert.match(again.stdout, new RegExp(`${user.loginId}\\s+A00\\d\\s+general\\s+\\S+ \\S+\\s+発行済み \\(Issued\\)`));

@@ -151,15 +151,18 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
       let demo = readDemo(dataDir);
       if (!demo && rt.config.banks.some((b) => b.id === "aoba")) demo = await createDemo(rt);
       const s = await serve(rt);
-      printBanner(rt, s.httpsPort, s.httpPort, fresh, demo, s.staffPort);
+      // the demo's passwords and TOTP secrets are printed once, on the run that made them; after
+      // that the banner goes where the logs go, and only `inkan demo` prints them
+      // before the banner: whoever reads it may ask the node to stop at once
       shutdownOnSignal(rt, s.stop);
+      printBanner(rt, { ...s, fresh, demo: fresh ? demo : undefined, hasDemo: Boolean(demo) });
       return;
     }
     case "serve": {
       const rt = await openRuntime(loadConfig(dataDir), { createCas: false });
       const s = await serve(rt);
-      printBanner(rt, s.httpsPort, s.httpPort, false, readDemo(dataDir), s.staffPort);
       shutdownOnSignal(rt, s.stop);
+      printBanner(rt, { ...s, fresh: false, hasDemo: Boolean(readDemo(dataDir)) });
       return;
     }
     case "demo": {
@@ -320,7 +323,19 @@ async function bankCommand(sub: string | undefined, a: Args, dataDir: string) {
   console.log(`bank ${id} added; its CA was made by key ceremony`);
 }
 
-function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: boolean, demo: ReturnType<typeof readDemo>, staffPort?: number) {
+interface BannerParams {
+  httpsPort: number;
+  httpPort: number;
+  staffPort: number;
+  fresh: boolean;
+  /** the demo users with their secrets, printed only when given */
+  demo?: ReturnType<typeof readDemo>;
+  /** a demo exists (then where its secrets are is said, not the secrets) */
+  hasDemo: boolean;
+}
+
+function printBanner(rt: Runtime, p: BannerParams) {
+  const { httpsPort, httpPort, staffPort, fresh, demo, hasDemo } = p;
   const https = rt.config.publicHttpsUrl ? rt.urls.https : rt.urls.https.replace(/:\d+$/, `:${httpsPort}`);
   const http = rt.config.publicHttpUrl ? rt.urls.http : rt.urls.http.replace(/:\d+$/, `:${httpPort}`);
   const lines = [
@@ -340,6 +355,7 @@ function printBanner(rt: Runtime, httpsPort: number, httpPort: number, fresh: bo
     `Open the portal in a browser: ${https}/  (電子証明書発行 on a bank's login screen issues a certificate in the page;`,
     "  install the downloaded .p12, restart the browser, and log in with the certificate and the login password)",
   );
+  if (!demo && hasDemo) lines.push("", "Demo logins, passwords and one-time password secrets: `inkan demo` (or `inkan demo --json`).");
   if (demo) {
     lines.push("", "Demo logins (login password / confirmation password):");
     for (const b of demo.banks) for (const u of b.users) lines.push(`  ${b.id}  ${u.loginId.padEnd(12)} ${u.userNo} ${u.role.padEnd(7)} ${u.password} / ${u.confirmPassword}   TOTP ${u.totpSecret}`);
@@ -368,14 +384,30 @@ function printDemo(j: ReturnType<typeof demoJson>) {
   }
 }
 
+/**
+ * SIGTERM or SIGINT: stop accepting, let requests in flight and the scheduled round under way
+ * finish, then close the database and exit, within 5 s (service managers and rolling restarts
+ * wait that long, then kill). A stop that hangs past that exits anyway: every change is one
+ * transaction, so what is cut off is as if never asked.
+ */
 function shutdownOnSignal(rt: Runtime, stop: () => Promise<void>) {
   let stopping = false;
   const bye = async (sig: string) => {
     if (stopping) return;
     stopping = true;
     rt.log.info({ signal: sig }, "stopping");
-    await stop();
-    await rt.close();
+    setTimeout(() => {
+      rt.log.error({ signal: sig }, "stop took too long; exiting");
+      process.exit(1);
+    }, 4500).unref();
+    try {
+      await stop();
+      await rt.close();
+    } catch (e) {
+      rt.log.error({ err: (e as Error).message }, "stop failed");
+      process.exit(1);
+    }
+    rt.log.info({ signal: sig }, "stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void bye("SIGINT"));

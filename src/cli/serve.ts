@@ -40,6 +40,9 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
+/** How long a request in flight may take to finish once the node is asked to stop. */
+export const STOP_GRACE_MS = 2500;
+
 /** Starts both listeners, the status poll and crash recovery. */
 export async function serve(rt: Runtime): Promise<Serving> {
   const recovered = await rt.lifecycle.recover();
@@ -103,9 +106,15 @@ export async function serve(rt: Runtime): Promise<Serving> {
     staffPort: port(staff),
     metricsPort: port({ server: metricsListener }),
     async stop() {
-      rt.ca.stop();
-      notifier.stop();
+      // no new scheduled round (notice delivery, status poll with its CRL rebuild); those under way go on
+      const rounds = Promise.all([rt.ca.close(), notifier.stop()]);
+      // no new connection; idle kept-alive ones close; requests in flight get STOP_GRACE_MS, then
+      // their connections are cut (a request is one transaction: cut, it is as if never sent)
+      const servers = [https.server, http.server, staff.server, metricsListener];
+      const cut = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), STOP_GRACE_MS);
       await Promise.all([https.close(), http.close(), staff.close(), new Promise((r) => metricsListener.close(r))]);
+      clearTimeout(cut);
+      await rounds;
     },
   };
 }

@@ -59,6 +59,7 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     const trustedAddresses = env.INKAN_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter((a) => a !== "");
     merged.proxy = { ...((merged.proxy as Record<string, unknown>) ?? {}), trustedAddresses };
   }
+  if (env.INKAN_TRUSTED_PROXIES_FORCE === "1") merged.proxy = { ...((merged.proxy as Record<string, unknown>) ?? {}), allowWideRanges: true };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);

@@ -117,10 +117,18 @@ const proxyAddress = z.string().refine(
   { message: "must be an IPv4 or IPv6 address or a CIDR block such as 10.0.0.0/24 (a /0 would trust everyone)" },
 );
 
+/** A block this wide trusts more than any proxy tier needs (0.0.0.0/1,128.0.0.0/1 is everyone). */
+const tooWide = (a: string) => {
+  const [net, bits] = a.split("/");
+  return bits !== undefined && Number(bits) < (isIP(net ?? "") === 4 ? 8 : 32);
+};
+
 export const proxySchema = z
   .object({
     /** TCP peers (load balancers, nginx) whose certificate header and X-Forwarded-For are believed */
     trustedAddresses: z.array(proxyAddress).max(100).default([]),
+    /** lets trustedAddresses hold blocks wider than /8 (IPv4) or /32 (IPv6); INKAN_TRUSTED_PROXIES_FORCE=1 */
+    allowWideRanges: z.boolean().default(false),
     /** the header in which they pass the client certificate (nginx: $ssl_client_escaped_cert) */
     certificateHeader: z
       .string()
@@ -128,7 +136,13 @@ export const proxySchema = z
       .transform((h) => h.toLowerCase())
       .default("x-ssl-client-cert"),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.allowWideRanges) return;
+    p.trustedAddresses.forEach((a, i) => {
+      if (tooWide(a)) ctx.addIssue({ code: "custom", path: ["trustedAddresses", i], message: `${a} is wider than /8 (IPv4) or /32 (IPv6): it would trust the certificate header from too many addresses (set proxy.allowWideRanges or INKAN_TRUSTED_PROXIES_FORCE=1 if you mean it)` });
+    });
+  });
 
 export const configSchema = z
   .object({
@@ -186,7 +200,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** TLS ended at a proxy: who may pass the verified client certificate in a header */
-    proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert" }),
+    proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert", allowWideRanges: false }),
   })
   .strict();
 

@@ -15,6 +15,8 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private lastPlan = 0;
+  /** the round under way, which stop() lets finish before the database is closed */
+  private round: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -48,12 +50,17 @@ export class Notifier {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.mail.pollMs);
+    this.timer = setInterval(() => {
+      if (!this.busy) this.round = this.tick();
+    }, this.config.mail.pollMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** No new round; the one under way (tick never rejects) finishes before the transport closes. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.round;
     this.transport.close();
   }
 }
