@@ -107,14 +107,16 @@ export async function serve(rt: Runtime): Promise<Serving> {
     metricsPort: port({ server: metricsListener }),
     async stop() {
       // no new scheduled round (notice delivery, status poll with its CRL rebuild); those under way go on
-      const rounds = Promise.all([rt.ca.close(), notifier.stop()]);
+      rt.ca.stop();
+      const rounds = notifier.stop();
       // no new connection; idle kept-alive ones close; requests in flight get STOP_GRACE_MS, then
       // their connections are cut (a request is one transaction: cut, it is as if never sent)
       const servers = [https.server, http.server, staff.server, metricsListener];
       const cut = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), STOP_GRACE_MS);
       await Promise.all([https.close(), http.close(), staff.close(), new Promise((r) => metricsListener.close(r))]);
       clearTimeout(cut);
-      await rounds;
+      // the poll under way and any CRL build the requests asked for finish before the database closes
+      await Promise.all([rounds, rt.ca.close()]);
     },
   };
 }
