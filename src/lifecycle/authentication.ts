@@ -49,24 +49,30 @@ async function countFailure(s: AuditedStep, user: UserRecord, failure: { kind: L
   return new DomainError(code);
 }
 
-/** The login password of a known user, with the lockout. */
-export async function checkLoginPassword(s: AuditedStep, user: UserRecord, password: string): Promise<void> {
-  if (isLocked(user, s.bank.policy.lockoutThreshold, "login")) {
-    await auditRefusal(s, user, { reason: "locked" });
-    throw new DomainError("user_locked");
+const PASSWORDS = {
+  login: { hash: "passwordHash", count: "failedLogins", lockedReason: "locked", lockedCode: "user_locked", wrong: "wrong_password" },
+  confirm: { hash: "confirmHash", count: "failedConfirms", lockedReason: "confirm_locked", lockedCode: "confirm_locked", wrong: "wrong_confirm_password" },
+} as const;
+
+/** A password of a known user with its own lockout count: the login password or the 確認用パスワード. */
+async function checkPassword(s: AuditedStep, user: UserRecord, password: string, kind: LockKind): Promise<void> {
+  const k = PASSWORDS[kind];
+  if (isLocked(user, s.bank.policy.lockoutThreshold, kind)) {
+    await auditRefusal(s, user, { reason: k.lockedReason });
+    throw new DomainError(k.lockedCode);
   }
-  if (!(await verifyPassword(password, user.passwordHash))) throw await countFailure(s, user, { kind: "login", reason: "wrong_password" });
-  if (user.failedLogins > 0) await s.deps.store.write(s.bank.config.id, (w) => w.setFailedLogins(user.id, 0, s.deps.clock.now()));
+  if (!(await verifyPassword(password, user[k.hash]))) throw await countFailure(s, user, { kind, reason: k.wrong });
+  if (user[k.count] > 0) await s.deps.store.write(s.bank.config.id, (w) => (kind === "login" ? w.setFailedLogins(user.id, 0, s.deps.clock.now()) : w.setFailedConfirms(user.id, 0, s.deps.clock.now())));
+}
+
+/** The login password of a known user, with the lockout. */
+export function checkLoginPassword(s: AuditedStep, user: UserRecord, password: string): Promise<void> {
+  return checkPassword(s, user, password, "login");
 }
 
 /** 確認用パスワード: asked before revocations and other changes; its own lockout count. */
-export async function checkConfirmPassword(s: AuditedStep, user: UserRecord, password: string): Promise<void> {
-  if (isLocked(user, s.bank.policy.lockoutThreshold, "confirm")) {
-    await auditRefusal(s, user, { reason: "confirm_locked" });
-    throw new DomainError("confirm_locked");
-  }
-  if (!(await verifyPassword(password, user.confirmHash))) throw await countFailure(s, user, { kind: "confirm", reason: "wrong_confirm_password" });
-  if (user.failedConfirms > 0) await s.deps.store.write(s.bank.config.id, (w) => w.setFailedConfirms(user.id, 0, s.deps.clock.now()));
+export function checkConfirmPassword(s: AuditedStep, user: UserRecord, password: string): Promise<void> {
+  return checkPassword(s, user, password, "confirm");
 }
 
 /**

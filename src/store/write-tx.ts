@@ -4,6 +4,7 @@ import { Repositories } from "./repositories.js";
 import { chainHash, type AuditEntry } from "../domain/audit.js";
 import type { CertState } from "../domain/certificate.js";
 import type { UserRole, LoginMethod } from "../domain/roles.js";
+import type { UserRecord } from "./records.js";
 
 export interface NewCertificate {
   serial: string;
@@ -24,6 +25,9 @@ export interface NewCertificate {
  * the transaction a writer at once (SQLite) and serialises the bank's audit chain (PostgreSQL);
  * audit records are appended in the same transaction as the change they describe.
  */
+/** A user row as registration writes it: the record's own fields, at a moment. */
+export type NewUserRow = Pick<UserRecord, "contractId" | "loginId" | "userNo" | "name" | "email" | "role" | "passwordHash" | "confirmHash" | "totpSecret" | "mustChangePassword"> & { at: Date };
+
 export interface SetPasswordParams {
   userId: number;
   kind: "login" | "confirm";
@@ -104,19 +108,7 @@ export class WriteTx extends Repositories {
     return Number(r.next_user_index) - 1;
   }
 
-  async addUser(u: {
-    contractId: number;
-    loginId: string;
-    userNo: string;
-    name: string;
-    email: string;
-    role: UserRole;
-    passwordHash: string;
-    confirmHash: string;
-    totpSecret: string | null;
-    mustChangePassword: boolean;
-    at: Date;
-  }): Promise<number> {
+  async addUser(u: NewUserRow): Promise<number> {
     const r = await this.db
       .insertInto("users")
       .values({
