@@ -1,7 +1,8 @@
 import { S } from "../../../i18n/staff-text.js";
 import { Notice } from "../../views/layout.js";
 import { SEARCH_OPERATIONS } from "../../../lifecycle/staff-console.js";
-import { DataTable, ErrorNotice, Field, StaffPage, TextInput, resultText, t, when, type PageCtx, type PageError, type Values } from "./parts.js";
+import { ColumnHeads, ErrorNotice, resultText, StaffPage, t, when, type PageCtx, type PageError, type Values } from "./frame.js";
+import { Field, FormActions, TextField } from "./form.js";
 
 export interface AuditRow {
   seq: number;
@@ -22,18 +23,10 @@ export function AuditPage(p: { c: PageCtx; values: Values; rows?: AuditRow[]; mo
     <StaffPage c={c} title={S.auditTitle} screenId="STF050">
       <ErrorNotice locale={c.locale} error={p.error} />
       <form method="get" action="/audit" class="search">
-        <Field id="from" label={S.dateFrom} locale={c.locale}>
-          <TextInput id="from" type="date" value={v.from} />
-        </Field>
-        <Field id="to" label={S.dateTo} locale={c.locale}>
-          <TextInput id="to" type="date" value={v.to} />
-        </Field>
-        <Field id="contract" label={S.contractCode} locale={c.locale}>
-          <TextInput id="contract" value={v.contract} maxLength={20} />
-        </Field>
-        <Field id="loginId" label={S.loginId} locale={c.locale}>
-          <TextInput id="loginId" value={v.loginId} maxLength={40} />
-        </Field>
+        <TextField locale={c.locale} id="from" label={S.dateFrom} type="date" value={v.from} />
+        <TextField locale={c.locale} id="to" label={S.dateTo} type="date" value={v.to} />
+        <TextField locale={c.locale} id="contract" label={S.contractCode} value={v.contract} maxLength={20} />
+        <TextField locale={c.locale} id="loginId" label={S.loginId} value={v.loginId} maxLength={40} />
         <Field id="operation" label={S.operation} locale={c.locale}>
           <select id="operation" name="operation">
             <option value="">{t(c, S.allOperations)}</option>
@@ -44,11 +37,7 @@ export function AuditPage(p: { c: PageCtx; values: Values; rows?: AuditRow[]; mo
             ))}
           </select>
         </Field>
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t(c, S.search)}
-          </button>
-        </div>
+        <FormActions c={c} label={S.search} />
       </form>
       {p.rows && (
         <section aria-labelledby="audit-results">
@@ -61,21 +50,25 @@ export function AuditPage(p: { c: PageCtx; values: Values; rows?: AuditRow[]; mo
           {p.rows.length === 0 ? (
             <p>{t(c, S.auditNone)}</p>
           ) : (
-            <DataTable c={c} caption={S.auditTitle} cols={[S.seq, S.at, S.actor, S.action, S.targetUser, S.result, S.address, S.serial, S.detail]} class="audit">
-              {p.rows.map((r) => (
-                <tr>
-                  <th scope="row">{r.seq}</th>
-                  <td>{when(c, r.at)}</td>
-                  <td>{`${r.actorKind}:${r.actorId}`}</td>
-                  <td class="mono">{r.action}</td>
-                  <td>{r.targetLoginId ?? "-"}</td>
-                  <td>{t(c, resultText(r.result))}</td>
-                  <td>{r.address ?? "-"}</td>
-                  <td class="mono">{r.certSerial ?? "-"}</td>
-                  <td class="mono detail">{r.detail}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <table class="audit">
+              <caption>{t(c, S.auditTitle)}</caption>
+              <ColumnHeads c={c} labels={[S.seq, S.at, S.actor, S.action, S.targetUser, S.result, S.address, S.serial, S.detail]} />
+              <tbody>
+                {p.rows.map((r) => (
+                  <tr>
+                    <th scope="row">{r.seq}</th>
+                    <td>{when(c, r.at)}</td>
+                    <td>{`${r.actorKind}:${r.actorId}`}</td>
+                    <td class="mono">{r.action}</td>
+                    <td>{r.targetLoginId ?? "-"}</td>
+                    <td>{t(c, resultText(r.result))}</td>
+                    <td>{r.address ?? "-"}</td>
+                    <td class="mono">{r.certSerial ?? "-"}</td>
+                    <td class="mono detail">{r.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </section>
       )}

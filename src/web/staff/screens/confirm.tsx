@@ -1,31 +1,20 @@
 import { S } from "../../../i18n/staff-text.js";
-import { tr, type Text } from "../../views/text.js";
-import { Actions, Csrf, StaffPage, t, type PageCtx, type Values } from "./parts.js";
+import type { Text } from "../../views/text.js";
+import { Facts, StaffPage, t, titleOf, type Fact, type PageCtx, type Values } from "./frame.js";
+import { FormActions, Hidden, PostForm } from "./form.js";
 
-export type Fact = [Text, string];
-
+/** 確認 (STF900): what will be done, nothing changed yet; 実行 carries the one-time token. */
 export function ConfirmPage(p: { c: PageCtx; what: Text; action: string; facts: Fact[]; hidden: Values; token: string; back: string; danger?: boolean }) {
   const { c } = p;
-  const title = { ja: tr("ja", S.confirmTitle, { what: p.what.ja }), en: tr("en", S.confirmTitle, { what: p.what.en }) };
   return (
-    <StaffPage c={c} title={title} screenId="STF900">
+    <StaffPage c={c} title={titleOf(S.confirmTitle, p.what)} screenId="STF900">
       <p>{t(c, S.confirmLead)}</p>
-      <dl class="facts">
-        {p.facts.map(([label, value]) => (
-          <>
-            <dt>{t(c, label)}</dt>
-            <dd>{value}</dd>
-          </>
-        ))}
-      </dl>
-      <form method="post" action={`/execute/${p.action}`}>
-        <Csrf c={c} />
-        <input type="hidden" name="token" value={p.token} />
-        {Object.entries(p.hidden).map(([k, v]) => (
-          <input type="hidden" name={k} value={v} />
-        ))}
-        <Actions c={c} back={p.back} label={S.execute} danger={p.danger} />
-      </form>
+      <Facts c={c} rows={p.facts} />
+      <PostForm c={c} action={`/execute/${p.action}`}>
+        <Hidden values={{ token: p.token }} />
+        <Hidden values={p.hidden} />
+        <FormActions c={c} back={p.back} label={S.execute} danger={p.danger} />
+      </PostForm>
     </StaffPage>
   );
 }

@@ -1,9 +1,9 @@
 import { S } from "../../../i18n/staff-text.js";
 import { Notice } from "../../views/layout.js";
 import type { StaffRefusal } from "../../../lifecycle/staff-console.js";
-import { BilingualPage } from "./parts.js";
+import { BilingualPage } from "./frame.js";
 
-/** No staff member known: both languages, Japanese first. */
+/** STF999: a certificate the console does not take (no staff member known: both languages, Japanese first). */
 export function RefusalPage(p: { cause: StaffRefusal | "csrf"; path: string }) {
   const reason = p.cause === "csrf" ? S.csrfRefused : S[`refusal_${p.cause}`];
   return (

@@ -1,13 +1,13 @@
 import { S } from "../../../i18n/staff-text.js";
+import type { Text } from "../../views/text.js";
 import { Notice } from "../../views/layout.js";
-import { tr, type Text } from "../../views/text.js";
-import { ErrorNotice, StaffPage, t, type PageCtx, type PageError } from "./parts.js";
+import { ErrorNotice, Links, StaffPage, t, titleOf, type PageCtx, type PageError } from "./frame.js";
 
+/** 結果 (STF901): done, refused, or still running (a repeated 実行 while the first one acts). */
 export function ResultPage(p: { c: PageCtx; what: Text; text?: string; error?: PageError; inProgress?: boolean; links: Array<[string, Text]> }) {
   const { c } = p;
-  const title = { ja: tr("ja", S.resultTitle, { what: p.what.ja }), en: tr("en", S.resultTitle, { what: p.what.en }) };
   return (
-    <StaffPage c={c} title={title} screenId="STF901">
+    <StaffPage c={c} title={titleOf(S.resultTitle, p.what)} screenId="STF901">
       {p.error ? (
         <ErrorNotice locale={c.locale} error={p.error} />
       ) : p.inProgress ? (
@@ -20,13 +20,7 @@ export function ResultPage(p: { c: PageCtx; what: Text; text?: string; error?: P
           <p>{p.text}</p>
         </Notice>
       )}
-      <ul class="links">
-        {p.links.map(([href, label]) => (
-          <li>
-            <a href={href}>{t(c, label)}</a>
-          </li>
-        ))}
-      </ul>
+      <Links c={c} links={p.links} />
     </StaffPage>
   );
 }

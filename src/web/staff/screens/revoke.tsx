@@ -1,7 +1,9 @@
 import { S } from "../../../i18n/staff-text.js";
 import type { Text } from "../../views/text.js";
-import { Field, ReferenceField, StaffForm, StaffPage, TextInput, t, type PageCtx, type PageError, type Values } from "./parts.js";
+import { t, type PageCtx, type PageError, type Values } from "./frame.js";
+import { EntryPage, Field, ReferenceField, TextField } from "./form.js";
 
+/** The revocation reasons a staff member may choose, in the order shown. */
 export const REASONS: Array<[string, Text]> = [
   ["keyCompromise", S.reasonKeyCompromise],
   ["affiliationChanged", S.reasonAffiliationChanged],
@@ -13,22 +15,18 @@ export const REASONS: Array<[string, Text]> = [
 export function RevokePage(p: { c: PageCtx; values: Values; error?: PageError }) {
   const { c, values: v } = p;
   return (
-    <StaffPage c={c} title={S.revokeTitle} screenId="STF030">
-      <StaffForm c={c} action="/confirm/revoke" back="/" error={p.error}>
-        <Field id="target" label={S.target} hint={S.targetHint} locale={c.locale}>
-          <TextInput id="target" value={v.target} required hint maxLength={64} />
-        </Field>
-        <Field id="reason" label={S.reason} locale={c.locale}>
-          <select id="reason" name="reason">
-            {REASONS.map(([k, label]) => (
-              <option value={k} selected={(v.reason ?? "keyCompromise") === k}>
-                {t(c, label)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <ReferenceField c={c} value={v.reference} />
-      </StaffForm>
-    </StaffPage>
+    <EntryPage c={c} title={S.revokeTitle} screenId="STF030" action="/confirm/revoke" error={p.error} back="/">
+      <TextField locale={c.locale} id="target" label={S.target} hint={S.targetHint} value={v.target} required maxLength={64} />
+      <Field id="reason" label={S.reason} locale={c.locale}>
+        <select id="reason" name="reason">
+          {REASONS.map(([k, label]) => (
+            <option value={k} selected={(v.reason ?? "keyCompromise") === k}>
+              {t(c, label)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <ReferenceField c={c} value={v.reference} />
+    </EntryPage>
   );
 }

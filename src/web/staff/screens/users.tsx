@@ -1,14 +1,17 @@
 import { S } from "../../../i18n/staff-text.js";
+import type { Text } from "../../views/text.js";
 import { DISPLAY_STATUS_LABELS } from "../../../i18n/certificate-status-text.js";
-import type { StaffUserEntry } from "../../../lifecycle/staff-console.js";
 import type { ContractRecord } from "../../../store/store.js";
-import { DataTable, StaffPage, t, when, type PageCtx } from "./parts.js";
+import type { StaffUserEntry } from "../../../lifecycle/staff-console.js";
+import { ColumnHeads, StaffPage, t, when, type PageCtx } from "./frame.js";
 
 const kindText = (role: string) => (role === "master" ? S.kindMaster : role === "admin" ? S.kindAdmin : S.kindGeneral);
 
 export function UsersPage(p: { c: PageCtx; contract: ContractRecord; users: StaffUserEntry[] }) {
   const { c } = p;
   const ops = c.con.can("certificate.revoke");
+  const columns: Text[] = [S.userNo, S.loginId, S.userName, S.userKind, S.certStatus, S.certExpiry, S.serial, S.userState];
+  if (ops) columns.push(S.operations);
   return (
     <StaffPage c={c} title={S.usersTitle} screenId="STF020">
       <p>
@@ -17,33 +20,37 @@ export function UsersPage(p: { c: PageCtx; contract: ContractRecord; users: Staf
       {p.users.length === 0 ? (
         <p>{t(c, S.noUsers)}</p>
       ) : (
-        <DataTable c={c} caption={S.usersTitle} cols={[S.userNo, S.loginId, S.userName, S.userKind, S.certStatus, S.certExpiry, S.serial, S.userState, ...(ops ? [S.operations] : [])]}>
-          {p.users.map((u) => (
-            <tr>
-              <td>{u.user.userNo}</td>
-              <th scope="row">{u.user.loginId}</th>
-              <td>{u.user.name}</td>
-              <td>{t(c, kindText(u.user.role))}</td>
-              <td data-status={u.status}>{DISPLAY_STATUS_LABELS[u.status][c.locale]}</td>
-              <td>{when(c, u.current?.notAfter)}</td>
-              <td class="mono">{u.current?.serial ?? "-"}</td>
-              <td>{t(c, u.user.status === "suspended" ? S.stateSuspended : u.locked ? S.stateLocked : S.stateActive)}</td>
-              {ops && (
-                <td>
-                  <a href={`/revoke?target=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuRevoke)}</a>
-                  {" · "}
-                  <a href={`/reset?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuReset)}</a>
-                  {u.locked && (
-                    <>
-                      {" · "}
-                      <a href={`/unlock?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuUnlock)}</a>
-                    </>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </DataTable>
+        <table>
+          <caption>{t(c, S.usersTitle)}</caption>
+          <ColumnHeads c={c} labels={columns} />
+          <tbody>
+            {p.users.map((u) => (
+              <tr>
+                <td>{u.user.userNo}</td>
+                <th scope="row">{u.user.loginId}</th>
+                <td>{u.user.name}</td>
+                <td>{t(c, kindText(u.user.role))}</td>
+                <td data-status={u.status}>{DISPLAY_STATUS_LABELS[u.status][c.locale]}</td>
+                <td>{when(c, u.current?.notAfter)}</td>
+                <td class="mono">{u.current?.serial ?? "-"}</td>
+                <td>{t(c, u.user.status === "suspended" ? S.stateSuspended : u.locked ? S.stateLocked : S.stateActive)}</td>
+                {ops && (
+                  <td>
+                    <a href={`/revoke?target=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuRevoke)}</a>
+                    {" · "}
+                    <a href={`/reset?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuReset)}</a>
+                    {u.locked && (
+                      <>
+                        {" · "}
+                        <a href={`/unlock?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuUnlock)}</a>
+                      </>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </StaffPage>
   );

@@ -1,8 +1,13 @@
 import { S } from "../../../i18n/staff-text.js";
 import { Notice } from "../../views/layout.js";
-import { StaffPage, resultText, t, when, type PageCtx } from "./parts.js";
+import { Facts, resultText, StaffPage, t, when, type PageCtx } from "./frame.js";
 
-export function VerifyPage(p: { c: PageCtx; v: { ok: true; count: number } | { ok: false; count: number; firstBadSeq: number; problem: string; record?: { seq: number; at: Date; actorKind: string; actorId: string; action: string; result: string; detail: string } } }) {
+/** What `verifyAuditChain` found, as the page shows it. */
+export type VerifyOutcome =
+  | { ok: true; count: number }
+  | { ok: false; count: number; firstBadSeq: number; problem: string; record?: { seq: number; at: Date; actorKind: string; actorId: string; action: string; result: string; detail: string } };
+
+export function VerifyPage(p: { c: PageCtx; v: VerifyOutcome }) {
   const { c, v } = p;
   return (
     <StaffPage c={c} title={S.verifyTitle} screenId="STF051">
@@ -21,20 +26,17 @@ export function VerifyPage(p: { c: PageCtx; v: { ok: true; count: number } | { o
           <section aria-labelledby="broken-h">
             <h2 id="broken-h">{t(c, S.brokenRecord)}</h2>
             {v.record ? (
-              <dl class="facts">
-                <dt>{t(c, S.seq)}</dt>
-                <dd>{v.record.seq}</dd>
-                <dt>{t(c, S.at)}</dt>
-                <dd>{when(c, v.record.at)}</dd>
-                <dt>{t(c, S.actor)}</dt>
-                <dd>{`${v.record.actorKind}:${v.record.actorId}`}</dd>
-                <dt>{t(c, S.action)}</dt>
-                <dd class="mono">{v.record.action}</dd>
-                <dt>{t(c, S.result)}</dt>
-                <dd>{t(c, resultText(v.record.result))}</dd>
-                <dt>{t(c, S.detail)}</dt>
-                <dd class="mono">{v.record.detail}</dd>
-              </dl>
+              <Facts
+                c={c}
+                rows={[
+                  [S.seq, v.record.seq],
+                  [S.at, when(c, v.record.at)],
+                  [S.actor, `${v.record.actorKind}:${v.record.actorId}`],
+                  [S.action, v.record.action, { class: "mono" }],
+                  [S.result, t(c, resultText(v.record.result))],
+                  [S.detail, v.record.detail, { class: "mono" }],
+                ]}
+              />
             ) : (
               <p>{t(c, S.brokenMissing)}</p>
             )}

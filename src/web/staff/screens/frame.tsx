@@ -22,6 +22,8 @@ export interface PageError {
   code: ErrorCode;
   params?: ErrorParams;
 }
+/** A label and its value, as a confirmation page lists them. */
+export type Fact = [Text, string];
 
 export const t = (c: { locale: Locale }, text: Text, params: Record<string, string | number> = {}) => tr(c.locale, text, params);
 export const when = (c: PageCtx, d: Date | undefined | null) => (d ? formatLocalDateTime(d, c.con.bank.offsetMinutes) : "-");
@@ -62,7 +64,7 @@ export function StaffPage(p: { c: PageCtx; title: Text; screenId: string; childr
   );
 }
 
-/** The frame of a page shown before any staff member is known: Japanese, with the title in both languages. */
+/** A page for whoever is not (yet) known as staff: both languages, Japanese first, in one title. */
 export function BilingualPage(p: { title: Text; screenId: string; path: string; children: ComponentChildren }) {
   const title = `${p.title.ja} / ${p.title.en}`;
   return (
@@ -70,6 +72,11 @@ export function BilingualPage(p: { title: Text; screenId: string; path: string; 
       {p.children}
     </Layout>
   );
+}
+
+/** A confirmation-page title: "<what> の確認" in both languages. */
+export function titleOf(template: Text, what: Text): Text {
+  return { ja: tr("ja", template, { what: what.ja }), en: tr("en", template, { what: what.en }) };
 }
 
 export function ErrorNotice(p: { locale: Locale; error?: PageError }) {
@@ -81,97 +88,42 @@ export function ErrorNotice(p: { locale: Locale; error?: PageError }) {
   );
 }
 
-export function Field(p: { id: string; label: Text; hint?: Text; locale: Locale; children: ComponentChildren }) {
+/** A `<dl class="facts">`: label, value and the value's own attributes (a data- hook for tests, a class). */
+export function Facts(p: { c: { locale: Locale }; rows: Array<[Text, ComponentChildren, Record<string, string | number>?]> }) {
   return (
-    <div class="field">
-      <label for={p.id}>{tr(p.locale, p.label)}</label>
-      {p.hint && (
-        <span class="hint" id={`${p.id}-hint`}>
-          {tr(p.locale, p.hint)}
-        </span>
-      )}
-      {p.children}
-    </div>
+    <dl class="facts">
+      {p.rows.map(([label, value, attrs]) => (
+        <>
+          <dt>{t(p.c, label)}</dt>
+          <dd {...attrs}>{value}</dd>
+        </>
+      ))}
+    </dl>
   );
 }
 
-export function TextInput(p: { id: string; name?: string; value?: string; required?: boolean; type?: "text" | "password" | "email" | "date"; hint?: boolean; autocomplete?: string; maxLength?: number }) {
-  // preact's input types are a union by `type`; these attributes are right for every type used here
-  const attrs: Record<string, unknown> = {
-    type: p.type ?? "text",
-    id: p.id,
-    name: p.name ?? p.id,
-    value: p.value ?? "",
-    required: p.required,
-    "aria-describedby": p.hint ? `${p.id}-hint` : undefined,
-    autocomplete: p.autocomplete ?? "off",
-    maxLength: p.maxLength,
-  };
-  return <input {...(attrs as any)} />;
-}
-
-export function Csrf(p: { c: PageCtx }) {
-  return <input type="hidden" name="csrf" value={p.c.csrf} />;
-}
-
-export function LoginIdField(p: { c: PageCtx; value?: string }) {
+/** The list of ways on from a page. */
+export function Links(p: { c: { locale: Locale }; links: Array<[string, Text]> }) {
   return (
-    <Field id="loginId" label={S.loginId} locale={p.c.locale}>
-      <TextInput id="loginId" value={p.value} required maxLength={12} />
-    </Field>
+    <ul class="links">
+      {p.links.map(([href, label]) => (
+        <li>
+          <a href={href}>{t(p.c, label)}</a>
+        </li>
+      ))}
+    </ul>
   );
 }
 
-export function ReferenceField(p: { c: PageCtx; value?: string }) {
+/** A table's column headings. */
+export function ColumnHeads(p: { c: { locale: Locale }; labels: Text[] }) {
   return (
-    <Field id="reference" label={S.reference} hint={S.referenceHint} locale={p.c.locale}>
-      <TextInput id="reference" value={p.value} required hint maxLength={40} />
-    </Field>
-  );
-}
-
-/** A form's buttons: go on (next, or execute on a confirmation) and back. */
-export function Actions(p: { c: PageCtx; back: string; label?: Text; danger?: boolean }) {
-  return (
-    <div class="actions">
-      <button type="submit" class={p.danger ? "danger" : "primary"}>
-        {t(p.c, p.label ?? S.next)}
-      </button>
-      <a class="button secondary" href={p.back}>
-        {t(p.c, S.back)}
-      </a>
-    </div>
-  );
-}
-
-/** The frame of every paper form: the last refusal, a posted form with its token, the fields, next and back. */
-export function StaffForm(p: { c: PageCtx; action: string; back: string; error?: PageError; children: ComponentChildren }) {
-  const { c } = p;
-  return (
-    <>
-      <ErrorNotice locale={c.locale} error={p.error} />
-      <form method="post" action={p.action}>
-        <Csrf c={c} />
-        {p.children}
-        <Actions c={c} back={p.back} />
-      </form>
-    </>
-  );
-}
-
-/** A table of rows with its caption and a header row of column labels; the caller gives the rows. */
-export function DataTable(p: { c: PageCtx; caption: Text; cols: Text[]; id?: string; class?: string; children: ComponentChildren }) {
-  return (
-    <table id={p.id} class={p.class}>
-      <caption>{t(p.c, p.caption)}</caption>
-      <thead>
-        <tr>
-          {p.cols.map((label) => (
-            <th scope="col">{t(p.c, label)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{p.children}</tbody>
-    </table>
+    <thead>
+      <tr>
+        {p.labels.map((l) => (
+          <th scope="col">{t(p.c, l)}</th>
+        ))}
+      </tr>
+    </thead>
   );
 }
