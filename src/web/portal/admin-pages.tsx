@@ -1,102 +1,19 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
-import { DISPLAY_STATUS_LABELS } from "../../i18n/certificate-status-text.js";
 import { P } from "../../i18n/portal-text.js";
-import type { Text } from "../../i18n/text.js";
-import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
+import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
-import { OtpSecret } from "./otp-secret-view.js";
 import { totpUri } from "../../credentials/totp.js";
-import { grantableRoles, managesUsers } from "../../domain/rights.js";
-
-const ROLE_LABELS: Record<string, Text> = {
-  master: { ja: "マスターユーザ", en: "Master user" },
-  admin: { ja: "管理者ユーザ", en: "Administrator" },
-  general: { ja: "一般ユーザ", en: "General user" },
-};
-
-type Task = "revoke" | "suspend" | "resume" | "unlock" | "reset" | "password" | "change" | "delete";
-
-/** The tasks of 作業内容選択 that act on one chosen user, confirmed with the 確認用パスワード. */
-const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; danger?: boolean }> = {
-  revoke: { label: P.taskRevoke, hint: P.taskRevokeHint, screen: "BADM101", danger: true },
-  suspend: { label: P.taskSuspend, screen: "BADM201" },
-  resume: { label: P.taskResume, screen: "BADM211" },
-  unlock: { label: P.taskUnlock, screen: "BADM221" },
-  reset: { label: P.taskReset, hint: P.taskResetHint, screen: "BADM301", danger: true },
-  password: { label: P.taskPassword, screen: "BADM401" },
-  change: { label: P.taskChange, screen: "BADM501" },
-  delete: { label: P.taskDelete, screen: "BADM601", danger: true },
-};
-
-function isTask(s: string): s is Task {
-  return Object.hasOwn(TASKS, s);
-}
-
-/** The confirmation form's fields as the user-operations table's input (field names as the API's). */
-function taskInput(page: PortalPage, task: Task) {
-  if (task === "password") return { password: field(page.req, "newPassword", 64) };
-  if (task !== "change") return {};
-  const role = field(page.req, "role");
-  return { name: field(page.req, "name", 60), email: field(page.req, "email", 200), ...(role === "admin" || role === "general" ? { role } : {}) };
-}
-
-async function manager(page: PortalPage, changing = false): Promise<SessionView> {
-  const v = await page.session(changing);
-  if (v.user.mustChangePassword) throw new DomainError("password_change_required");
-  if (!managesUsers(v.actor)) throw new DomainError("not_permitted");
-  return v;
-}
-
-function userState(page: PortalPage, e: UserListEntry): string {
-  if (e.user.status === "suspended") return page.t(P.suspended);
-  if (e.locked) return page.t(P.locked);
-  return page.t(P.inService);
-}
-
-/** The facts of one user as the list, the confirmation and the result screens show them. */
-function UserFacts({ page, e }: { page: PortalPage; e: UserListEntry }) {
-  return (
-    <dl class="facts">
-      <dt>{page.t(P.loginId)}</dt>
-      <dd>{e.user.loginId}</dd>
-      <dt>{page.t(P.userName)}</dt>
-      <dd>{e.user.name}</dd>
-      <dt>{page.t(P.userKind)}</dt>
-      <dd>{page.t(ROLE_LABELS[e.user.role]!)}</dd>
-      <dt>{page.t(P.certStatus)}</dt>
-      <dd>{DISPLAY_STATUS_LABELS[e.status][page.locale]}</dd>
-      <dt>{page.t(P.certExpiry)}</dt>
-      <dd>{e.current ? page.date(e.current.notAfter) : "-"}</dd>
-      <dt>{page.t(P.userState)}</dt>
-      <dd>{userState(page, e)}</dd>
-    </dl>
-  );
-}
-
-function RoleSelect({ page, value, onlyGeneral }: { page: PortalPage; value: string; onlyGeneral?: boolean }) {
-  return (
-    <div class="field">
-      <label for="role">{page.t(P.userKind)}</label>
-      <span class="hint" id="role-hint">
-        {page.t(P.roleHint)}
-      </span>
-      <select id="role" name="role" aria-describedby="role-hint">
-        {!onlyGeneral && (
-          <option value="admin" selected={value === "admin"}>
-            {page.t(ROLE_LABELS.admin!)}
-          </option>
-        )}
-        <option value="general" selected={value !== "admin"}>
-          {page.t(ROLE_LABELS.general!)}
-        </option>
-      </select>
-    </div>
-  );
-}
+import { grantableRoles } from "../../domain/rights.js";
+import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
+import { ROLE_LABELS, TASKS, RoleSelect, UserFacts, isTask, manager, taskInput, type Task } from "./screens/admin-parts.js";
+import { AdminMenuScreen } from "./screens/admin-menu.js";
+import { UserListScreen } from "./screens/user-list.js";
+import { TaskResultScreen } from "./screens/task-result.js";
+import { UserAddedScreen } from "./screens/user-added.js";
 
 /** 管理 → 利用者管理: 作業内容選択 → 利用者一覧 → 確認 (確認用パスワード) → 結果. */
 export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
@@ -116,25 +33,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         screenId: "BADM001",
         view: v,
         current: "admin",
-        children: (
-          <>
-            <p>{page.t(P.adminLead)}</p>
-            <ul class="steps">
-              {(Object.keys(TASKS) as Task[]).map((t) => (
-                <li>
-                  <a href={page.url(`/admin/users?task=${t}`)}>{page.t(TASKS[t].label)}</a>
-                  {TASKS[t].hint && <span class="hint"> — {page.t(TASKS[t].hint!)}</span>}
-                </li>
-              ))}
-              <li>
-                <a href={page.url("/admin/users/new")}>{page.t(P.taskAdd)}</a>
-              </li>
-              <li>
-                <a href={page.url("/history")}>{page.t(P.historyTitle)}</a>
-              </li>
-            </ul>
-          </>
-        ),
+        children: <AdminMenuScreen page={page} />,
       });
     }),
   );
@@ -152,54 +51,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         screenId: TASKS[task].screen,
         view: v,
         current: "admin",
-        children:
-          list.length === 0 ? (
-            <p>{page.t(P.noUsers)}</p>
-          ) : (
-            <form method="get" action={page.url("/admin/confirm")}>
-              <input type="hidden" name="task" value={task} />
-              <p>{page.t(P.listLead)}</p>
-              <table>
-                <caption>{page.t(P.userListTitle)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{page.t(P.select)}</th>
-                    <th scope="col">{page.t(P.loginId)}</th>
-                    <th scope="col">{page.t(P.userName)}</th>
-                    <th scope="col">{page.t(P.userKind)}</th>
-                    <th scope="col">{page.t(P.certStatus)}</th>
-                    <th scope="col">{page.t(P.certExpiry)}</th>
-                    <th scope="col">{page.t(P.userState)}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((e, i) => (
-                    <tr>
-                      <td>
-                        <input type="radio" name="user" id={`user-${i}`} value={e.user.loginId} required aria-label={`${page.t(P.select)} ${e.user.loginId}`} />
-                      </td>
-                      <td>
-                        <label for={`user-${i}`}>{e.user.loginId}</label>
-                      </td>
-                      <td>{e.user.name}</td>
-                      <td>{page.t(ROLE_LABELS[e.user.role]!)}</td>
-                      <td>{DISPLAY_STATUS_LABELS[e.status][page.locale]}</td>
-                      <td>{e.current ? page.date(e.current.notAfter) : "-"}</td>
-                      <td>{userState(page, e)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <div class="actions">
-                <button type="submit" class="primary">
-                  {page.t(P.next)}
-                </button>
-                <a class="button secondary" href={page.url("/admin")}>
-                  {page.t(P.back)}
-                </a>
-              </div>
-            </form>
-          ),
+        children: <UserListScreen page={page} task={task} list={list} />,
       });
     }),
   );
@@ -214,11 +66,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       status: error ? 400 : 200,
       children: (
         <form method="post" action={page.url("/admin/confirm")}>
-          {error && (
-            <Notice kind="error">
-              <p>{error}</p>
-            </Notice>
-          )}
+          <ErrorNotice text={error} />
           <p>{page.t(P.confirmLead)}</p>
           {task === "revoke" && (
             <Notice kind="warning">
@@ -244,9 +92,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
             <button type="submit" class={TASKS[task].danger ? "danger" : "primary"}>
               {page.t(P.execute)}
             </button>
-            <a class="button secondary" href={page.url(`/admin/users?task=${task}`)}>
-              {page.t(P.back)}
-            </a>
+            <ButtonLink page={page} href={`/admin/users?task=${task}`} label={P.back} />
           </div>
         </form>
       ),
@@ -300,41 +146,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
         screenId: TASKS[task].screen.replace(/1$/, "3"),
         view: v,
         current: "admin",
-        children: (
-          <>
-            {query(page.req, "again") === "1" ? (
-              <Notice kind="info">
-                <p>{page.t(P.alreadyDone)}</p>
-              </Notice>
-            ) : query(page.req, "running") === "1" ? (
-              <Notice kind="info">
-                <p>{page.t(P.stillRunning)}</p>
-              </Notice>
-            ) : (
-              <Notice kind="success">
-                <p>{page.t(P.doneLead)}</p>
-              </Notice>
-            )}
-            {e ? (
-              <UserFacts page={page} e={e} />
-            ) : (
-              <dl class="facts">
-                <dt>{page.t(P.loginId)}</dt>
-                <dd>{query(page.req, "user", 40)}</dd>
-                <dt>{page.t(P.userState)}</dt>
-                <dd>{page.t(P.deleted)}</dd>
-              </dl>
-            )}
-            <div class="actions">
-              <a class="button secondary" href={page.url("/admin")}>
-                {page.t(P.toAdmin)}
-              </a>
-              <a class="button secondary" href={page.url("/top")}>
-                {page.t(P.toTop)}
-              </a>
-            </div>
-          </>
-        ),
+        children: <TaskResultScreen page={page} task={task} e={e} />,
       });
     }),
   );
@@ -354,11 +166,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
       status: error ? 400 : 200,
       children: (
         <form method="post" action={page.url("/admin/users/new")}>
-          {error && (
-            <Notice kind="error">
-              <p>{error}</p>
-            </Notice>
-          )}
+          <ErrorNotice text={error} />
           <input type="hidden" name="csrf" value={v.csrf} />
           <input type="hidden" name="submission" value={randomBytes(18).toString("base64url")} />
           <Field id="loginId" label={page.t(P.loginId)} hint={page.t(P.loginIdRules)} required maxLength={12} value={field(page.req, "loginId", 12)} />
@@ -369,12 +177,8 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
           <Field id="initialConfirm" type="password" label={page.t(P.initialConfirm)} autocomplete="new-password" required maxLength={64} />
           <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
           <div class="actions">
-            <button type="submit" class="primary">
-              {page.t(P.register)}
-            </button>
-            <a class="button secondary" href={page.url("/admin")}>
-              {page.t(P.back)}
-            </a>
+            <SubmitButton page={page} label={P.register} />
+            <ButtonLink page={page} href={"/admin"} label={P.back} />
           </div>
         </form>
       ),
@@ -405,22 +209,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
         screenId: "BADM703",
         view: v,
         current: "admin",
-        children: (
-          <>
-            <Notice kind="success">
-              <p>{page.t(P.doneLead)}</p>
-            </Notice>
-            {e && <UserFacts page={page} e={e} />}
-            <h2>{page.t(P.otpTitle)}</h2>
-            <p>{page.t(P.addedOtpLead)}</p>
-            <OtpSecret page={page} secret={added.totpSecret} uri={uri} />
-            <div class="actions">
-              <a class="button secondary" href={page.url("/admin")}>
-                {page.t(P.toAdmin)}
-              </a>
-            </div>
-          </>
-        ),
+        children: <UserAddedScreen page={page} e={e} secret={added.totpSecret} uri={uri} />,
       });
     }),
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { P } from "../../i18n/portal-text.js";
 import { portalHandler, type PortalDeps } from "./portal-context.js";
 import { InstallSteps } from "./issue-form.js";
+import { ButtonLink } from "./page-parts.js";
 
 /** ヘルプ: the seeds' troubleshooting, open to everyone (no login needed to read how to get in). */
 export function helpRoutes(app: FastifyInstance, deps: PortalDeps) {
@@ -23,9 +24,7 @@ export function helpRoutes(app: FastifyInstance, deps: PortalDeps) {
             <h2>{page.t(P.helpRenewHeading)}</h2>
             <p>{page.t(P.helpRenew)}</p>
             <p>
-              <a class="button secondary" href={page.url("/login")}>
-                {page.t(P.toLogin)}
-              </a>
+              <ButtonLink page={page} href={"/login"} label={P.toLogin} />
             </p>
           </>
         ),

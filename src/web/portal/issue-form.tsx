@@ -4,6 +4,7 @@ import { P } from "../../i18n/portal-text.js";
 import { renewalOpensAt } from "../../domain/certificate.js";
 import type { IssuedCertificate } from "../../lifecycle/lifecycle.js";
 import { Field, type PortalPage } from "./portal-context.js";
+import { ButtonLink, SubmitButton } from "./page-parts.js";
 
 /**
  * The form the page script (browser/issue.ts) drives: it makes the key, sends the CSR with the
@@ -29,9 +30,7 @@ export function IssueForm(p: { page: PortalPage; endpoint: string; csrf: string;
         </p>
         <div id="issue-error" role="alert" hidden class="notice error"></div>
         <div class="actions">
-          <button type="submit" class="primary">
-            {page.t(P.issue)}
-          </button>
+          <SubmitButton page={page} label={P.issue} />
         </div>
       </form>
       <section id="issue-result" hidden aria-labelledby="issue-result-heading">
@@ -65,9 +64,7 @@ export function IssueForm(p: { page: PortalPage; endpoint: string; csrf: string;
         <p>{page.t(P.issueRenewalNote)}</p>
         <InstallSteps page={page} />
         <div class="actions">
-          <a class="button secondary" href={page.url("/certificate/close")}>
-            {page.t(P.close)}
-          </a>
+          <ButtonLink page={page} href={"/certificate/close"} label={P.close} />
         </div>
       </section>
     </>

@@ -7,6 +7,7 @@ import { sendError, shownOnForm } from "../errors.js";
 import { Field, GRANT_COOKIE, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
 import { APP_DOWNLOAD_PATH } from "../app-download-routes.js";
+import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 
 function authPage(page: PortalPage, error?: string, status = 200) {
   const otp = page.bank.policy.otp.acquisition;
@@ -17,22 +18,14 @@ function authPage(page: PortalPage, error?: string, status = 200) {
     children: (
       <>
       <form method="post" action={page.url("/certificate/issue")}>
-        {error && (
-          <Notice kind="error">
-            <p>{error}</p>
-          </Notice>
-        )}
+        <ErrorNotice text={error} />
         <p>{page.t(P.issueAuthLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}</p>
         <Field id="loginId" label={page.t(P.loginId)} autocomplete="username" required maxLength={12} />
         <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
         {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
         <div class="actions">
-          <button type="submit" class="primary">
-            {page.t(P.authenticate)}
-          </button>
-          <a class="button secondary" href={page.url("/login")}>
-            {page.t(P.back)}
-          </a>
+          <SubmitButton page={page} label={P.authenticate} />
+          <ButtonLink page={page} href={"/login"} label={P.back} />
         </div>
       </form>
       <section>

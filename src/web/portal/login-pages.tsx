@@ -6,6 +6,7 @@ import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
 import { cookieValue, setCookie } from "../views/cookies.js";
 import { Field, PortalPage, SESSION_COOKIE, field, portalHandler, query, refusalPage, type PortalDeps } from "./portal-context.js";
+import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 
 /** ログイン: the certificate (if presented) names the user, who types only the login password. */
 async function loginPage(page: PortalPage, error?: string, status = 200) {
@@ -18,11 +19,7 @@ async function loginPage(page: PortalPage, error?: string, status = 200) {
     status,
     children: (
       <>
-        {error && (
-          <Notice kind="error">
-            <p>{error}</p>
-          </Notice>
-        )}
+        <ErrorNotice text={error} />
         {ended && !error && (
           <Notice kind="info">
             <p>{page.t(P.sessionEnded)}</p>
@@ -40,9 +37,7 @@ async function loginPage(page: PortalPage, error?: string, status = 200) {
               <p>{page.t(P.certPresented, { loginId: peek.loginId })}</p>
               <Field id="cert-password" name="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
               <div class="actions">
-                <button type="submit" class="primary">
-                  {page.t(P.login)}
-                </button>
+                <SubmitButton page={page} label={P.login} />
               </div>
             </form>
           ) : peek ? (
@@ -57,9 +52,7 @@ async function loginPage(page: PortalPage, error?: string, status = 200) {
           )}
           <p>{page.t(P.issueLead)}</p>
           <p>
-            <a class="button secondary" href={page.url("/certificate/issue")}>
-              {page.t(P.issueButton)}
-            </a>
+            <ButtonLink page={page} href={"/certificate/issue"} label={P.issueButton} />
           </p>
         </section>
         <section aria-labelledby="id-login">
@@ -68,9 +61,7 @@ async function loginPage(page: PortalPage, error?: string, status = 200) {
             <Field id="login-id" name="loginId" label={page.t(P.loginId)} autocomplete="username" maxLength={12} />
             <Field id="id-password" name="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" maxLength={64} />
             <div class="actions">
-              <button type="submit" class="secondary">
-                {page.t(P.login)}
-              </button>
+              <SubmitButton page={page} label={P.login} kind="secondary" />
             </div>
           </form>
         </section>

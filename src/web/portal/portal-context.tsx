@@ -16,6 +16,7 @@ import { SESSION_COOKIE, cookieValue } from "../views/cookies.js";
 import { fieldOf } from "../views/request-input.js";
 import { sendPage } from "../views/render.js";
 import { tr, type Text } from "../views/text.js";
+import { ButtonLink } from "./page-parts.js";
 
 export { SESSION_COOKIE, GRANT_COOKIE } from "../views/cookies.js";
 
@@ -118,6 +119,19 @@ export class PortalPage {
   }
 }
 
+/** A logged-in page: the session, and the forced password change before anything else. */
+export async function loggedIn(page: PortalPage, changing = false): Promise<SessionView> {
+  const v = await page.session(changing);
+  if (v.user.mustChangePassword) throw new DomainError("password_change_required");
+  return v;
+}
+
+/** Where the session's certificate stands in its renewal window (lifecycle/ decides), as screens show it. */
+export function renewalState(page: PortalPage, v: SessionView) {
+  const w = page.deps.lifecycle.renewalWindow(page.bankId, v);
+  return w && { open: w.state === "open", opens: w.opensAt, notAfter: w.notAfter };
+}
+
 /** The refusal screen: the seeds' sentence, then this cause's way out. */
 export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
   const wayOut = REFUSAL_TEXT[cause] ?? REFUSAL_TEXT.unknown;
@@ -134,15 +148,9 @@ export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
         <p>{wayOut[page.locale]}</p>
         <p>{page.t(P.refusalCloseBrowser)}</p>
         <div class="actions">
-          <a class="button secondary" href={page.url("/login")}>
-            {page.t(P.toLogin)}
-          </a>
-          <a class="button secondary" href={page.url("/certificate/issue")}>
-            {page.t(P.issueButton)}
-          </a>
-          <a class="button secondary" href={page.url("/help")}>
-            {page.t(P.menuHelp)}
-          </a>
+          <ButtonLink page={page} href={"/login"} label={P.toLogin} />
+          <ButtonLink page={page} href={"/certificate/issue"} label={P.issueButton} />
+          <ButtonLink page={page} href={"/help"} label={P.menuHelp} />
         </div>
       </>
     ),
@@ -211,12 +219,8 @@ function errorPage(deps: PortalDeps, req: PortalReq, reply: FastifyReply, e: Dom
           <p>{text}</p>
         </Notice>
         <div class="actions">
-          <a class="button secondary" href={page.url("/top")}>
-            {page.t(P.toTop)}
-          </a>
-          <a class="button secondary" href={page.url("/login")}>
-            {page.t(P.toLogin)}
-          </a>
+          <ButtonLink page={page} href={"/top"} label={P.toTop} />
+          <ButtonLink page={page} href={"/login"} label={P.toLogin} />
         </div>
       </>
     ),

@@ -14,6 +14,7 @@ import { DomainError, isDomainError, type ErrorCode, type ErrorParams } from "..
 import type { BankRight } from "../../domain/rights.js";
 import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
+import type { UserRecord } from "../../store/store.js";
 import type { StaffServerDeps } from "../staff-server.js";
 import * as P from "./screens/index.js";
 
@@ -65,6 +66,14 @@ interface ActionSpec {
 
 const ok = (text: StaffTextKey, params: Record<string, string | number>, links: Array<[string, StaffTextKey]> = [["/", "toDashboard"]]): Outcome => ({ ok: true, text, params, links });
 const reasonText = (k: string) => P.REASONS.find(([r]) => r === k)?.[1] ?? { ja: k, en: k };
+
+/** The confirmation facts of a paper form about one user: who, then `more`, then the form's reference. */
+async function paperUserFacts(con: StaffConsole, v: P.Values, more: (u: UserRecord) => P.Fact[]): Promise<P.Fact[]> {
+  const ref = (v.reference ?? "").trim();
+  if (!ref) throw new DomainError("paper_reference_required");
+  const x = await con.userByLoginId(v.loginId ?? "");
+  return [[S.loginId, x.user.loginId], [S.userName, x.user.name], [S.contract, `${x.contract.code} ${x.contract.name}`], ...more(x.user), [S.reference, ref]];
+}
 
 async function contractOf(con: StaffConsole, code: string) {
   return (await con.contract(code)).contract;
@@ -184,18 +193,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     danger: true,
     form: async (c, v, e) => <P.UserFormPage c={c} kind="reset" values={v} error={e} />,
     back: (v) => `/reset?loginId=${encodeURIComponent(v.loginId ?? "")}`,
-    facts: async (con, v) => {
-      const ref = (v.reference ?? "").trim();
-      if (!ref) throw new DomainError("paper_reference_required");
-      const x = await con.userByLoginId(v.loginId ?? "");
-      return [
-        [S.loginId, x.user.loginId],
-        [S.userName, x.user.name],
-        [S.contract, `${x.contract.code} ${x.contract.name}`],
-        [S.userKind, `${kind(x.user.role).ja} / ${kind(x.user.role).en}`],
-        [S.reference, ref],
-      ];
-    },
+    facts: (con, v) => paperUserFacts(con, v, (u) => [[S.userKind, `${kind(u.role).ja} / ${kind(u.role).en}`]]),
     run: async (con, v) => {
       const serials = await con.reset(v.loginId ?? "", v.reference);
       return ok("resultReset", { loginId: (v.loginId ?? "").trim(), serials: serials.join(", ") || "-" });
@@ -208,19 +206,11 @@ const ACTIONS: Record<string, ActionSpec> = {
     fields: ["loginId", "reference"],
     form: async (c, v, e) => <P.UserFormPage c={c} kind="unlock" values={v} error={e} />,
     back: (v) => `/unlock?loginId=${encodeURIComponent(v.loginId ?? "")}`,
-    facts: async (con, v) => {
-      const ref = (v.reference ?? "").trim();
-      if (!ref) throw new DomainError("paper_reference_required");
-      const x = await con.userByLoginId(v.loginId ?? "");
-      return [
-        [S.loginId, x.user.loginId],
-        [S.userName, x.user.name],
-        [S.contract, `${x.contract.code} ${x.contract.name}`],
-        [S.failedLogins, String(x.user.failedLogins)],
-        [S.failedConfirms, String(x.user.failedConfirms)],
-        [S.reference, ref],
-      ];
-    },
+    facts: (con, v) =>
+      paperUserFacts(con, v, (u) => [
+        [S.failedLogins, String(u.failedLogins)],
+        [S.failedConfirms, String(u.failedConfirms)],
+      ]),
     run: async (con, v) => {
       await con.unlock(v.loginId ?? "", v.reference);
       return ok("resultUnlocked", { loginId: (v.loginId ?? "").trim() });

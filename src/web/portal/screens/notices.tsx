@@ -1,0 +1,78 @@
+import type { FastifyInstance } from "fastify";
+import type { SessionView } from "../../../lifecycle/lifecycle.js";
+import { P } from "../../../i18n/portal-text.js";
+import { PortalPage, loggedIn, portalHandler, type PortalDeps } from "../portal-context.js";
+import { SubmitButton } from "../page-parts.js";
+
+export function noticesRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+
+  // 重要なお知らせ: the user's own reminders, read and unread
+  app.get(
+    "/:bank/notices",
+    portalHandler(deps, async (page) => {
+      const v = await loggedIn(page);
+      const list = await lifecycle.importantNotices(page.bankId, v);
+      const expiry = v.cert ? page.date(v.cert.notAfter) : "-";
+      return page.render({
+        title: P.noticesTitle,
+        screenId: "BNTC001",
+        view: v,
+        current: "notices",
+        children: <NoticesScreen page={page} v={v} list={list} expiry={expiry} />,
+      });
+    }),
+  );
+
+  app.post(
+    "/:bank/notices/:id/read",
+    portalHandler(deps, async (page) => {
+      const v = await loggedIn(page, true);
+      await lifecycle.markNoticeRead(page.bankId, v, Number(page.req.params.id));
+      return page.redirect(page.url("/notices"));
+    }),
+  );
+}
+
+/** 重要なお知らせ (BNTC001): the user's own reminders, read and unread. */
+function NoticesScreen({ page, v, list, expiry }: { page: PortalPage; v: SessionView; list: Awaited<ReturnType<PortalDeps["lifecycle"]["importantNotices"]>>; expiry: string }) {
+  return (
+    list.length === 0 ? (
+      <p>{page.t(P.noNotices)}</p>
+    ) : (
+      <table>
+        <caption>{page.t(P.noticesTitle)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{page.t(P.noticeDate)}</th>
+            <th scope="col">{page.t(P.noticeTitle)}</th>
+            <th scope="col">{page.t(P.state)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((n) => (
+            <tr class={n.readAt === null ? "unread" : undefined}>
+              <td>{page.date(n.dueAt)}</td>
+              <td>
+                <p>{page.t(n.kind === "expired" ? P.noticeExpired : P.noticeRenew)}</p>
+                <p>{n.kind === "expired" ? page.t(P.noticeExpiredBody) : page.t(P.noticeRenewBody, { expiry })}</p>
+                {n.kind !== "expired" && <a href={page.url("/renewal")}>{page.t(P.noticeRenewLink)}</a>}
+              </td>
+              <td>
+                {n.readAt === null ? (
+                  <form method="post" action={page.url(`/notices/${n.id}/read`)}>
+                    <input type="hidden" name="csrf" value={v.csrf} />
+                    <span>{page.t(P.unread)}</span>{" "}
+                    <SubmitButton page={page} label={P.markRead} kind="secondary" />
+                  </form>
+                ) : (
+                  page.t(P.read)
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )
+  );
+}

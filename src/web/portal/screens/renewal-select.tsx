@@ -1,0 +1,62 @@
+import type { FastifyInstance } from "fastify";
+import type { SessionView } from "../../../lifecycle/lifecycle.js";
+import { P } from "../../../i18n/portal-text.js";
+import { Notice } from "../../views/layout.js";
+import { PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
+import { SubmitButton } from "../page-parts.js";
+
+export function renewalSelectRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+
+  // 証明書更新選択: right after login inside the window; renew now, or defer to the next login
+  app.get(
+    "/:bank/renewal/select",
+    portalHandler(deps, async (page) => {
+      const v = await loggedIn(page);
+      const r = renewalState(page, v);
+      if (!r?.open) return page.redirect(page.url("/top"));
+      return page.render({
+        title: P.renewSelectTitle,
+        screenId: "BRNW001",
+        view: v,
+        children: <RenewalSelectScreen page={page} v={v} r={r} />,
+      });
+    }),
+  );
+
+  app.post(
+    "/:bank/renewal/select",
+    portalHandler(deps, async (page) => {
+      await loggedIn(page, true);
+      return page.redirect(page.url(field(page.req, "defer") === "1" ? "/top" : "/renewal"));
+    }),
+  );
+}
+
+/** 証明書更新選択 (BRNW001): renew now, or defer to the next login. */
+function RenewalSelectScreen({ page, v, r }: { page: PortalPage; v: SessionView; r: NonNullable<ReturnType<typeof renewalState>> }) {
+  return (
+    <form method="post" action={page.url("/renewal/select")}>
+      <Notice kind="warning">
+        <p>{page.t(P.renewSoon)}</p>
+      </Notice>
+      <p>{page.t(P.renewLead)}</p>
+      <dl class="facts">
+        <dt>{page.t(P.expiryLabel)}</dt>
+        <dd>{page.date(r.notAfter)}</dd>
+      </dl>
+      <input type="hidden" name="csrf" value={v.csrf} />
+      <fieldset>
+        <legend>{page.t(P.renewSelectTitle)}</legend>
+        <p>{page.t(P.renewNowHint)}</p>
+        <div class="field">
+          <input type="checkbox" id="defer" name="defer" value="1" />
+          <label for="defer">{page.t(P.renewDefer)}</label>
+        </div>
+      </fieldset>
+      <div class="actions">
+        <SubmitButton page={page} label={P.execute} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from "fastify";
+import { DomainError } from "../../../domain/errors.js";
+import { P } from "../../../i18n/portal-text.js";
+import { Notice } from "../../views/layout.js";
+import { sendError } from "../../errors.js";
+import { Field, PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps, type PortalReq } from "../portal-context.js";
+import { IssueForm, issuedAnswer } from "../issue-form.js";
+
+function renewalDays(r: { opens: Date; notAfter: Date } | null): number | string {
+  return r ? Math.round((r.notAfter.getTime() - r.opens.getTime()) / 86_400_000) : "-";
+}
+
+export function renewalRoutes(app: FastifyInstance, deps: PortalDeps) {
+  const { lifecycle } = deps;
+
+  // 証明書発行確認 for renewal: password (and one-time password) again, a new key made in the page
+  app.get(
+    "/:bank/renewal",
+    portalHandler(deps, async (page) => {
+      const v = await loggedIn(page);
+      const r = renewalState(page, v);
+      const otp = page.bank.policy.otp.renewal;
+      return page.render({
+        title: P.renewConfirmTitle,
+        screenId: "BRNW002",
+        view: v,
+        current: "top",
+        scripts: r?.open ? ["/assets/issue.js"] : undefined,
+        children: r?.open ? (
+          <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}>
+            <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
+            {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
+          </IssueForm>
+        ) : (
+          <Notice kind="info">
+            <p>{page.t(P.renewNotOpen, { days: renewalDays(r), opens: r ? page.date(r.opens) : "-" })}</p>
+          </Notice>
+        ),
+      });
+    }),
+  );
+
+  app.post("/:bank/renewal/csr", async (req, reply) => {
+    const r = req as PortalReq;
+    try {
+      const page = new PortalPage(deps, r, reply);
+      const v = await loggedIn(page, true);
+      const issued = await lifecycle.renew(page.bankId, { presented: page.presented(), loginId: v.user.loginId, password: field(r, "password", 64), otp: field(r, "otp", 12) || undefined, csrBody: field(r, "csr", 20_000) }, page.ctx);
+      return reply.header("cache-control", "no-store").send(issuedAnswer(page, issued));
+    } catch (e) {
+      if (e instanceof DomainError) return sendError(req, reply, e.code, e.params);
+      throw e;
+    }
+  });
+}
