@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../domain/errors.js";
 import type { MessageKey, Params } from "./messages.js";
 
-/** The exit codes of inkan-app; the README's table is this one. */
+/** The exit codes of inkan-app; docs/issuing-app.md's table is this one. */
 export const EXIT = {
   ok: 0,
   unexpected: 1,

@@ -26,7 +26,7 @@ const ja = {
   --json          結果をJSONで出力（issue, renew, list）
 
 パスワードは端末では表示せずに尋ねます。スクリプトからは標準入力に1行ずつ渡します
-（順序は README の「The issuing app (inkan-app)」を参照）。ストアのパスフレーズは INKAN_APP_PASSPHRASE でも指定できます。`,
+（順序は docs/issuing-app.md を参照）。ストアのパスフレーズは INKAN_APP_PASSPHRASE でも指定できます。`,
   usage_hint: "使い方は `inkan-app --help` をご覧ください。",
   usage_unknown_command: "コマンド「{command}」はありません。",
   usage_bad_option: "オプションが正しくありません：{detail}",
@@ -142,7 +142,7 @@ const ja = {
   err_local_superseded: "この電子証明書（{cn}）はすでに更新済みです（新しい電子証明書のシリアル番号 {serial}）。",
   err_local_revoked: "この電子証明書（{cn}）は失効しています。",
   err_no_secret: "{what}が標準入力にありません。",
-  hint_no_secret: "端末から実行するか、必要な値を標準入力に1行ずつ渡してください（順序は README を参照）。",
+  hint_no_secret: "端末から実行するか、必要な値を標準入力に1行ずつ渡してください（順序は docs/issuing-app.md を参照）。",
   err_not_confirmed: "新しい電子証明書（シリアル番号 {serial}）は保存しましたが、サーバーで切り替わったことを確認できませんでした。",
   hint_not_confirmed: "現在の電子証明書は引き続きご利用いただけます。`inkan-app renew` をもう一度実行すると、同じ更新を完了します。",
   err_renewal_lost: "この更新で受け取った電子証明書（シリアル番号 {serial}）は、別の手続きで置き換えられたか失効しています。",
@@ -188,7 +188,7 @@ Options for every command:
   --json          results as JSON (issue, renew, list)
 
 Passwords are asked without echo on a terminal. Scripts give them on standard input, one per line
-(the order is in the README, "The issuing app (inkan-app)"). The store passphrase may also come
+(the order is in docs/issuing-app.md). The store passphrase may also come
 from INKAN_APP_PASSPHRASE.`,
   usage_hint: "See `inkan-app --help`.",
   usage_unknown_command: "There is no command \"{command}\".",
@@ -305,7 +305,7 @@ from INKAN_APP_PASSPHRASE.`,
   err_local_superseded: "This certificate ({cn}) has already been renewed (the new one has serial {serial}).",
   err_local_revoked: "This certificate ({cn}) has been revoked.",
   err_no_secret: "{what} is missing on standard input.",
-  hint_no_secret: "Run it from a terminal, or give the values on standard input, one per line (the order is in the README).",
+  hint_no_secret: "Run it from a terminal, or give the values on standard input, one per line (the order is in docs/issuing-app.md).",
   err_not_confirmed: "The new certificate (serial {serial}) is stored, but the server has not been seen switching to it.",
   hint_not_confirmed: "Your current certificate still works. Run `inkan-app renew` again to finish the same renewal.",
   err_renewal_lost: "The certificate this renewal received (serial {serial}) has been replaced by another request or revoked.",

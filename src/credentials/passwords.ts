@@ -2,7 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /**
  * scrypt, memory-hard: N=2^15, r=8, p=1 uses 32 MiB and about 50–100 ms of one core per check on
- * these machines (measured in the README). The parameters are stored with each hash so they can
+ * these machines (measured in docs/benchmarks.md). The parameters are stored with each hash so they can
  * be raised later without locking anyone out.
  */
 const N = 1 << 15;
