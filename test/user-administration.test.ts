@@ -220,7 +220,7 @@ for (const db of DATABASES) {
     test("wrong confirmation passwords lock the actor's confirmation; every operation is in the history; the audit chain verifies", async () => {
       const admin = sessions.admin01!;
       for (let i = 1; i < 6; i++) expect(await op(admin, "user03", "change", { name: "x", confirmPassword: `Bad${i}pass` }), 401, "confirm_password_failed");
-      expect(await op(admin, "user03", "change", { name: "x", confirmPassword: "Bad6pass" }), 403, "confirm_locked");
+      expect(await op(admin, "user03", "change", { name: "x", confirmPassword: "Bad6pass" }), 401, "confirm_password_failed");
       expect(await op(admin, "user03", "change", { name: "x", confirmPassword: "Kaku5678" }), 403, "confirm_locked");
       expect(await add(admin, { loginId: "user06", role: "general" }, "Kaku5678"), 403, "confirm_locked");
       assert.equal((await h.rt.store.getUserByLoginId(BANK, "user03"))!.name, "利用者 user03", "nothing changed");

@@ -11,6 +11,7 @@ import { metricsServer } from "../web/metrics-server.js";
 import type { Runtime } from "./runtime.js";
 import { systemClock } from "../domain/clock.js";
 import { Notifier } from "../notify/notifier.js";
+import { Throttle } from "../web/throttle.js";
 
 /** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
 export function writeCaFiles(rt: Runtime): void {
@@ -53,6 +54,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
   const tls = await ensureServerTls(rt.config.dataDir, rt.config.serverNames, rt.passphrase, systemClock);
   const clientCaPem = rt.ca.bankIds().flatMap((id) => [toPem(rt.ca.bank(id)!.issuing.der), toPem(rt.ca.bank(id)!.root.der)]);
   const metrics = new Metrics();
+  const throttle = await Throttle.open({ config: rt.config.throttle });
   const { https, http } = await buildServers({
     lifecycle: rt.lifecycle,
     ca: rt.ca.statusView(),
@@ -63,6 +65,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     bodyLimit: rt.config.bodyLimit,
     proxy: rt.config.proxy,
     timeouts: rt.config.timeouts,
+    throttle,
     health: async () => {
       try {
         await rt.store.listBanks();

@@ -60,6 +60,8 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     merged.proxy = { ...((merged.proxy as Record<string, unknown>) ?? {}), trustedAddresses };
   }
   if (env.INKAN_TRUSTED_PROXIES_FORCE === "1") merged.proxy = { ...((merged.proxy as Record<string, unknown>) ?? {}), allowWideRanges: true };
+  // INKAN_REDIS_URL: share the throttling counters between nodes
+  if (env.INKAN_REDIS_URL) merged.throttle = { ...((merged.throttle as Record<string, unknown>) ?? {}), redisUrl: env.INKAN_REDIS_URL };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);

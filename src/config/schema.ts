@@ -144,6 +144,18 @@ export const proxySchema = z
     });
   });
 
+const window = z.object({ points: z.number().int().min(1).max(100_000), seconds: z.number().int().min(1).max(86_400) }).strict();
+const THROTTLE_DEFAULTS = { keyPrefix: "inkan", perAddress: { points: 30, seconds: 60 }, perLoginId: { points: 5, seconds: 900 } };
+export const throttleSchema = z
+  .object({
+    /** redis://127.0.0.1:6379 to share the counters between nodes; unset: each node's memory */
+    redisUrl: z.string().regex(/^rediss?:\/\//).optional(),
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default(THROTTLE_DEFAULTS.keyPrefix),
+    perAddress: window.default(THROTTLE_DEFAULTS.perAddress),
+    perLoginId: window.default(THROTTLE_DEFAULTS.perLoginId),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     dataDir: z.string(),
@@ -201,6 +213,8 @@ export const configSchema = z
       .prefault({}),
     /** TLS ended at a proxy: who may pass the verified client certificate in a header */
     proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert", allowWideRanges: false }),
+    /** throttling of every place a secret is tried (src/web/throttle.ts) */
+    throttle: throttleSchema.default(THROTTLE_DEFAULTS),
   })
   .strict();
 

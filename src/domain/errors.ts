@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   "staff_name_invalid",
   "staff_exists",
   "staff_not_found",
+  "too_many_attempts",
   "internal_error",
 ] as const;
 

@@ -63,5 +63,6 @@ export const en: MessageTable = {
   staff_name_invalid: t("A staff member's name is 1–60 characters."),
   staff_exists: t("The staff ID {staffId} is already registered."),
   staff_not_found: t("No such staff member."),
+  too_many_attempts: t("Too many attempts. Please wait {seconds} seconds and try again."),
   internal_error: t("A system error occurred. Please try again later. (Reference: {requestId})"),
 };

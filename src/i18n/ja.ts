@@ -63,5 +63,6 @@ export const ja: MessageTable = {
   staff_name_invalid: t("行員の氏名は1～60文字で指定してください。"),
   staff_exists: t("この行員ID（{staffId}）はすでに登録されています。"),
   staff_not_found: t("指定された行員が見つかりません。"),
+  too_many_attempts: t("試行回数が多すぎます。{seconds}秒後に再度お試しください。"),
   internal_error: t("システムエラーが発生しました。しばらくしてから再度お試しください。（受付番号：{requestId}）"),
 };

@@ -45,7 +45,10 @@ async function countFailure(s: AuditedStep, user: UserRecord, failure: { kind: L
     await w.audit(entry(s, "refused", user, { reason, failures: n, locked }));
     return locked;
   });
-  const code: ErrorCode = kind === "login" ? (locked ? "user_locked" : reason === "wrong_password" ? "auth_failed" : (reason as ErrorCode)) : locked ? "confirm_locked" : "confirm_password_failed";
+  // a wrong answer never tells the lock (issue 13): the answer and its cost are those of any wrong
+  // answer, so a locked login ID cannot be told from an unlocked or unknown one
+  void locked;
+  const code: ErrorCode = kind === "login" ? (reason === "wrong_password" ? "auth_failed" : (reason as ErrorCode)) : "confirm_password_failed";
   return new DomainError(code);
 }
 
@@ -57,11 +60,12 @@ const PASSWORDS = {
 /** A password of a known user with its own lockout count: the login password or the 確認用パスワード. */
 async function checkPassword(s: AuditedStep, user: UserRecord, password: string, kind: LockKind): Promise<void> {
   const k = PASSWORDS[kind];
+  // the password is checked first even when locked: only its holder learns of the lock (issue 13)
+  if (!(await verifyPassword(password, user[k.hash]))) throw await countFailure(s, user, { kind, reason: k.wrong });
   if (isLocked(user, s.bank.policy.lockoutThreshold, kind)) {
     await auditRefusal(s, user, { reason: k.lockedReason });
     throw new DomainError(k.lockedCode);
   }
-  if (!(await verifyPassword(password, user[k.hash]))) throw await countFailure(s, user, { kind, reason: k.wrong });
   if (user[k.count] > 0) await s.deps.store.write(s.bank.config.id, (w) => (kind === "login" ? w.setFailedLogins(user.id, 0, s.deps.clock.now()) : w.setFailedConfirms(user.id, 0, s.deps.clock.now())));
 }
 

@@ -75,6 +75,7 @@ const ERRORS: Record<ErrorCode, ErrorAnswer> = {
   staff_name_invalid: form(400),
   staff_exists: form(409),
   staff_not_found: form(404),
+  too_many_attempts: page(429),
   internal_error: page(500),
 };
 

@@ -14,6 +14,7 @@ import type { CaStatus } from "../ca/ca-views.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
 import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
+import type { Throttle } from "./throttle.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
@@ -30,6 +31,8 @@ export interface WebDeps {
   proxy?: ProxyOptions;
   /** how long a client may take (config timeouts) */
   timeouts: ListenerTimeouts;
+  /** throttling of secret tries (throttle.ts); none: unthrottled */
+  throttle?: Throttle;
 }
 
 /** What the plain-HTTP listener needs: no TLS, no lifecycle. */
@@ -83,6 +86,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
     reply.header("strict-transport-security", "max-age=31536000");
     reply.header("x-content-type-options", "nosniff");
   });
+  deps.throttle?.register(https);
   estRoutes(https, deps);
   apiRoutes(https, deps);
   await portalRoutes(https, deps);

@@ -82,6 +82,8 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     logLevel: "silent",
     statusPollMs: 100,
     banks: o.banks ?? [testBank()],
+    // tests that are not about throttling try passwords faster than any real person
+    throttle: { keyPrefix: `t${randomBytes(6).toString("hex")}`, perAddress: { points: 100_000, seconds: 60 }, perLoginId: { points: 100_000, seconds: 60 } },
     ...o.config,
   } as any);
   const config = loadConfig(dataDir, {});
