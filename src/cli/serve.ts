@@ -12,6 +12,9 @@ import type { Runtime } from "./runtime.js";
 import { systemClock } from "../domain/clock.js";
 import { Notifier } from "../notify/notifier.js";
 import { Throttle } from "../web/throttle.js";
+import { AuditCheckpointer } from "../audit/checkpoints.js";
+import { FileSink, StdoutSink, defaultSinkFile } from "../audit/checkpoint-sink.js";
+import { openAuditSigner } from "../ca/audit-key.js";
 
 /** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
 export function writeCaFiles(rt: Runtime): void {
@@ -43,6 +46,12 @@ export interface Serving {
 
 /** How long a request in flight may take to finish once the node is asked to stop. */
 export const STOP_GRACE_MS = 2500;
+
+/** Signed audit checkpoints to the configured sink, with the key under <dataDir>/audit/. */
+export function auditCheckpointer(rt: Runtime): AuditCheckpointer {
+  const sink = rt.config.audit.sink === "stdout" ? new StdoutSink() : new FileSink(rt.config.audit.file ?? defaultSinkFile(rt.config.dataDir));
+  return new AuditCheckpointer({ store: rt.store, clock: rt.clock, signer: openAuditSigner(rt.config.dataDir, rt.passphrase), sink, bankIds: rt.ca.bankIds() });
+}
 
 /** Starts both listeners, the status poll and crash recovery. */
 export async function serve(rt: Runtime): Promise<Serving> {
@@ -95,6 +104,8 @@ export async function serve(rt: Runtime): Promise<Serving> {
   rt.ca.startPolling(rt.config.statusPollMs);
   const notifier = new Notifier(rt.store, rt.clock, rt.config, rt.log);
   notifier.start();
+  const checkpoints = auditCheckpointer(rt);
+  checkpoints.start(rt.config.audit.checkpointMs);
   const port = (app: FastifyInstance | { server: Server }) => {
     const a = app.server.address();
     return typeof a === "object" && a ? a.port : 0;
@@ -120,6 +131,8 @@ export async function serve(rt: Runtime): Promise<Serving> {
       clearTimeout(cut);
       // the poll under way and any CRL build the requests asked for finish before the database closes
       await Promise.all([rounds, rt.ca.close()]);
+      // after the listeners: what was done until the last request is signed
+      await checkpoints.stop().catch((err) => rt.log.error({ err }, "final audit checkpoint failed"));
     },
   };
 }

@@ -213,6 +213,11 @@ export const configSchema = z
       .prefault({}),
     /** TLS ended at a proxy: who may pass the verified client certificate in a header */
     proxy: proxySchema.default({ trustedAddresses: [], certificateHeader: "x-ssl-client-cert", allowWideRanges: false }),
+    /** where signed audit checkpoints go outside the database: a file (default <dataDir>/audit/checkpoints.jsonl) or stdout */
+    audit: z
+      .object({ sink: z.enum(["file", "stdout"]).default("file"), file: z.string().optional(), checkpointMs: z.number().int().min(1000).max(60_000).default(60_000) })
+      .strict()
+      .default({ sink: "file", checkpointMs: 60_000 }),
     /** throttling of every place a secret is tried (src/web/throttle.ts) */
     throttle: throttleSchema.default(THROTTLE_DEFAULTS),
   })

@@ -267,5 +267,20 @@ export function migrations(dialect: Dialect): MigrationProvider {
       await db.schema.createIndex("revocations_bank_revoked").on("revocations").columns(["bank_id", "revoked_at"]).execute();
     },
   };
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005 }) };
+  /** Issue 13: signed audit checkpoints, the database's copy (the sink outside it is the one that counts). */
+  const m007: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("audit_checkpoints")
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("seq", big, (c) => c.notNull())
+        .addColumn("head", "text", (c) => c.notNull())
+        .addColumn("at", big, (c) => c.notNull())
+        .addColumn("key_id", "text", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("audit_checkpoints_pk", ["bank_id", "seq"])
+        .execute();
+    },
+  };
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007 }) };
 }

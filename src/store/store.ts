@@ -9,6 +9,7 @@ import { NoticeRepository } from "./notices.js";
 import { StaffRepository, StaffWriter } from "./staff.js";
 import { SubmissionRepository } from "./submissions.js";
 import { conflictsAsDomain } from "./unique-conflict.js";
+import { CheckpointRepository } from "./checkpoints.js";
 
 export type { WriteTx } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
@@ -30,7 +31,11 @@ export class Store extends Repositories {
     this.notices = new NoticeRepository(kdb, dialect);
     this.staff = new StaffRepository(kdb);
     this.submissions = new SubmissionRepository(kdb);
+    this.checkpoints = new CheckpointRepository(kdb);
   }
+
+  /** Signed audit checkpoints (audit/checkpoints.ts) */
+  readonly checkpoints: CheckpointRepository;
 
   /** The notice outbox (notify/ is its user). */
   readonly notices: NoticeRepository;
