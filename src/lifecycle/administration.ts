@@ -1,4 +1,5 @@
 import { Secret } from "otpauth";
+import { hasUnsafeCharacters } from "../domain/text-safety.js";
 import { DomainError, isUniqueConflict } from "../domain/errors.js";
 import { LOGIN_ID_PATTERN, passwordProblems, userNumber, type LoginMethod, type UserRole } from "../domain/roles.js";
 import { hashPassword } from "../credentials/passwords.js";
@@ -17,6 +18,7 @@ export interface NewContract {
 export async function addContract(deps: { store: Store; clock: Clock }, bank: BankContext, c: NewContract, ctx: RequestContext): Promise<number> {
   const bankId = bank.config.id;
   if (!/^[A-Za-z0-9-]{1,20}$/.test(c.code)) throw new DomainError("contract_code_invalid");
+  if ([...c.name].length === 0 || [...c.name].length > 60 || hasUnsafeCharacters(c.name)) throw new DomainError("contract_name_invalid");
   return deps.store.write(bankId, async (w) => {
     const id = await w.addContract({ ...c, at: deps.clock.now() });
     await w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, action: "contract.add", contractId: id, result: "ok", detail: { code: c.code, loginMethod: c.loginMethod } });
@@ -47,15 +49,15 @@ export interface AddedUser {
   totpSecret: string;
 }
 
-/** 利用者名: 1–30 characters (counted as characters, not UTF-16 units), no control characters. */
+/** 利用者名: 1–30 characters (counted as characters, not UTF-16 units), no control, bidirectional or other format characters. */
 export function checkUserName(name: string): void {
   const n = [...name].length;
-  if (n === 0 || n > 30 || name.trim() !== name || /\p{Cc}/u.test(name)) throw new DomainError("user_name_invalid");
+  if (n === 0 || n > 30 || name.trim() !== name || hasUnsafeCharacters(name)) throw new DomainError("user_name_invalid");
 }
 
 /** An e-mail address mail can go to: one @, a dotted domain, no spaces or markup, ≤ 254 characters. */
 export function checkEmail(email: string): void {
-  if (email.length > 254 || !/^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email)) throw new DomainError("email_invalid");
+  if (email.length > 254 || hasUnsafeCharacters(email) || !/^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email)) throw new DomainError("email_invalid");
 }
 
 /** Everything about a new user that needs no database: login ID, passwords (all three differ), name, e-mail. */

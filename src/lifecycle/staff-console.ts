@@ -1,4 +1,5 @@
 import { DomainError, isUniqueConflict } from "../domain/errors.js";
+import { hasUnsafeCharacters } from "../domain/text-safety.js";
 import { decideOnBank, type Actor, type BankRight, type StaffRole } from "../domain/rights.js";
 import { isRevocationReason } from "../domain/certificate.js";
 import { countInto, dayBuckets, weekBuckets, type Bucket } from "../domain/calendar-buckets.js";
@@ -65,7 +66,7 @@ export async function identifyStaff(deps: StaffDeps, der: Uint8Array | undefined
 
 function checkStaffName(name: string): void {
   const n = [...name].length;
-  if (n === 0 || n > 60 || name.trim() !== name || /\p{Cc}/u.test(name)) throw new DomainError("staff_name_invalid");
+  if (n === 0 || n > 60 || name.trim() !== name || hasUnsafeCharacters(name)) throw new DomainError("staff_name_invalid");
 }
 
 /**
@@ -187,7 +188,7 @@ export class StaffConsole {
 
   private reference(ref: string | undefined): string {
     const r = (ref ?? "").trim();
-    if (r.length === 0 || r.length > 40 || /\p{Cc}/u.test(r)) throw new DomainError("paper_reference_required");
+    if (r.length === 0 || r.length > 40 || hasUnsafeCharacters(r)) throw new DomainError("paper_reference_required");
     return r;
   }
 
@@ -331,7 +332,7 @@ export class StaffConsole {
     const name = c.name.trim();
     await this.require("contract.open", "contract.add", { code: code.slice(0, 40) });
     if (!/^[A-Za-z0-9-]{1,20}$/.test(code)) throw new DomainError("contract_code_invalid");
-    if ([...name].length === 0 || [...name].length > 60 || /\p{Cc}/u.test(name)) throw new DomainError("contract_name_invalid");
+    if ([...name].length === 0 || [...name].length > 60 || hasUnsafeCharacters(name)) throw new DomainError("contract_name_invalid");
     if (c.method !== "certificate" && c.method !== "password") throw new DomainError("not_found");
     if (await this.deps.store.getContractByCode(this.bankId, code)) throw new DomainError("contract_code_taken", { code });
     return { code, name, loginMethod: c.method };
