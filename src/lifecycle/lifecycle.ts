@@ -123,7 +123,7 @@ export class Lifecycle {
     return logout(this.deps, this.banks.get(bankId), sessionId, base);
   }
   changePassword(bankId: string, view: SessionView, change: PasswordChange, base: RequestBase) {
-    return changeOwnPassword(this.userScope(bankId, view, base), view.user, change);
+    return changeOwnPassword(this.userScope(bankId, view, base), view.user, change, view.csrf);
   }
   enrolOneTimePassword(bankId: string, view: SessionView, confirmPassword: string, base: RequestBase) {
     return enrolOneTimePassword(this.userScope(bankId, view, base), view.user, confirmPassword);

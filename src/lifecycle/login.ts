@@ -50,7 +50,7 @@ export interface PasswordChange {
 }
 
 /** Own password change (forced at first login). The new one follows the rules and differs from the others. */
-export async function changeOwnPassword(scope: BankScope, user: UserRecord, change: PasswordChange): Promise<void> {
+export async function changeOwnPassword(scope: BankScope, user: UserRecord, change: PasswordChange, keepSessionCsrf?: string): Promise<void> {
   const { deps, bank, ctx } = scope;
   const { current, next } = change;
   await checkLoginPassword({ ...scope, action: "user.password_change" }, user, current);
@@ -58,6 +58,9 @@ export async function changeOwnPassword(scope: BankScope, user: UserRecord, chan
   const hash = await hashPassword(next);
   await deps.store.write(bank.config.id, async (w) => {
     await w.setPassword({ userId: user.id, kind: "login", hash, mustChange: false, at: deps.clock.now() });
+    // every other session ends (issue 13): whoever held one with the old password is out
+    if (keepSessionCsrf !== undefined) await w.deleteOtherSessions(user.id, keepSessionCsrf);
+    else await w.deleteUserSessions(user.id);
     await w.audit({ at: deps.clock.now(), actorKind: "user", actorId: user.loginId, address: ctx.address, certSerial: ctx.certSerial, action: "user.password_change", contractId: user.contractId, targetUserId: user.id, result: "ok" });
   });
 }

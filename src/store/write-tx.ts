@@ -191,6 +191,11 @@ export class WriteTx extends Repositories {
     await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("user_id", "=", userId).execute();
   }
 
+  /** Every session of the user but the one whose (per-session) CSRF token is `keepCsrf`. */
+  async deleteOtherSessions(userId: number, keepCsrf: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("user_id", "=", userId).where("csrf", "!=", keepCsrf).execute();
+  }
+
   async addRequest(r: { userId: number; kind: string; csrSha256: string; csrDer: Uint8Array; at: Date }): Promise<number> {
     const row = await this.db
       .insertInto("requests")
