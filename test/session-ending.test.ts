@@ -39,6 +39,18 @@ for (const db of DATABASES) {
       assert.equal(other.json.error, "session_invalid");
     });
 
+    test("absolute lifetime: a session kept busy every 10 minutes still ends 8 hours (policy sessionMax) after its login", async () => {
+      const s = await loginAs("master01");
+      for (let minutes = 10; minutes <= 480; minutes += 10) {
+        clock.advance(10 * 60_000);
+        assert.equal((await me(s)).status, 200, `${minutes} minutes after login`);
+      }
+      clock.advance(60_000);
+      const ended = await me(s);
+      assert.equal(ended.status, 401, "8 hours and 1 minute after login");
+      assert.equal(ended.json.error, "session_invalid");
+    });
+
     test("reset by the master: every session of the user ends", async () => {
       const a = await loginAs("user01", "Next4321");
       const master = await loginAs("master01");

@@ -53,6 +53,7 @@ export const policySchema = z
     crlValidity: duration,
     ocspValidity: duration,
     sessionIdle: duration,
+    sessionMax: duration,
   })
   .strict() satisfies z.ZodType<BankPolicy>;
 

@@ -27,6 +27,8 @@ export interface BankPolicy {
   ocspValidity: string;
   /** a web session ends after this long without a request */
   sessionIdle: string;
+  /** a web session ends this long after its login, however busy (issue 13: no absolute lifetime) */
+  sessionMax: string;
 }
 
 export const DEFAULT_POLICY: BankPolicy = {
@@ -45,6 +47,7 @@ export const DEFAULT_POLICY: BankPolicy = {
   crlValidity: "P7D",
   ocspValidity: "P1D",
   sessionIdle: "PT15M",
+  sessionMax: "PT8H",
 };
 
 /** The seeds' other family: a 40-day window with a single notice at 40 days. */

@@ -79,6 +79,7 @@ export async function resumeSession(deps: Deps, bank: BankContext, r: SessionReq
     return new DomainError("session_invalid");
   };
   if (now.getTime() > addDuration(s.lastSeen, parseDuration(bank.policy.sessionIdle)).getTime()) throw await end();
+  if (now.getTime() > addDuration(s.createdAt, parseDuration(bank.policy.sessionMax)).getTime()) throw await end();
   const step = { deps, bank, ctx: { ...base, actorKind: "user", actorId: String(s.userId) } as RequestContext, action: "session" };
   let cert: CertificateRecord | undefined;
   let user: UserRecord;
