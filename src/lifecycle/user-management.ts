@@ -84,15 +84,40 @@ export async function onUser<T>(c: UserOperationContext & { right: Right; newRol
   const target = await deps.store.getUserByLoginId(bankId, c.target);
   const also = c.newRole && c.newRole !== target?.role ? [c.newRole] : [];
   await authorize({ deps, bank, who: c.who, right, target, label: c.target, confirmPassword: c.confirmPassword, ctx, also });
-  return deps.store.write(bankId, async (w) => {
+  const refusedInside = { code: undefined as ErrorCode | undefined };
+  const acted = deps.store.write(bankId, async (w) => {
     const now = deps.clock.now();
     const fresh = await w.getUser(bankId, target!.id);
     if (!fresh || fresh.status === "deleted") throw new DomainError("user_not_found");
+    // the rights decision again, on the row this transaction acts on (issue 13): a role or contract
+    // changed since the look above is decided as it is now, under the bank's write lock
+    refusedInside.code = verdictCode(c.who.actor, right, fresh, also, bank);
+    if (refusedInside.code) throw new DomainError(refusedInside.code);
     const detail: NonNullable<AuditEntry["detail"]> = { target: fresh.loginId };
     const result = await change(w, fresh, now, detail);
     await w.audit({ at: now, actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: ctx.certSerial, action: right, contractId: fresh.contractId, targetUserId: fresh.id, result: "ok", detail });
     return result;
   });
+  try {
+    return await acted;
+  } catch (e) {
+    const code = refusedInside.code;
+    if (code && e instanceof DomainError && e.code === code) {
+      await deps.store.write(bankId, (w) => w.audit({ at: deps.clock.now(), actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address, certSerial: ctx.certSerial, action: right, contractId: c.who.user?.contractId ?? null, targetUserId: code === "user_not_found" ? null : target!.id, result: "refused", detail: { reason: code, target: c.target.slice(0, 40), decided: "in_transaction" } }));
+    }
+    throw e;
+  }
+}
+
+/** The refusal the rights table gives for `target` (and any further role), or undefined when allowed. */
+function verdictCode(actor: Actor, right: Right, target: UserRecord, also: UserRole[], bank: BankContext): ErrorCode | undefined {
+  for (const role of [target.role, ...also]) {
+    const verdict = decide(actor, right, { bankId: bank.config.id, contractId: target.contractId, userId: target.id, role }, { masterSelfRevokeOnline: bank.policy.masterSelfRevokeOnline });
+    if (verdict === "not_found") return "user_not_found";
+    if (verdict === "deny") return "not_permitted";
+    if (verdict === "paper") return "master_revocation_by_paper";
+  }
+  return undefined;
 }
 
 export interface RevokeLiveParams {
