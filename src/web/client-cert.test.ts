@@ -39,12 +39,12 @@ test("trusted proxies: addresses and CIDR blocks, IPv4 and IPv6, IPv4-mapped pee
   assert.equal(proxyTrust([])("127.0.0.2"), false);
 });
 
-test("proxy configuration: INKAN_TRUSTED_PROXIES is comma-separated; addresses are validated; a /0 is refused", () => {
+test("proxy configuration: INKAN_TRUSTED_PROXIES is comma-separated; addresses are validated; a /0 is refused (wider ranges: test/cli.test.ts)", () => {
   const dir = mkdtempSync(join(tmpdir(), "inkan-cfg-"));
   try {
-    const c = loadConfig(dir, { INKAN_TRUSTED_PROXIES: " 10.0.0.5, 10.0.1.0/24 ,fd00::/8" });
-    assert.deepEqual(c.proxy, { trustedAddresses: ["10.0.0.5", "10.0.1.0/24", "fd00::/8"], certificateHeader: "x-ssl-client-cert" });
-    assert.deepEqual(loadConfig(dir, {}).proxy, { trustedAddresses: [], certificateHeader: "x-ssl-client-cert" });
+    const c = loadConfig(dir, { INKAN_TRUSTED_PROXIES: " 10.0.0.5, 10.0.1.0/24 ,fd00:1::/48" });
+    assert.deepEqual(c.proxy, { trustedAddresses: ["10.0.0.5", "10.0.1.0/24", "fd00:1::/48"], certificateHeader: "x-ssl-client-cert", allowWideRanges: false });
+    assert.deepEqual(loadConfig(dir, {}).proxy, { trustedAddresses: [], certificateHeader: "x-ssl-client-cert", allowWideRanges: false });
     for (const bad of ["0.0.0.0/0", "::/0", "10.0.0.0/33", "localhost", "10.0.0.1/8/1", "10.0.0.256"]) {
       assert.throws(() => loadConfig(dir, { INKAN_TRUSTED_PROXIES: bad }), (e: unknown) => e instanceof ConfigError && /proxy\.trustedAddresses\.0/.test(e.message), bad);
     }
