@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildOnce } from "./build-once.js";
 
 /**
  * The issuing app (src/app/entry.ts) as one JavaScript file that runs with Node alone — no source
@@ -12,7 +13,6 @@ const ENTRY = fileURLToPath(new URL("../app/entry.ts", import.meta.url));
 
 export const APP_BUNDLE_NAME = "inkan-app.mjs";
 
-let bundle: Promise<string> | undefined;
 
 async function buildBundle(): Promise<string> {
   const out = await build({
@@ -36,12 +36,4 @@ async function buildBundle(): Promise<string> {
 }
 
 /** The bundled app. One build per process; a failed build is tried again on the next call. */
-export function appBundle(): Promise<string> {
-  if (!bundle) {
-    bundle = buildBundle();
-    bundle.catch(() => {
-      bundle = undefined;
-    });
-  }
-  return bundle;
-}
+export const appBundle = buildOnce(buildBundle);

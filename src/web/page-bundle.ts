@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildOnce } from "./build-once.js";
 import type { FastifyInstance } from "fastify";
 
 /**
@@ -15,7 +16,6 @@ const ENTRY = fileURLToPath(new URL("../../browser/issue.ts", import.meta.url));
 
 export const PAGE_BUNDLE_PATH = "/assets/issue.js";
 
-let bundle: Promise<string> | undefined;
 
 async function buildBundle(): Promise<string> {
   const out = await build({
@@ -38,15 +38,7 @@ async function buildBundle(): Promise<string> {
 }
 
 /** The bundled script. One build per process; a failed build is tried again on the next call. */
-export function pageBundle(): Promise<string> {
-  if (!bundle) {
-    bundle = buildBundle();
-    bundle.catch(() => {
-      bundle = undefined;
-    });
-  }
-  return bundle;
-}
+export const pageBundle = buildOnce(buildBundle);
 
 let etag: { of: string; tag: string } | undefined;
 

@@ -18,7 +18,7 @@ import type { Throttle } from "./throttle.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
-  /** the CA as relying parties see it: no signer is reachable from here */
+  /** the CA as relying parties see it: it holds no key and cannot sign */
   ca: CaStatus;
   metrics: Metrics;
   tls: ServerTls;
