@@ -18,15 +18,36 @@ export type DbKind = "sqlite" | "postgres";
 export const DATABASES: DbKind[] = ["sqlite", "postgres"];
 export const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The first port of the kernel's ephemeral range: listeners on port 0 (the staff and metrics
+ * listeners, clients' own sockets) take theirs from it, so a port chosen below it is not handed to
+ * one of them between the moment it is chosen here and the moment the server listens on it.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+const PORTS_BELOW = ephemeralLow();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
+}
+
+/** A free port below the ephemeral range, chosen at random (parallel test files rarely meet). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 10_000 + (randomBytes(2).readUInt16BE(0) % (PORTS_BELOW - 10_000));
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port below the ephemeral range");
 }
 
 export function testBank(id = "tbank", over: Partial<BankConfig> = {}): BankConfig {
