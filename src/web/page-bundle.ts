@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { buildOnce } from "./build-once.js";
+import { bundleOnce } from "./bundle-once.js";
 import type { FastifyInstance } from "fastify";
 
 /**
@@ -11,34 +10,12 @@ import type { FastifyInstance } from "fastify";
  * for pages whose CSP is `script-src 'self'`.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ENTRY = fileURLToPath(new URL("../../browser/issue.ts", import.meta.url));
 
 export const PAGE_BUNDLE_PATH = "/assets/issue.js";
 
-
-async function buildBundle(): Promise<string> {
-  const out = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    target: ["chrome110", "firefox115", "safari16"],
-    minify: true,
-    legalComments: "none",
-    // Japanese messages stay readable UTF-8 instead of \u escapes (served with charset=utf-8)
-    charset: "utf8",
-    logLevel: "silent",
-  });
-  const file = out.outputFiles[0];
-  if (!file) throw new Error("esbuild produced no output for browser/issue.ts");
-  return file.text;
-}
-
 /** The bundled script. One build per process; a failed build is tried again on the next call. */
-export const pageBundle = buildOnce(buildBundle);
+export const pageBundle = bundleOnce(ENTRY, { format: "iife", platform: "browser", target: ["chrome110", "firefox115", "safari16"] });
 
 let etag: { of: string; tag: string } | undefined;
 
