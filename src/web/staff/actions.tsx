@@ -1,0 +1,215 @@
+import type { VNode } from "preact";
+import { S, type StaffTextKey } from "../../i18n/staff-text.js";
+import type { Text } from "../views/text.js";
+import { DomainError, isDomainError, type ErrorCode, type ErrorParams } from "../../domain/errors.js";
+import type { BankRight } from "../../domain/rights.js";
+import { formatLocalDateTime } from "../../domain/time-zone.js";
+import type { StaffConsole } from "../../lifecycle/staff-console.js";
+import type { UserRecord } from "../../store/store.js";
+import * as P from "./screens/index.js";
+
+// The staff console's changes, one entry each: what the form, the confirmation and 実行 do.
+// routes.tsx drives them (form → confirmation → 実行 → result); lifecycle/ decides.
+
+/** The outcome of a submitted form, kept with its one-time token so a repeat shows it again. */
+export type Outcome = { ok: true; text: StaffTextKey; params: Record<string, string | number>; links: Array<[string, StaffTextKey]> } | { ok: false; code: ErrorCode; params: ErrorParams };
+
+export interface ActionSpec {
+  right: BankRight;
+  /** the action name audited when an unpermitted staff member tries it */
+  audit: string;
+  what: Text;
+  fields: string[];
+  danger?: boolean;
+  /** the form again, with what was typed (never passwords) and the error */
+  form: (c: P.PageCtx, values: P.Values, error?: P.PageError) => Promise<VNode>;
+  back: (values: P.Values) => string;
+  /** checks the input and says what will happen; throws a DomainError for bad input */
+  facts: (con: StaffConsole, values: P.Values) => Promise<P.Fact[]>;
+  run: (con: StaffConsole, values: P.Values) => Promise<Outcome>;
+}
+
+const ok = (text: StaffTextKey, params: Record<string, string | number>, links: Array<[string, StaffTextKey]> = [["/", "toDashboard"]]): Outcome => ({ ok: true, text, params, links });
+const reasonText = (k: string) => P.REASONS.find(([r]) => r === k)?.[1] ?? { ja: k, en: k };
+
+/** The confirmation facts of a paper form about one user: who, then `more`, then the form's reference. */
+async function paperUserFacts(con: StaffConsole, v: P.Values, more: (u: UserRecord) => P.Fact[]): Promise<P.Fact[]> {
+  const ref = (v.reference ?? "").trim();
+  if (!ref) throw new DomainError("paper_reference_required");
+  const x = await con.userByLoginId(v.loginId ?? "");
+  return [[S.loginId, x.user.loginId], [S.userName, x.user.name], [S.contract, `${x.contract.code} ${x.contract.name}`], ...more(x.user), [S.reference, ref]];
+}
+
+export async function contractOf(con: StaffConsole, code: string) {
+  return (await con.contract(code)).contract;
+}
+
+export const ACTIONS: Record<string, ActionSpec> = {
+  "contract-open": {
+    right: "contract.open",
+    audit: "contract.add",
+    what: S.contractOpenTitle,
+    fields: ["code", "name", "method"],
+    form: async (c, v, e) => <P.ContractOpenPage c={c} values={v} error={e} />,
+    back: () => "/contracts/new",
+    facts: async (con, v) => {
+      const x = await con.checkOpenContract({ code: v.code ?? "", name: v.name ?? "", method: v.method ?? "" });
+      return [
+        [S.contractCode, x.code],
+        [S.contractName, x.name],
+        [S.loginMethod, x.loginMethod === "certificate" ? `${S.methodCertificate.ja} / ${S.methodCertificate.en}` : `${S.methodPassword.ja} / ${S.methodPassword.en}`],
+      ];
+    },
+    run: async (con, v) => {
+      await con.openContract({ code: v.code ?? "", name: v.name ?? "", method: v.method ?? "" });
+      const code = (v.code ?? "").trim();
+      return ok("resultContractOpened", { code, name: (v.name ?? "").trim() }, [
+        [`/contracts/${encodeURIComponent(code)}`, "details"],
+        ["/contracts", "menuContracts"],
+      ]);
+    },
+  },
+  "contract-certificate": {
+    right: "contract.change",
+    audit: "contract.login_method",
+    what: S.contractCertificateTitle,
+    fields: ["code"],
+    form: async (c, v, e) => {
+      const d = await c.con.contract(v.code ?? "");
+      return e ? <P.ErrorPage c={c} error={e} /> : <P.ContractPage c={c} contract={d.contract} users={d.users} />;
+    },
+    back: (v) => `/contracts/${encodeURIComponent(v.code ?? "")}`,
+    facts: async (con, v) => {
+      const k = await contractOf(con, v.code ?? "");
+      return [
+        [S.contractCode, k.code],
+        [S.contractName, k.name],
+        [S.loginMethod, `${S.methodCertificate.ja} / ${S.methodCertificate.en}`],
+      ];
+    },
+    run: async (con, v) => {
+      const code = v.code ?? "";
+      const changed = await con.enableCertificateMethod(code);
+      return ok(changed ? "resultCertificateEnabled" : "resultCertificateAlready", { code }, [[`/contracts/${encodeURIComponent(code)}`, "details"]]);
+    },
+  },
+  "master-register": {
+    right: "user.register_master",
+    audit: "user.add",
+    what: S.masterTitle,
+    fields: ["code", "loginId", "name", "email", "password", "confirmPassword"],
+    form: async (c, v, e) => <P.MasterPage c={c} contract={await contractOf(c.con, v.code ?? "")} values={v} error={e} />,
+    back: (v) => `/contracts/${encodeURIComponent(v.code ?? "")}/master`,
+    facts: async (con, v) => {
+      const k = await con.checkMaster(v.code ?? "", master(v));
+      return [
+        [S.contract, `${k.code} ${k.name}`],
+        [S.loginId, (v.loginId ?? "").trim()],
+        [S.userName, (v.name ?? "").trim()],
+        [S.email, (v.email ?? "").trim()],
+        [S.userKind, `${S.kindMaster.ja} / ${S.kindMaster.en}`],
+        [S.initialPassword, `${S.entered.ja} ${S.entered.en}`],
+        [S.initialConfirmPassword, `${S.entered.ja} ${S.entered.en}`],
+      ];
+    },
+    run: async (con, v) => {
+      const r = await con.registerMaster(v.code ?? "", master(v));
+      const code = v.code ?? "";
+      return ok("resultMasterRegistered", { loginId: (v.loginId ?? "").trim(), userNo: r.userNo }, [
+        [`/contracts/${encodeURIComponent(code)}/users`, "showUsers"],
+        [`/contracts/${encodeURIComponent(code)}`, "backToContract"],
+      ]);
+    },
+  },
+  revoke: {
+    right: "certificate.revoke",
+    audit: "certificate.revoke",
+    what: S.revokeTitle,
+    fields: ["target", "reason", "reference"],
+    danger: true,
+    form: async (c, v, e) => <P.RevokePage c={c} values={v} error={e} />,
+    back: (v) => `/revoke?target=${encodeURIComponent(v.target ?? "")}`,
+    facts: async (con, v) => {
+      const reason = v.reason ?? "";
+      if (!P.REASONS.some(([r]) => r === reason)) throw new DomainError("revocation_reason_invalid", { reason: reason.slice(0, 40) });
+      const ref = (v.reference ?? "").trim();
+      if (!ref) throw new DomainError("paper_reference_required");
+      const x = await con.revocationTarget(v.target ?? "");
+      const off = con.bank.offsetMinutes;
+      return [
+        [S.loginId, x.user.loginId],
+        [S.userName, x.user.name],
+        [S.contract, `${x.contract.code} ${x.contract.name}`],
+        [S.certificates, x.certificates.map((c) => `${c.serial}（${formatLocalDateTime(c.notAfter, off)}）`).join(", ")],
+        [S.reason, `${reasonText(reason).ja} / ${reasonText(reason).en}`],
+        [S.reference, ref],
+      ];
+    },
+    run: async (con, v) => {
+      const r = await con.revoke(v.target ?? "", v.reason ?? "", v.reference);
+      return ok("resultRevoked", { loginId: r.loginId, serials: r.serials.join(", ") });
+    },
+  },
+  reset: {
+    right: "certificate.reset",
+    audit: "certificate.reset",
+    what: S.resetTitle,
+    fields: ["loginId", "reference"],
+    danger: true,
+    form: async (c, v, e) => <P.UserFormPage c={c} kind="reset" values={v} error={e} />,
+    back: (v) => `/reset?loginId=${encodeURIComponent(v.loginId ?? "")}`,
+    facts: (con, v) => paperUserFacts(con, v, (u) => [[S.userKind, `${kind(u.role).ja} / ${kind(u.role).en}`]]),
+    run: async (con, v) => {
+      const serials = await con.reset(v.loginId ?? "", v.reference);
+      return ok("resultReset", { loginId: (v.loginId ?? "").trim(), serials: serials.join(", ") || "-" });
+    },
+  },
+  unlock: {
+    right: "user.unlock",
+    audit: "user.unlock",
+    what: S.unlockTitle,
+    fields: ["loginId", "reference"],
+    form: async (c, v, e) => <P.UserFormPage c={c} kind="unlock" values={v} error={e} />,
+    back: (v) => `/unlock?loginId=${encodeURIComponent(v.loginId ?? "")}`,
+    facts: (con, v) =>
+      paperUserFacts(con, v, (u) => [
+        [S.failedLogins, String(u.failedLogins)],
+        [S.failedConfirms, String(u.failedConfirms)],
+      ]),
+    run: async (con, v) => {
+      await con.unlock(v.loginId ?? "", v.reference);
+      return ok("resultUnlocked", { loginId: (v.loginId ?? "").trim() });
+    },
+  },
+  crl: {
+    right: "crl.rebuild",
+    audit: "crl.rebuild",
+    what: S.crlTitle,
+    fields: [],
+    form: async (c, _v, e) => (e ? <P.ErrorPage c={c} error={e} /> : <P.CrlPage c={c} crl={c.con.crlStatus()} />),
+    back: () => "/crl",
+    facts: async (con) => {
+      const s = con.crlStatus();
+      return [[S.crlNumber, s ? String(s.number) : "-"]];
+    },
+    run: async (con) => ok("resultCrl", { number: await con.rebuildCrl() }, [["/crl", "crlTitle"]]),
+  },
+};
+
+/** What running an action came to: its result, or what lifecycle/ refused. */
+export async function outcomeOf(spec: ActionSpec, con: StaffConsole, values: P.Values): Promise<Outcome> {
+  try {
+    return await spec.run(con, values);
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return { ok: false, code: e.code, params: e.params };
+  }
+}
+
+function master(v: P.Values) {
+  return { loginId: v.loginId ?? "", name: v.name ?? "", email: v.email ?? "", password: v.password ?? "", confirmPassword: v.confirmPassword ?? "" };
+}
+function kind(role: string): Text {
+  return role === "master" ? S.kindMaster : role === "admin" ? S.kindAdmin : S.kindGeneral;
+}
+
