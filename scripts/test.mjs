@@ -15,5 +15,7 @@ function find(dir) {
 }
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find("src"), ...find("test")].sort();
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
+// TAP as before, then every failure again at the end with its whole error (failure-summary.mjs)
+const reporters = ["--test-reporter=tap", "--test-reporter-destination=stdout", "--test-reporter=./scripts/failure-summary.mjs", "--test-reporter-destination=stdout"];
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...reporters, ...files], { stdio: "inherit" });
 process.exit(r.status ?? 1);
