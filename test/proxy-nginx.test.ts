@@ -2,7 +2,7 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASES, freePort, run, startHarness, testBank, until, type Harness } from "./support/harness.js";
@@ -61,6 +61,48 @@ for (const db of DATABASES) {
     // one request through nginx over a new TLS connection made from CLIENT_ADDRESS
     const through = (o: { method?: string; path: string; identity?: Identity; body?: object; headers?: Record<string, string> }) => https(h, { ...o, origin: `https://localhost:${port}`, localAddress: CLIENT_ADDRESS });
 
+    /** nginx from docs/nginx.conf on these ports: "listening", or why it exited (its output and error log). */
+    async function startNginx(httpsPort: number, httpPort: number): Promise<string> {
+      const conf = join(dir, "nginx.conf");
+      writeFileSync(
+        conf,
+        nginxConf(dir, {
+          ACCESS_LOG: join(dir, "access.log"),
+          LISTEN_HTTPS: `127.0.0.1:${httpsPort}`,
+          LISTEN_HTTP: `127.0.0.1:${httpPort}`,
+          SERVER_NAME: "localhost",
+          SERVER_CERT: join(h.dataDir, "tls", "server.pem"),
+          SERVER_KEY: join(dir, "server.key"),
+          BANK_CAS: join(dir, "bank-cas.pem"),
+          INKAN_HTTPS: `127.0.0.1:${h.serving!.httpsPort}`,
+          INKAN_HTTP: `127.0.0.1:${h.serving!.httpPort}`,
+          INKAN_SERVER_CA: h.serverCaFile,
+          INKAN_SERVER_NAME: "localhost",
+          PROXY_ADDRESS,
+        }),
+      );
+      const errorLog = join(dir, "error.log");
+      const args = ["-p", dir, "-c", conf, "-g", `daemon off; master_process off; pid ${join(dir, "nginx.pid")}; error_log ${errorLog} info;`];
+      await run("nginx", ["-t", ...args]);
+      nginxOut = "";
+      const child = spawn("nginx", args, { stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout!.on("data", (d: Buffer) => (nginxOut += d));
+      child.stderr!.on("data", (d: Buffer) => (nginxOut += d));
+      let exited = false;
+      child.on("exit", () => (exited = true));
+      const gone = new Promise((r) => child.once("close", r));
+      const up = await until("nginx to listen or exit", 20_000, async () => {
+        if (exited) return "exited";
+        return (await portOpen(httpsPort)) && (await portOpen(httpPort)) && "listening";
+      });
+      if (up.value === "listening") {
+        nginx = child;
+        return "listening";
+      }
+      await gone;
+      return `${nginxOut}\n${existsSync(errorLog) ? readFileSync(errorLog, "utf8").split("\n").slice(-10).join("\n") : "(no error log)"}`;
+    }
+
     before(async () => {
       h = await startHarness({ db, serve: true, logLines, banks: [testBank(BANK, { policy: { renewalWindow: "P400D" } })], config: { proxy: { trustedAddresses: [PROXY_ADDRESS] } } });
       const c = await h.addContract(BANK);
@@ -78,36 +120,17 @@ for (const db of DATABASES) {
       await run("openssl", ["pkey", "-in", join(h.dataDir, "tls", "server.key.pem"), "-passin", `file:${join(h.dataDir, "ca", "passphrase")}`, "-out", key]);
       const bankCas = join(dir, "bank-cas.pem");
       writeFileSync(bankCas, readFileSync(join(h.dataDir, "ca", BANK, "chain.pem")));
-      const [httpsPort, httpPort] = [await freePort(), await freePort()];
-      const conf = join(dir, "nginx.conf");
-      writeFileSync(
-        conf,
-        nginxConf(dir, {
-          ACCESS_LOG: join(dir, "access.log"),
-          LISTEN_HTTPS: `127.0.0.1:${httpsPort}`,
-          LISTEN_HTTP: `127.0.0.1:${httpPort}`,
-          SERVER_NAME: "localhost",
-          SERVER_CERT: join(h.dataDir, "tls", "server.pem"),
-          SERVER_KEY: key,
-          BANK_CAS: bankCas,
-          INKAN_HTTPS: `127.0.0.1:${h.serving!.httpsPort}`,
-          INKAN_HTTP: `127.0.0.1:${h.serving!.httpPort}`,
-          INKAN_SERVER_CA: h.serverCaFile,
-          INKAN_SERVER_NAME: "localhost",
-          PROXY_ADDRESS,
-        }),
-      );
-      const args = ["-p", dir, "-c", conf, "-g", `daemon off; master_process off; pid ${join(dir, "nginx.pid")}; error_log ${join(dir, "error.log")} info;`];
-      await run("nginx", ["-t", ...args]);
-      nginx = spawn("nginx", args, { stdio: ["ignore", "pipe", "pipe"] });
-      nginx.stdout!.on("data", (d: Buffer) => (nginxOut += d));
-      nginx.stderr!.on("data", (d: Buffer) => (nginxOut += d));
-      let exited = false;
-      nginx.on("exit", () => (exited = true));
-      await until("nginx to listen", 20_000, async () => {
-        if (exited) throw new Error(`nginx exited: ${nginxOut}`);
-        return (await portOpen(httpsPort)) && (await portOpen(httpPort));
-      });
+      // A port chosen free can be taken by another test file before nginx binds it: then nginx
+      // says so in its error log and exits, and the start is tried again on other ports. Any other
+      // reason to exit fails the suite with nginx's own words.
+      let httpsPort = 0;
+      let httpPort = 0;
+      for (let attempt = 1; ; attempt++) {
+        [httpsPort, httpPort] = [await freePort(), await freePort()];
+        const started = await startNginx(httpsPort, httpPort);
+        if (started === "listening") break;
+        if (!/Address already in use/.test(started) || attempt === 3) throw new Error(`nginx did not start: ${started}`);
+      }
       port = httpsPort;
       origin = `https://localhost:${httpsPort}`;
       nginxHttp = `http://127.0.0.1:${httpPort}`;

@@ -64,6 +64,8 @@ export function https(h: Harness, o: { method?: string; path: string; identity?:
       },
       (res) => {
         const chunks: Buffer[] = [];
+        // an answer cut off mid-body fails the request here, instead of leaving it pending forever
+        res.on("error", reject);
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
