@@ -63,6 +63,17 @@ for (const db of DATABASES) {
       r = await inkan("user", "list", "--bank", "hoku");
       assert.deepEqual(r.stdout.trim().split("\n").map((l) => l.split("\t").slice(0, 3).join(" ")), ["hkmaster1 A001 master", "hkuser01 A002 general"]);
       assert.match(r.stdout, /未発行 \(Not issued\)/);
+      // without passwords the system makes both and prints them this once; one of the two alone is a usage error
+      assert.equal((await inkan("contract", "add", "--bank", "hoku", "--code", "K0002", "--name", "北国物産株式会社")).status, 0);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0002", "--login-id", "hkmaster2", "--name", "北国 四郎", "--email", "m2@example.jp", "--role", "master", "--password", "Pass1234");
+      assert.equal(r.status, 2, r.stderr);
+      r = await inkan("user", "add", "--bank", "hoku", "--contract", "K0002", "--login-id", "hkmaster2", "--name", "北国 四郎", "--email", "m2@example.jp", "--role", "master");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /hkmaster2 added as A001/);
+      const made = /initial login password: ([A-Za-z0-9]{10})\ninitial confirmation password: ([A-Za-z0-9]{10})\n/.exec(r.stdout);
+      assert.ok(made, r.stdout);
+      assert.notEqual(made[1], made[2]);
+      assert.match(r.stderr, /shown once/);
 
       r = await inkan("ca", "crl", "--bank", "hoku");
       assert.equal(r.status, 0, r.stderr);

@@ -28,7 +28,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan contract add --bank B --code C --name N [--method certificate|password]
   inkan contract list --bank B
   inkan user add --bank B --contract C --login-id ID --name N --email E --role master|admin|general
-                 --password P --confirm-password P
+                 [--password P --confirm-password P]   (without: made by the system, printed once)
   inkan user list --bank B [--contract C]
   inkan user reset|unlock|suspend|resume LOGIN-ID --bank B [--reference FORM-NO]
                                       bank staff on a paper form (reset = 再発行・初期化)
@@ -213,12 +213,18 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
           if (!contract) throw new UsageError(`no contract ${a.contract} in bank ${bank}`);
           const role = need(a.role, "role") as "master" | "admin" | "general";
           if (!["master", "admin", "general"].includes(role)) throw new UsageError("--role is master, admin or general");
-          const r = await rt.lifecycle.addUser(
-            bank,
-            { contractId: contract.id, loginId: need(a["login-id"], "login-id"), name: need(a.name, "name"), email: need(a.email, "email"), role, password: need(a.password, "password"), confirmPassword: need(a["confirm-password"], "confirm-password") },
-            CLI,
-          );
-          console.log(`user ${a["login-id"]} added as ${r.userNo}`);
+          const who = { contractId: contract.id, loginId: need(a["login-id"], "login-id"), name: need(a.name, "name"), email: need(a.email, "email"), role };
+          if (a.password === undefined && a["confirm-password"] === undefined) {
+            // no passwords given: the system makes them and prints them this once, for the letter
+            const r = await rt.lifecycle.addUserWithLetter(bank, who, CLI);
+            console.log(`user ${who.loginId} added as ${r.added.userNo}`);
+            console.log(`initial login password: ${r.letter.password}`);
+            console.log(`initial confirmation password: ${r.letter.confirmPassword}`);
+            console.error("shown once: hand them over on the initial-password letter; the login password is changed at the first login");
+          } else {
+            const r = await rt.lifecycle.addUser(bank, { ...who, password: need(a.password, "password"), confirmPassword: need(a["confirm-password"], "confirm-password") }, CLI);
+            console.log(`user ${who.loginId} added as ${r.userNo}`);
+          }
         } else if (sub === "list") {
           const contract = a.contract ? await rt.store.getContractByCode(bank, a.contract) : undefined;
           if (a.contract && !contract) throw new UsageError(`no contract ${a.contract} in bank ${bank}`);

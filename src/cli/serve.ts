@@ -94,6 +94,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     bodyLimit: rt.config.bodyLimit,
     csrfKey: staffCsrfKey(rt.passphrase),
     timeouts: rt.config.timeouts,
+    portalUrl: rt.urls.https,
   });
   await staff.listen({ host: rt.config.host, port: rt.config.staffPort });
   const metricsListener = metricsServer(metrics, rt.config.timeouts);

@@ -40,6 +40,8 @@ export interface NewUser extends NewUserDetails {
   contractId: number;
   /** the demo keeps passwords as given; real users change theirs at first login */
   mustChangePassword?: boolean;
+  /** the initial passwords were made by the system for the initial-password letter (the audit record says so) */
+  passwordsGenerated?: boolean;
 }
 
 export interface AddedUser {
@@ -64,6 +66,13 @@ export function checkEmail(email: string): void {
 export function checkNewUser(u: NewUserDetails): void {
   if (!LOGIN_ID_PATTERN.test(u.loginId)) throw new DomainError("login_id_invalid");
   if (passwordProblems(u.password, u.loginId).length || passwordProblems(u.confirmPassword, u.loginId, u.password).length) throw new DomainError("password_invalid");
+  checkUserName(u.name);
+  checkEmail(u.email);
+}
+
+/** The same without the passwords, for a user whose initial passwords the system makes (the initial-password letter). */
+export function checkNewUserIdentity(u: Pick<NewUserDetails, "loginId" | "name" | "email">): void {
+  if (!LOGIN_ID_PATTERN.test(u.loginId)) throw new DomainError("login_id_invalid");
   checkUserName(u.name);
   checkEmail(u.email);
 }
@@ -93,7 +102,7 @@ export async function registerUser(deps: { store: Store; clock: Clock }, bank: B
       const userNo = userNumber(await w.takeUserIndex(u.contractId));
       const now = deps.clock.now();
       const id = await w.addUser({ contractId: u.contractId, loginId: u.loginId, userNo, name: u.name, email: u.email, role: u.role, passwordHash, confirmHash, totpSecret, mustChangePassword: u.mustChangePassword ?? true, at: now });
-      await w.audit({ ...audit, at: now, targetUserId: id, result: "ok", detail: { loginId: u.loginId, userNo, role: u.role } });
+      await w.audit({ ...audit, at: now, targetUserId: id, result: "ok", detail: { loginId: u.loginId, userNo, role: u.role, ...(u.passwordsGenerated ? { initialPasswords: "generated" } : {}) } });
       return { id, userNo, totpSecret };
     });
   } catch (e) {

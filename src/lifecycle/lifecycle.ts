@@ -4,6 +4,7 @@ import type { IssuedCertificate } from "./issuance.js";
 import { renew, type RenewalRequest } from "./renewal.js";
 import { revokeCertificate, type RevocationRequest } from "./revocation.js";
 import { addContract, addUser, type NewContract, type NewUser, type AddedUser, type NewUserDetails } from "./administration.js";
+import { addUserWithLetter, type LetterUser } from "./initial-letter.js";
 import { finishAllSigning } from "./recovery.js";
 import { useCertificate, presentedHolder, type CertificateHolder } from "./certificate-use.js";
 import { login, changeOwnPassword, type LoginRequest, type LoginResult, type PasswordChange } from "./login.js";
@@ -47,7 +48,7 @@ export type UserListEntry = UserCertificateEntry;
  *   enrolOneTimePassword, renewalWindow
  * - the contract's own users (利用者管理, 操作履歴照会, 重要なお知らせ): userList, userOperation
  *   (the user-operations table), addContractUser, submitOnce, history, importantNotices, markNoticeRead
- * - the bank (the CLI, the staff console): staff, revoke, addContract, addUser, identifyStaff,
+ * - the bank (the CLI, the staff console): staff, revoke, addContract, addUser, addUserWithLetter, identifyStaff,
  *   staffConsole, addStaffMember, disableStaffMember, listStaff, recover
  */
 export class Lifecycle {
@@ -195,6 +196,10 @@ export class Lifecycle {
   }
   addUser(bankId: string, u: NewUser, ctx: RequestContext) {
     return addUser(this.deps, this.banks.get(bankId), u, ctx);
+  }
+  /** A user with initial passwords the system makes, handed back once for the initial-password letter. */
+  addUserWithLetter(bankId: string, u: LetterUser, ctx: RequestContext) {
+    return addUserWithLetter(this.deps, this.banks.get(bankId), u, ctx);
   }
 
   private staffDeps(): StaffDeps {

@@ -11,7 +11,9 @@ import { STAFF_OPERATION_LABELS } from "../i18n/operation-text.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { CertificateRecord, ContractRecord, StaffRecord, UserRecord } from "../store/store.js";
 import type { BankContext, LifecycleDeps, RequestContext } from "./context.js";
-import { addContract, addUser, checkNewUser } from "./administration.js";
+import { addContract, checkNewUserIdentity } from "./administration.js";
+import { addUserWithLetter } from "./initial-letter.js";
+import { loginMethodChange, switchLoginMethod } from "./contract-login-method.js";
 import { revokeCertificate } from "./revocation.js";
 import { runUserOperation } from "./user-operations.js";
 import { submitOnce } from "./submissions.js";
@@ -19,12 +21,11 @@ import { userCertificateEntry, type UserCertificateEntry } from "./user-certific
 
 export type StaffDeps = LifecycleDeps & { staffCa: StaffCa };
 
+/** What the application form says of the master: the initial passwords are the system's, not typed. */
 export interface NewMaster {
   loginId: string;
   name: string;
   email: string;
-  password: string;
-  confirmPassword: string;
 }
 
 /** A staff member recognised by the client certificate of this request. */
@@ -349,16 +350,16 @@ export class StaffConsole {
     }
   }
 
-  /** 電子証明書方式の利用開始: the contract's users log in with certificates from now on. */
-  async enableCertificateMethod(code: string): Promise<boolean> {
+  /** What a 申込書 switching the contract's login method would do (for the confirmation screen). */
+  async checkLoginMethod(code: string, method: string) {
     await this.require("contract.change", "contract.login_method", { code: code.slice(0, 40) });
-    const contract = await this.deps.store.getContractByCode(this.bankId, code);
-    if (!contract) throw new DomainError("contract_not_found");
-    return this.deps.store.writeStaff(this.bankId, async (w, s) => {
-      const changed = await s.setContractLoginMethod(contract.id, "certificate");
-      await w.audit({ at: this.deps.clock.now(), actorKind: "staff", actorId: this.who.staffId, address: this.ctx.address, certSerial: this.who.serial, action: "contract.login_method", contractId: contract.id, result: "ok", detail: { code, method: "certificate", changed } });
-      return changed;
-    });
+    return loginMethodChange(this.deps, this.bank, code, method);
+  }
+
+  /** ログイン方式の変更 on a 申込書: certificate ↔ ID/password (contract-login-method.ts decides what it touches). */
+  async switchLoginMethod(code: string, method: string, reference: string | undefined) {
+    await this.require("contract.change", "contract.login_method", { code: code.slice(0, 40) });
+    return switchLoginMethod(this.deps, this.bank, this.ctx, { code, method, reference: this.reference(reference) });
   }
 
   /** What マスターユーザ登録 would register, checked (the confirmation screen shows it). */
@@ -366,16 +367,19 @@ export class StaffConsole {
     await this.require("user.register_master", "user.add", { code: code.slice(0, 40), loginId: u.loginId.slice(0, 40) });
     const contract = await this.deps.store.getContractByCode(this.bankId, code);
     if (!contract) throw new DomainError("contract_not_found");
-    checkNewUser({ ...u, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master" });
+    checkNewUserIdentity({ loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim() });
     if ((await this.deps.store.listUsers(this.bankId, contract.id)).some((x) => x.role === "master")) throw new DomainError("master_exists");
     if (await this.deps.store.loginIdTaken(this.bankId, u.loginId.trim())) throw new DomainError("login_id_taken", { loginId: u.loginId.trim() });
     return contract;
   }
 
-  /** マスターユーザ登録 from the application form: the initial passwords written on it, changed at first login. */
+  /**
+   * マスターユーザ登録 from the application form: the system makes the initial passwords and hands
+   * them back once, for the initial-password letter; the master changes the login password at first login.
+   */
   async registerMaster(code: string, u: NewMaster) {
     const contract = await this.checkMaster(code, u);
-    return addUser(this.deps, this.bank, { contractId: contract.id, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master", password: u.password, confirmPassword: u.confirmPassword, mustChangePassword: true }, this.ctx);
+    return addUserWithLetter(this.deps, this.bank, { contractId: contract.id, loginId: u.loginId.trim(), name: u.name.trim(), email: u.email.trim(), role: "master" }, this.ctx);
   }
 
   /**

@@ -30,6 +30,8 @@ export interface StaffServerDeps {
   /** derives each staff certificate's form token (HMAC): the same on every node of the installation */
   csrfKey: Uint8Array;
   timeouts: ListenerTimeouts;
+  /** the customer portal's public https origin, printed on the initial-password letter */
+  portalUrl: string;
 }
 
 /**

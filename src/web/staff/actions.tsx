@@ -1,11 +1,12 @@
 import type { VNode } from "preact";
 import { S, type StaffTextKey } from "../../i18n/staff-text.js";
-import type { Text } from "../views/text.js";
+import { tr, type Text } from "../views/text.js";
 import { DomainError, isDomainError, type ErrorCode, type ErrorParams } from "../../domain/errors.js";
 import type { BankRight } from "../../domain/rights.js";
 import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { UserRecord } from "../../store/store.js";
+import type { InitialLetter } from "../../lifecycle/initial-letter.js";
 import * as P from "./screens/index.js";
 
 // The staff console's changes, one entry each: what the form, the confirmation and 実行 do.
@@ -13,6 +14,8 @@ import * as P from "./screens/index.js";
 
 /** The outcome of a submitted form, kept with its one-time token so a repeat shows it again. */
 export type Outcome = { ok: true; text: StaffTextKey; params: Record<string, string | number>; links: Array<[string, StaffTextKey]> } | { ok: false; code: ErrorCode; params: ErrorParams };
+/** What 実行 came to: the outcome, and a letter for this one answer (never kept: it holds the initial passwords). */
+export type Ran = Outcome & { letter?: InitialLetter };
 
 export interface ActionSpec {
   right: BankRight;
@@ -26,7 +29,7 @@ export interface ActionSpec {
   back: (values: P.Values) => string;
   /** checks the input and says what will happen; throws a DomainError for bad input */
   facts: (con: StaffConsole, values: P.Values) => Promise<P.Fact[]>;
-  run: (con: StaffConsole, values: P.Values) => Promise<Outcome>;
+  run: (con: StaffConsole, values: P.Values) => Promise<Ran>;
 }
 
 const ok = (text: StaffTextKey, params: Record<string, string | number>, links: Array<[string, StaffTextKey]> = [["/", "toDashboard"]]): Outcome => ({ ok: true, text, params, links });
@@ -64,40 +67,47 @@ export const ACTIONS: Record<string, ActionSpec> = {
       await con.openContract({ code: v.code ?? "", name: v.name ?? "", method: v.method ?? "" });
       const code = (v.code ?? "").trim();
       return ok("resultContractOpened", { code, name: (v.name ?? "").trim() }, [
+        [`/contracts/${encodeURIComponent(code)}/master`, "registerMaster"],
         [`/contracts/${encodeURIComponent(code)}`, "details"],
         ["/contracts", "menuContracts"],
       ]);
     },
   },
-  "contract-certificate": {
+  "contract-method": {
     right: "contract.change",
     audit: "contract.login_method",
-    what: S.contractCertificateTitle,
-    fields: ["code"],
+    what: S.loginMethodTitle,
+    fields: ["code", "method", "reference"],
     form: async (c, v, e) => {
       const d = await c.con.contract(v.code ?? "");
-      return e ? <P.ErrorPage c={c} error={e} /> : <P.ContractPage c={c} contract={d.contract} users={d.users} />;
+      return <P.ContractPage c={c} contract={d.contract} users={d.users} values={v} error={e} />;
     },
     back: (v) => `/contracts/${encodeURIComponent(v.code ?? "")}`,
     facts: async (con, v) => {
-      const k = await contractOf(con, v.code ?? "");
+      const ref = (v.reference ?? "").trim();
+      if (!ref) throw new DomainError("paper_reference_required");
+      const x = await con.checkLoginMethod(v.code ?? "", v.method ?? "");
       return [
-        [S.contractCode, k.code],
-        [S.contractName, k.name],
-        [S.loginMethod, `${S.methodCertificate.ja} / ${S.methodCertificate.en}`],
+        [S.contractCode, x.contract.code],
+        [S.contractName, x.contract.name],
+        [S.currentMethod, both(methodOf(x.from))],
+        [S.newMethod, both(methodOf(x.to))],
+        [S.validCertificates, `${tr("ja", S.validCertificatesStay, { n: x.validCertificates })} / ${tr("en", S.validCertificatesStay, { n: x.validCertificates })}`],
+        [S.reference, ref],
       ];
     },
     run: async (con, v) => {
-      const code = v.code ?? "";
-      const changed = await con.enableCertificateMethod(code);
-      return ok(changed ? "resultCertificateEnabled" : "resultCertificateAlready", { code }, [[`/contracts/${encodeURIComponent(code)}`, "details"]]);
+      const r = await con.switchLoginMethod(v.code ?? "", v.method ?? "", v.reference);
+      const code = r.contract.code;
+      const text = !r.changed ? "resultMethodAlready" : r.to === "certificate" ? "resultMethodCertificate" : "resultMethodPassword";
+      return ok(text, { code, n: r.validCertificates }, [[`/contracts/${encodeURIComponent(code)}`, "details"]]);
     },
   },
   "master-register": {
     right: "user.register_master",
     audit: "user.add",
     what: S.masterTitle,
-    fields: ["code", "loginId", "name", "email", "password", "confirmPassword"],
+    fields: ["code", "loginId", "name", "email"],
     form: async (c, v, e) => <P.MasterPage c={c} contract={await contractOf(c.con, v.code ?? "")} values={v} error={e} />,
     back: (v) => `/contracts/${encodeURIComponent(v.code ?? "")}/master`,
     facts: async (con, v) => {
@@ -108,17 +118,19 @@ export const ACTIONS: Record<string, ActionSpec> = {
         [S.userName, (v.name ?? "").trim()],
         [S.email, (v.email ?? "").trim()],
         [S.userKind, `${S.kindMaster.ja} / ${S.kindMaster.en}`],
-        [S.initialPassword, `${S.entered.ja} ${S.entered.en}`],
-        [S.initialConfirmPassword, `${S.entered.ja} ${S.entered.en}`],
+        [S.initialPassword, `${S.generated.ja} ${S.generated.en}`],
+        [S.initialConfirmPassword, `${S.generated.ja} ${S.generated.en}`],
       ];
     },
     run: async (con, v) => {
       const r = await con.registerMaster(v.code ?? "", master(v));
       const code = v.code ?? "";
-      return ok("resultMasterRegistered", { loginId: (v.loginId ?? "").trim(), userNo: r.userNo }, [
+      const done = ok("resultMasterRegistered", { loginId: r.letter.user.loginId, userNo: r.added.userNo }, [
         [`/contracts/${encodeURIComponent(code)}/users`, "showUsers"],
         [`/contracts/${encodeURIComponent(code)}`, "backToContract"],
       ]);
+      // the letter goes out with this answer only; the kept outcome (a repeat's) has no password
+      return { ...done, letter: r.letter };
     },
   },
   revoke: {
@@ -197,7 +209,7 @@ export const ACTIONS: Record<string, ActionSpec> = {
 };
 
 /** What running an action came to: its result, or what lifecycle/ refused. */
-export async function outcomeOf(spec: ActionSpec, con: StaffConsole, values: P.Values): Promise<Outcome> {
+export async function outcomeOf(spec: ActionSpec, con: StaffConsole, values: P.Values): Promise<Ran> {
   try {
     return await spec.run(con, values);
   } catch (e) {
@@ -207,8 +219,10 @@ export async function outcomeOf(spec: ActionSpec, con: StaffConsole, values: P.V
 }
 
 function master(v: P.Values) {
-  return { loginId: v.loginId ?? "", name: v.name ?? "", email: v.email ?? "", password: v.password ?? "", confirmPassword: v.confirmPassword ?? "" };
+  return { loginId: v.loginId ?? "", name: v.name ?? "", email: v.email ?? "" };
 }
+const methodOf = (m: string): Text => (m === "certificate" ? S.methodCertificate : S.methodPassword);
+const both = (x: Text) => `${x.ja} / ${x.en}`;
 function kind(role: string): Text {
   return role === "master" ? S.kindMaster : role === "admin" ? S.kindAdmin : S.kindGeneral;
 }

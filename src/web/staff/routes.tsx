@@ -14,6 +14,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { BankRight } from "../../domain/rights.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { StaffServerDeps } from "../staff-server.js";
+import type { InitialLetter } from "../../lifecycle/initial-letter.js";
 import * as P from "./screens/index.js";
 import { ACTIONS, contractOf, outcomeOf, type ActionSpec, type Outcome } from "./actions.js";
 
@@ -179,7 +180,15 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
     if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw new DomainError("csrf_invalid");
     // the first submission of this confirmation acts; any repeat (double click, reload, resend)
     // is sent to the first one's result. A refusal is the result too (shown again on a repeat).
-    await c.con.submitOnce({ token, action: name }, async () => JSON.stringify(await outcomeOf(spec, c.con, valuesOf(req, spec))));
+    let letter: InitialLetter | undefined;
+    await c.con.submitOnce({ token, action: name }, async () => {
+      const { letter: l, ...outcome } = await outcomeOf(spec, c.con, valuesOf(req, spec));
+      letter = l;
+      return JSON.stringify(outcome);
+    });
+    // a letter is this answer itself (no-store, like every answer here): only the first 実行 has
+    // it, and a reload or resend of this POST is a repeat, sent to the result without it
+    if (letter) return send(reply, <P.InitialLetterPage c={c} letter={letter} portalUrl={`${deps.portalUrl}/${encodeURIComponent(letter.bank.id)}/login`} result={`/result/${token}`} />);
     return reply.code(303).header("location", `/result/${token}`).send();
   });
 

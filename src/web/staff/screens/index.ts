@@ -18,3 +18,4 @@ export { VerifyPage, type VerifyOutcome } from "./verify.js";
 export { RefusalPage } from "./refusal.js";
 export { ErrorPage } from "./error.js";
 export { BareErrorPage } from "./bare-error.js";
+export { InitialLetterPage } from "./letter.js";

@@ -11,9 +11,12 @@ export function MasterPage(p: { c: PageCtx; contract: ContractRecord; values: Va
       title={S.masterTitle}
       screenId="STF013"
       lead={
-        <p>
-          {t(c, S.contract)}: {p.contract.code} {p.contract.name}
-        </p>
+        <>
+          <p>
+            {t(c, S.contract)}: {p.contract.code} {p.contract.name}
+          </p>
+          <p>{t(c, S.generatedLead)}</p>
+        </>
       }
       action="/confirm/master-register"
       error={p.error}
@@ -23,8 +26,6 @@ export function MasterPage(p: { c: PageCtx; contract: ContractRecord; values: Va
       <TextField locale={c.locale} id="loginId" label={S.loginId} value={v.loginId} required maxLength={12} />
       <TextField locale={c.locale} id="name" label={S.userName} value={v.name} required maxLength={30} />
       <TextField locale={c.locale} id="email" label={S.email} type="email" value={v.email} required maxLength={254} />
-      <TextField locale={c.locale} id="password" label={S.initialPassword} hint={S.passwordHint} type="password" required autocomplete="new-password" maxLength={12} />
-      <TextField locale={c.locale} id="confirmPassword" label={S.initialConfirmPassword} type="password" required autocomplete="new-password" maxLength={12} />
     </EntryPage>
   );
 }

@@ -1,0 +1,213 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
+import { api, apiLogin, estEnroll, https, newKeyAndCsr, type Identity, type Answer } from "./support/client.js";
+import { FakeClock } from "../src/domain/clock.js";
+import { verifyPassword } from "../src/credentials/passwords.js";
+import { staffCsrfKey, staffCsrfToken } from "../src/web/staff-server.js";
+
+/**
+ * The staff console's initial-password letter and 申込書 login-method switch, over HTTPS on the
+ * real server (SQLite, then PostgreSQL): the system makes the master's initial passwords, the
+ * answer to 実行 is the letter and nothing else ever shows them again (a resend, the result page,
+ * the database, the audit log, the server's log); the master logs in with them and must change
+ * the password; a contract switched certificate ↔ ID/password changes what login asks for, keeps
+ * the valid certificates, and is audited with the form's reference.
+ */
+
+const BANK = "lbank";
+const P12_PASS = "staff-letters-P12";
+
+for (const db of DATABASES) {
+  describe(`staff console: initial-password letter and login-method switch (${db})`, () => {
+    let h: Harness;
+    let origin: string;
+    const logLines: string[] = [];
+    const clock = new FakeClock(Date.now());
+    const staff: Record<string, Identity> = {};
+    let password = "";
+    let confirmPassword = "";
+
+    async function addStaff(id: string, role: "operator" | "auditor"): Promise<Identity> {
+      const out = join(h.dataDir, `${id}.p12`);
+      process.env.INKAN_LETTERS_P12 = P12_PASS;
+      const r = await h.cli(["staff", "add", BANK, id, "--name", `行員 ${id}`, "--role", role, "--out", out, "--passphrase-env", "INKAN_LETTERS_P12"]);
+      assert.equal(r.status, 0, r.stderr);
+      const certPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-clcerts", "-nokeys"])).stdout;
+      const keyPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-nocerts", "-nodes"])).stdout;
+      const serial = (await run("openssl", ["x509", "-noout", "-serial"], certPem)).stdout.trim().replace(/^serial=/, "").toLowerCase();
+      return { certPem, keyPem, serial };
+    }
+    const get = (path: string, identity: Identity) => https(h, { origin, path, identity });
+    const post = (path: string, identity: Identity, form: Record<string, string>) =>
+      https(h, { origin, path, identity, body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+    const csrfOf = (who: Identity) => staffCsrfToken(staffCsrfKey(h.rt.passphrase), who.serial);
+    /** confirmation, then 実行 (its answer as it comes: a 303 to the result, or the letter itself) */
+    async function confirmAndExecute(who: Identity, action: string, form: Record<string, string>): Promise<{ confirm: Answer; execute: Answer; body: Record<string, string> }> {
+      const csrf = csrfOf(who);
+      const confirm = await post(`/confirm/${action}`, who, { ...form, csrf });
+      assert.equal(confirm.status, 200, confirm.text);
+      const body = { ...form, csrf, token: field(confirm.text, "token")! };
+      return { confirm, execute: await post(`/execute/${action}`, who, body), body };
+    }
+    const audits = (actions: string[]) => h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(8.64e15), actions, limit: 50 });
+    const loginById = (pw: string) => apiLogin(h, BANK, undefined, pw, "lmaster01");
+
+    before(async () => {
+      h = await startHarness({ db, clock, serve: true, logLines, banks: [testBank(BANK)] });
+      origin = `https://localhost:${h.serving!.staffPort}`;
+      staff.op = await addStaff("op01", "operator");
+      staff.au = await addStaff("au01", "auditor");
+      clock.set(Date.now() + 1000);
+    });
+    after(async () => h?.close());
+
+    test("マスターユーザ登録: the system's initial passwords on a letter shown once; stored hashed, in no log; login with them forces the change", async () => {
+      const op = staff.op!;
+      const opened = await confirmAndExecute(op, "contract-open", { code: "P001", name: "株式会社レター商事", method: "password" });
+      assert.equal(opened.execute.status, 303);
+      const openedResult = await get(opened.execute.headers.location as string, op);
+      assert.match(openedResult.text, /href="\/contracts\/P001\/master"/, "the contract's result leads on to its master");
+
+      const form = await get("/contracts/P001/master", op);
+      assert.equal(form.status, 200);
+      assert.doesNotMatch(form.text, /type="password"/, "staff type no password");
+      assert.match(form.text, /初期ログインパスワードと初期確認用パスワードはシステムが生成します/);
+
+      const reg = await confirmAndExecute(op, "master-register", { code: "P001", loginId: "lmaster01", name: "佐藤 花子", email: "lmaster01@example.jp" });
+      assert.match(reg.confirm.text, /システムが生成し、登録後に一度だけ通知書に表示します/);
+      const letter = reg.execute;
+      assert.equal(letter.status, 200, letter.text);
+      assert.equal(letter.headers["cache-control"], "no-store");
+      assert.match(letter.text, /<h1>初期パスワード通知書<\/h1>/);
+      assert.match(letter.text, /一度だけ表示します。再読み込みや「戻る」でも再表示はできません/);
+      const values = (hook: string) => [...letter.text.matchAll(new RegExp(`data-letter="${hook}">([^<]+)<`, "g"))].map((m) => m[1]!);
+      // both sides of the sheet (Japanese, then English) carry the same passwords, login ID and URL
+      const pw = values("password");
+      const cpw = values("confirm-password");
+      assert.equal(pw.length, 2);
+      assert.equal(pw[0], pw[1]);
+      assert.equal(cpw[0], cpw[1]);
+      password = pw[0]!;
+      confirmPassword = cpw[0]!;
+      assert.match(password, /^[A-Za-z0-9]{10}$/);
+      assert.match(password, /[A-Za-z]/);
+      assert.match(password, /[0-9]/);
+      assert.notEqual(password, confirmPassword);
+      assert.deepEqual(values("login-id"), ["lmaster01", "lmaster01"]);
+      assert.deepEqual(values("url"), [`${h.https}/${BANK}/login`, `${h.https}/${BANK}/login`]);
+      for (const s of ["テスト銀行", "Test Bank", "P001", "株式会社レター商事", "佐藤 花子", "A001", "初期パスワードのお知らせ", "Your initial passwords"]) assert.ok(letter.text.includes(s), s);
+      assert.ok(letter.text.indexOf('lang="ja"') < letter.text.indexOf('<section class="letter-side" lang="en"'), "Japanese first");
+      // an ID/password contract's first step is a login; then the change, then the one-time password
+      assert.match(letter.text, /ログインIDと初期ログインパスワードを入力してログインしてください。[\s\S]*ログインパスワードを変更してください[\s\S]*ワンタイムパスワード/);
+
+      // the same 実行 again (reload, back and resend): the result, without the passwords
+      const again = await post("/execute/master-register", op, reg.body);
+      assert.equal(again.status, 303);
+      const result = await get(again.headers.location as string, op);
+      assert.equal(result.status, 200);
+      assert.match(result.text, /マスターユーザ lmaster01（A001）を登録しました。初期パスワード通知書は登録時に一度だけ表示しました（再表示はできません）。/);
+      for (const page of [again.text, result.text, (await get(again.headers.location as string, op)).text]) {
+        assert.ok(!page.includes(password) && !page.includes(confirmPassword), "not shown again");
+      }
+
+      // stored hashed only, must be changed; the audit says the system made them; nothing holds them in clear
+      const user = (await h.rt.store.getUserByLoginId(BANK, "lmaster01"))!;
+      assert.equal(user.mustChangePassword, true);
+      assert.ok(await verifyPassword(password, user.passwordHash));
+      assert.ok(await verifyPassword(confirmPassword, user.confirmHash));
+      assert.ok(!user.passwordHash.includes(password));
+      const adds = await audits(["user.add"]);
+      assert.equal(adds.length, 1);
+      assert.equal(adds[0]!.actorKind, "staff");
+      assert.equal(adds[0]!.actorId, "op01");
+      assert.deepEqual(JSON.parse(adds[0]!.detail), { loginId: "lmaster01", userNo: "A001", role: "master", initialPasswords: "generated" });
+      const everything = JSON.stringify(await h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(8.64e15), limit: 1000 }));
+      const sub = await h.rt.store.submissions.find(BANK, reg.body.token!, `staff:${(await h.rt.store.staff.getStaff(BANK, "op01"))!.rowId}`);
+      assert.ok(sub?.result, "the outcome is kept for a repeat");
+      assert.ok(logLines.length > 0, "the server logged its requests");
+      for (const [where, text] of [["audit", everything], ["submission", sub!.result!], ["log", logLines.join("")]] as const) {
+        assert.ok(!text.includes(password) && !text.includes(confirmPassword), `${where} holds no initial password`);
+      }
+
+      // the master logs in with the letter's login ID and password, and must change it first
+      const login = await loginById(password);
+      assert.equal(login.status, 200, login.text);
+      assert.equal(login.json.passwordChangeRequired, true);
+      const history = await api(h, login.session!, `/api/${BANK}/history`);
+      assert.equal(history.json.error, "password_change_required");
+      const changed = await api(h, login.session!, `/api/${BANK}/password`, { current: password, next: "Chosen2468" });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal((await loginById(password)).status, 401, "the initial password is gone");
+      const after = await loginById("Chosen2468");
+      assert.equal(after.json.passwordChangeRequired, false);
+      password = "Chosen2468";
+    });
+
+    test("ログイン方式の変更 on a 申込書: certificate ↔ ID/password, confirmed and audited; login asks for what the contract says; certificates stay valid", async () => {
+      const op = staff.op!;
+      const page = await get("/contracts/P001", op);
+      assert.match(page.text, /action="\/confirm\/contract-method"/);
+      assert.match(page.text, /name="method" value="certificate"/);
+      assert.match(page.text, /電子証明書方式に変更する/);
+      // the form's reference is required (the form again, with the error)
+      const noRef = await post("/confirm/contract-method", op, { code: "P001", method: "certificate", reference: " ", csrf: csrfOf(op) });
+      assert.equal(noRef.status, 400);
+      assert.match(noRef.text, /依頼書番号を入力してください/);
+      assert.equal((await h.rt.store.getContractByCode(BANK, "P001"))!.loginMethod, "password", "the confirmation changes nothing");
+
+      // to certificates: the ID/password login is refused from then on
+      const toCert = await confirmAndExecute(op, "contract-method", { code: "P001", method: "certificate", reference: "APP-2026-0007" });
+      assert.match(toCert.confirm.text, /ID・パスワード方式 \/ ID and password[\s\S]*電子証明書方式 \/ Client certificate/);
+      assert.equal(toCert.execute.status, 303);
+      assert.match((await get(toCert.execute.headers.location as string, op)).text, /契約 P001 のログイン方式を電子証明書方式に変更しました。/);
+      const refusedById = await loginById(password);
+      assert.equal(refusedById.status, 403, refusedById.text);
+      assert.equal(refusedById.json.error, "certificate_refused");
+      const enrolled = await estEnroll(h, BANK, "lmaster01", password, await newKeyAndCsr());
+      assert.equal(enrolled.status, 200, enrolled.text);
+      const cert = enrolled.identity!;
+      assert.equal((await apiLogin(h, BANK, cert, password)).status, 200, "the certificate and the password");
+
+      // back to ID/password: the valid certificate is not revoked, but login no longer takes it
+      const page2 = await get("/contracts/P001", op);
+      assert.match(page2.text, /name="method" value="password"/);
+      const toPw = await confirmAndExecute(op, "contract-method", { code: "P001", method: "password", reference: "APP-2026-0008" });
+      assert.match(toPw.confirm.text, /1件（失効せず、有効期限まで有効のまま）/);
+      assert.match((await get(toPw.execute.headers.location as string, op)).text, /ID・パスワード方式に変更しました。有効な電子証明書 1件は有効のままです。/);
+      assert.notEqual((await h.rt.store.getCertificate(BANK, cert.serial))!.state, "revoked");
+      assert.equal((await loginById(password)).status, 200, "login ID and password");
+      const byCert = await apiLogin(h, BANK, cert, password);
+      assert.equal(byCert.status, 403, byCert.text);
+      assert.equal(byCert.json.error, "contract_not_certificate");
+      // and to certificates once more: the same certificate works again, no new acquisition
+      await confirmAndExecute(op, "contract-method", { code: "P001", method: "certificate", reference: "APP-2026-0009" });
+      assert.equal((await apiLogin(h, BANK, cert, password)).status, 200);
+
+      const switches = await audits(["contract.login_method"]);
+      assert.deepEqual(
+        switches.map((a) => ({ a, d: JSON.parse(a.detail) })).map(({ a, d }) => [a.actorId, a.result, d.from, d.method, d.reference, d.validCertificates]).reverse(),
+        [
+          ["op01", "ok", "password", "certificate", "APP-2026-0007", 0],
+          ["op01", "ok", "certificate", "password", "APP-2026-0008", 1],
+          ["op01", "ok", "password", "certificate", "APP-2026-0009", 1],
+        ],
+      );
+      assert.ok(switches.every((a) => a.actorKind === "staff" && a.certSerial === op.serial));
+    });
+
+    test("an auditor sees no switch and is refused one (403, audited)", async () => {
+      const au = staff.au!;
+      const page = await get("/contracts/P001", au);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.text, /contract-method/);
+      const refused = await post("/confirm/contract-method", au, { code: "P001", method: "password", reference: "APP-X", csrf: csrfOf(au) });
+      assert.equal(refused.status, 403);
+      assert.equal((await h.rt.store.getContractByCode(BANK, "P001"))!.loginMethod, "certificate");
+      const last = (await audits(["contract.login_method"]))[0]!;
+      assert.deepEqual([last.actorId, last.result, JSON.parse(last.detail).reason], ["au01", "refused", "not_permitted"]);
+    });
+  });
+}
