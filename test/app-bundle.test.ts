@@ -30,6 +30,8 @@ for (const db of DATABASES) {
       const c = await h.addContract(BANK);
       await h.addUser(BANK, c, "master01", "master");
       await h.addUser(BANK, c, "user01", "general");
+      // a token from the bank's token letter: the app's issuance asks for the code
+      await h.registerToken(BANK, "user01");
       dir = mkdtempSync(join(tmpdir(), "inkan-app-bundle-"));
     });
     after(async () => {

@@ -40,7 +40,11 @@ for (const db of DATABASES) {
       });
       const c = await h.addContract(BANK);
       await h.addUser(BANK, c, "master01", "master");
-      for (const u of ["user01", "user02", "user03", "user04", "user05"]) await h.addUser(BANK, c, u, "general");
+      // each holds a token from the bank's token letter, so the app's issuance asks for the code
+      for (const u of ["user01", "user02", "user03", "user04", "user05"]) {
+        await h.addUser(BANK, c, u, "general");
+        await h.registerToken(BANK, u);
+      }
       const p = await h.addContract(PLAIN);
       await h.addUser(PLAIN, p, "master01", "master");
       work = mkdtempSync(join(tmpdir(), "inkan-app-test-"));

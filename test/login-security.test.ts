@@ -37,6 +37,8 @@ for (const db of DATABASES) {
       ];
       for (const [bank, c, id, role] of people) {
         await h.addUser(bank, c, id, role);
+        // the one-time-password bank's master holds a token (the bank's token letter)
+        if (bank === "botp") await h.registerToken(bank, id);
         if (bank !== "botp") {
           const r = await estEnroll(h, bank, id, "Pass1234", await newKeyAndCsr());
           assert.equal(r.status, 200, r.text);
@@ -199,7 +201,7 @@ for (const db of DATABASES) {
       assert.equal((await apiLogin(h, "b1", ids["b1/user03"], "Pass1234")).status, 200);
     });
 
-    test("first login forces a password change; a new one-time password secret is enrolled with the confirmation password; logout ends the session", async () => {
+    test("first login forces a password change; a new one-time password secret is enrolled with the confirmation password and confirmed by a code; logout ends the session", async () => {
       const c = (await h.rt.store.getContractByCode("b1", "C1"))!;
       await h.rt.lifecycle.addUser("b1", { contractId: c.id, loginId: "newbie01", name: "新人 太郎", email: "n@example.jp", role: "general", password: "Init1234", confirmPassword: "Conf5678" }, { actorKind: "cli", actorId: "test" });
       const cert = (await estEnroll(h, "b1", "newbie01", "Init1234", await newKeyAndCsr())).identity!;
@@ -218,6 +220,11 @@ for (const db of DATABASES) {
       assert.equal(otp.status, 200, otp.text);
       assert.match(otp.json.secret, /^[A-Z2-7]{32}$/);
       assert.match(otp.json.uri, new RegExp(`^otpauth://totp/Test%20Bank:newbie01\\?issuer=Test%20Bank&secret=${otp.json.secret}&`));
+      assert.equal(otp.json.confirmed, false);
+      assert.equal((await h.rt.store.getUserByLoginId("b1", "newbie01"))!.totpSecret, null, "shown, not yet confirmed: no token");
+      const wrongCode = await api(h, s, "/api/b1/otp/confirm", { otp: "000000" });
+      assert.equal(wrongCode.json.error, "otp_invalid");
+      assert.equal((await api(h, s, "/api/b1/otp/confirm", { otp: totpCode(otp.json.secret, clock.now()) })).status, 200);
       assert.equal((await h.rt.store.getUserByLoginId("b1", "newbie01"))!.totpSecret, otp.json.secret);
       assert.equal((await api(h, s, "/api/b1/logout", {})).status, 200);
       assert.equal((await api(h, s, "/api/b1/me")).json.error, "session_invalid");

@@ -99,6 +99,8 @@ for (const db of DATABASES) {
       const oc = await h.addContract(OTP_BANK, "C0001");
       await h.addUser(OTP_BANK, oc, "omaster01", "master");
       await h.addUser(OTP_BANK, oc, "otpuser01", "general");
+      // a token holder (the bank's token letter): the page's acquisition asks for the code
+      await h.registerToken(OTP_BANK, "otpuser01");
       // the actors a scenario does not acquire in the page get their certificates over EST
       for (const id of ["master01", "user02", "user03", "user04", "newbie01"]) {
         const r = await estEnroll(h, BANK, id, PASSWORD, await newKeyAndCsr({ kind: "rsa2048" }));
@@ -481,11 +483,17 @@ for (const db of DATABASES) {
       assert.equal(await heading(page), "ワンタイムパスワード登録");
       await shot(page, "g-otp");
       await page.locator("#confirmPassword").fill(CONFIRM);
-      await page.getByRole("button", { name: "登録" }).click();
+      await page.getByRole("button", { name: "次へ" }).click();
       await page.getByRole("img", { name: "ワンタイムパスワード登録用QRコード" }).waitFor();
       const secret = (await page.locator("dl.facts dd.mono").innerText()).trim();
       assert.match(secret, /^[A-Z2-7]{32}$/);
       assert.notEqual(secret, before);
+      // shown, not yet confirmed: the user's token is still what it was
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "newbie01"))!.totpSecret, before);
+      await shot(page, "g-otp-shown");
+      await page.locator("#otp").fill(totpCode(secret, clock.now()));
+      await page.getByRole("button", { name: "登録" }).click();
+      await page.getByText("ワンタイムパスワードを登録しました。").waitFor();
       assert.equal((await h.rt.store.getUserByLoginId(BANK, "newbie01"))!.totpSecret, secret);
       await shot(page, "g-otp-enrolled");
 

@@ -17,9 +17,9 @@ const OPERATION_ACTIONS: Record<keyof typeof OPERATION_LABELS, string[]> = {
   revoke: ["certificate.revoke"],
   reset: ["certificate.reset"],
   suspend: ["user.suspend", "user.resume", "user.unlock"],
-  password: ["user.password_change", "user.otp_enrol"],
+  password: ["user.password_change", "user.otp_enrol.start", "user.otp_enrol"],
   contract: ["contract.add", "contract.login_method"],
-  users: ["user.add", "user.change", "user.delete", "user.password_reset"],
+  users: ["user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register"],
 };
 
 export type OperationGroups = Record<string, Text & { actions: string[] }>;

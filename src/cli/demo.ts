@@ -64,7 +64,10 @@ export async function createDemo(rt: Runtime): Promise<DemoInfo> {
         { contractId, loginId, name: p.name, email: `${loginId}@example.jp`, role: p.role, password: DEMO_PASSWORD, confirmPassword: DEMO_CONFIRM, mustChangePassword: false },
         ctx,
       );
-      users.push({ loginId, userNo: r.userNo, role: p.role, name: p.name, password: DEMO_PASSWORD, confirmPassword: DEMO_CONFIRM, totpSecret: r.totpSecret });
+      // the demo's users get their tokens as a bank's token letter would give them, so the
+      // printed secrets work at once; real users enrol theirs at the first login
+      const token = await rt.lifecycle.staff(b.id, "demo").registerToken(loginId);
+      users.push({ loginId, userNo: r.userNo, role: p.role, name: p.name, password: DEMO_PASSWORD, confirmPassword: DEMO_CONFIRM, totpSecret: token.secret });
     }
     info.banks.push({ id: b.id, name: { ja: b.nameJa, en: b.nameEn }, contract: "C0001", users });
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { decide, grantableRoles, historyScope, managesUsers, type Actor, type Right, type Target } from "./rights.js";
 import type { UserRole } from "./roles.js";
 
-const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "history.view"];
+const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register", "history.view"];
 const ROLES: UserRole[] = ["master", "admin", "general"];
 
 const me = (role: UserRole): Actor => ({ kind: "user", bankId: "b1", contractId: 1, userId: 10, role });
@@ -17,6 +17,8 @@ const target = (rel: "self" | "same" | "contract" | "bank", role: UserRole): Tar
 /** The expected table, written out by hand from SPEC.md so that any change to rights.ts shows. */
 function expected(actor: UserRole, right: Right, rel: "self" | "same", trole: UserRole, selfRevoke: boolean): string {
   if (rel === "self" && trole !== actor) return "n/a";
+  // the bank's token letter: no customer registers a token for anyone
+  if (right === "user.otp_register") return "deny";
   if (actor === "master") {
     if (right === "certificate.revoke") return rel === "self" ? (selfRevoke ? "allow" : "paper") : "allow";
     if (right === "history.view") return "allow";
@@ -52,8 +54,8 @@ test("rights: every role × operation × target relation, with zero escalations 
       }
     }
   }
-  // 2 policies × 3 roles × 10 rights × (3 same-contract targets + self + 3 × 2 foreign)
-  assert.equal(rows, 600);
+  // 2 policies × 3 roles × 12 rights × (3 same-contract targets + self + 3 × 2 foreign)
+  assert.equal(rows, 720);
   // a general user can do nothing to anyone else
   for (const right of RIGHTS) for (const trole of ROLES) assert.equal(decide(me("general"), right, target("same", trole), { masterSelfRevokeOnline: true }), "deny");
 });

@@ -11,6 +11,10 @@ export type Right =
   | "user.change"
   | "user.delete"
   | "user.password_reset"
+  /** ワンタイムパスワード初期化: the user's token is cleared; the user enrols again at the next login */
+  | "user.otp_reset"
+  /** the bank registers a token for the user and hands its secret over once (a token letter) */
+  | "user.otp_register"
   | "history.view";
 
 export type StaffRole = "operator" | "auditor";
@@ -57,6 +61,8 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
   const self = actor.userId === target.userId;
   const general = target.role === "general";
   if (right === "history.view") return self || historyScope(actor) === "contract" ? "allow" : "deny";
+  // a token letter comes from the bank only: a customer never learns another user's secret
+  if (right === "user.otp_register") return "deny";
   switch (actor.role) {
     case "master":
       switch (right) {
@@ -66,7 +72,7 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
         case "user.add":
           return target.role === "master" ? "deny" : "allow";
         default:
-          // reset, suspend, resume, unlock, change, delete, password reset: others only, never the master
+          // reset, suspend, resume, unlock, change, delete, password and token reset: others only, never the master
           return self || target.role === "master" ? "deny" : "allow";
       }
     case "admin":

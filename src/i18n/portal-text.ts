@@ -191,7 +191,22 @@ export const P = {
   roleHint: { ja: "管理者ユーザは利用者管理ができます。", en: "Administrators can manage users." },
   deleted: { ja: "削除済み", en: "Deleted" },
   loginIdRules: { ja: "6〜12文字の半角英数字", en: "6 to 12 letters and digits" },
-  addedOtpLead: { ja: "新しい利用者のワンタイムパスワード登録用です。初期パスワードとともに本人へお渡しください（この画面は一度しか表示されません）。", en: "For the new user's one-time passwords: hand it over with the initial passwords (shown only once)." },
+  addedFirstUseLead: {
+    ja: "ログインIDと初期パスワード（ログインパスワード・確認用パスワード）を本人へお渡しください。本人はログイン画面の「電子証明書発行」から、ログインIDと初期ログインパスワードで電子証明書を取得します。初回ログイン時に、パスワードの変更とワンタイムパスワードの登録を行います。",
+    en: "Hand the login ID and the initial passwords (login and confirmation) to the user. The user acquires a certificate with Certificate issuance on the login screen, using the login ID and the initial login password, and at the first login changes the password and registers a one-time password.",
+  },
+  // issue 11: first use — acquisition without a token, the forced enrolment, the token reset
+  issueAuthOtpIfEnrolled: { ja: "ワンタイムパスワードを登録済みの方は入力してください。初めて電子証明書を取得する方（未登録の方）は入力不要です。", en: "Enter it if you have registered a one-time password. For your first certificate (none registered yet), leave it empty." },
+  otpForcedLead: { ja: "ご利用を始める前に、ワンタイムパスワードの登録が必要です。登録が終わるまで、ほかの画面はご利用いただけません。", en: "Before you go on, you must register a one-time password. Other screens are not available until it is done." },
+  otpConfirmLead: { ja: "認証アプリに表示された6桁の数字を入力し、「登録」ボタンを押してください。数字が確認されるまで登録は完了しません。", en: "Enter the six digits your authenticator app shows and press Register. The registration is complete only once the digits are confirmed." },
+  otpDone: { ja: "ワンタイムパスワードを登録しました。電子証明書の更新などの際に、認証アプリに表示される数字を入力してください。", en: "Your one-time password is registered. Enter the digits your authenticator app shows when you renew your certificate and the like." },
+  renewOtpEnrolFirst: { ja: "ワンタイムパスワードを登録してから更新してください。", en: "Register your one-time password, then renew." },
+  taskOtpReset: { ja: "ワンタイムパスワード初期化", en: "Reset a user's one-time password" },
+  taskOtpResetHint: { ja: "スマートフォンの紛失・機種変更などの際に、利用者のワンタイムパスワードを初期化します。利用者は次回ログイン時に登録し直します。", en: "After a lost or replaced phone: the user's one-time password is cleared and the user registers again at the next login." },
+  otpStartOver: { ja: "最初からやり直す", en: "Start again" },
+  otpToken: { ja: "ワンタイムパスワード", en: "One-time password" },
+  otpTokenRegistered: { ja: "登録済み", en: "Registered" },
+  otpTokenNone: { ja: "未登録", en: "Not registered" },
   yourConfirm: { ja: "あなたの確認用パスワード", en: "Your confirmation password" },
 
   // otp

@@ -3,7 +3,8 @@ import { graceEndsAt } from "../domain/certificate.js";
 import { checkCsr, decodeCsrBody, type CheckedCsr } from "../ca/csr-check.js";
 import type { UserRecord, ContractRecord } from "../store/store.js";
 import type { AuditedStep, BankContext, BankScope, Deps, RequestBase, RequestContext } from "./context.js";
-import { authenticatePassword, checkOneTimePassword } from "./authentication.js";
+import { authenticatePassword } from "./authentication.js";
+import { checkOneTimePasswordFor } from "./otp-enrolment.js";
 import { issue, isLive, refusal, type Concerning, type IssuedCertificate } from "./issuance.js";
 import { sinceReset } from "./user-certificates.js";
 
@@ -33,13 +34,13 @@ export interface PasswordEnrolment {
   otp?: string;
 }
 
-/** EST simpleenroll: login ID, password and (by policy) the one-time password, then acquisition. */
+/** EST simpleenroll: login ID, password and the one-time password (once the user has a token, by policy), then acquisition. */
 export async function enrollWithPassword(deps: Deps, bank: BankContext, r: PasswordEnrolment, base: RequestBase): Promise<IssuedCertificate> {
   const ctx: RequestContext = { ...base, actorKind: "user", actorId: r.loginId.slice(0, 40) };
   const step: AuditedStep = { deps, bank, ctx, action: "certificate.acquire" };
   const who = await authenticatePassword(step, r);
   const csr = await checkedCsr(step, r.csrBody, { userId: who.user.id, contractId: who.contract.id });
-  if (bank.policy.otp.acquisition) await checkOneTimePassword(step, who.user, r.otp ?? csr.challengePassword);
+  await checkOneTimePasswordFor(step, "acquisition", who.user, r.otp ?? csr.challengePassword);
   return acquire({ deps, bank, ctx }, who, csr);
 }
 

@@ -1,4 +1,3 @@
-import { Secret } from "otpauth";
 import { hasUnsafeCharacters } from "../domain/text-safety.js";
 import { DomainError, isUniqueConflict } from "../domain/errors.js";
 import { LOGIN_ID_PATTERN, passwordProblems, userNumber, type LoginMethod, type UserRole } from "../domain/roles.js";
@@ -44,11 +43,14 @@ export interface NewUser extends NewUserDetails {
   passwordsGenerated?: boolean;
 }
 
+/**
+ * A registered user. No one-time-password token comes with it: the user acquires the first
+ * certificate with the login ID and the initial password, then enrols a token at the first login
+ * (forced while the policy asks for one) — or the bank registers one for a token letter.
+ */
 export interface AddedUser {
   id: number;
   userNo: string;
-  /** the one-time password secret made for the user, to hand over with the initial passwords */
-  totpSecret: string;
 }
 
 /** 利用者名: 1–30 characters (counted as characters, not UTF-16 units), no control, bidirectional or other format characters. */
@@ -86,7 +88,6 @@ export function checkNewUserIdentity(u: Pick<NewUserDetails, "loginId" | "name" 
 export async function registerUser(deps: { store: Store; clock: Clock }, bank: BankContext, u: NewUser, ctx: RequestContext): Promise<AddedUser> {
   const bankId = bank.config.id;
   const [passwordHash, confirmHash] = await Promise.all([hashPassword(u.password), hashPassword(u.confirmPassword)]);
-  const totpSecret = new Secret({ size: 20 }).base32;
   const audit = { actorKind: ctx.actorKind, actorId: ctx.actorId, address: ctx.address ?? null, certSerial: ctx.certSerial ?? null, action: "user.add", contractId: u.contractId };
   try {
     return await deps.store.write(bankId, async (w) => {
@@ -101,9 +102,9 @@ export async function registerUser(deps: { store: Store; clock: Clock }, bank: B
       if (await w.loginIdTaken(bankId, u.loginId)) throw new DomainError("login_id_taken", { loginId: u.loginId });
       const userNo = userNumber(await w.takeUserIndex(u.contractId));
       const now = deps.clock.now();
-      const id = await w.addUser({ contractId: u.contractId, loginId: u.loginId, userNo, name: u.name, email: u.email, role: u.role, passwordHash, confirmHash, totpSecret, mustChangePassword: u.mustChangePassword ?? true, at: now });
+      const id = await w.addUser({ contractId: u.contractId, loginId: u.loginId, userNo, name: u.name, email: u.email, role: u.role, passwordHash, confirmHash, totpSecret: null, mustChangePassword: u.mustChangePassword ?? true, at: now });
       await w.audit({ ...audit, at: now, targetUserId: id, result: "ok", detail: { loginId: u.loginId, userNo, role: u.role, ...(u.passwordsGenerated ? { initialPasswords: "generated" } : {}) } });
-      return { id, userNo, totpSecret };
+      return { id, userNo };
     });
   } catch (e) {
     const refusal = e instanceof DomainError ? e : isUniqueConflict(e) ? new DomainError("login_id_taken", { loginId: u.loginId }) : undefined;

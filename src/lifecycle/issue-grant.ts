@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { DomainError } from "../domain/errors.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
 import type { AuditedStep, BankContext, Deps, RequestBase, RequestContext } from "./context.js";
-import { authenticatePassword, checkInService, checkOneTimePassword } from "./authentication.js";
+import { authenticatePassword, checkInService } from "./authentication.js";
+import { checkOneTimePasswordFor } from "./otp-enrolment.js";
 import { acquire, checkedCsr } from "./acquisition.js";
 import { isLive, refusal, type IssuedCertificate } from "./issuance.js";
 import { sessionIdHash as hashId } from "./sessions.js";
@@ -16,7 +17,7 @@ export interface IssueGrant {
 }
 
 /**
- * 証明書取得認証 in the portal: the login ID, password and (by policy) one-time password are checked
+ * 証明書取得認証 in the portal: the login ID, password and (once a token is enrolled, by policy) one-time password are checked
  * once, and a short grant lets the page send its CSR next. The grant lives as long as an idle session
  * and can be used again (a retry after a lost answer gets the same certificate for the same key).
  */
@@ -33,7 +34,7 @@ export async function openIssueGrant(deps: Deps, bank: BankContext, r: IssueGran
   const who = await authenticatePassword(step, r);
   const ids = { userId: who.user.id, contractId: who.contract.id };
   if (who.contract.loginMethod !== "certificate") throw await refusal(step, ids, "contract_not_certificate");
-  if (bank.policy.otp.acquisition) await checkOneTimePassword(step, who.user, r.otp);
+  await checkOneTimePasswordFor(step, "acquisition", who.user, r.otp);
   // said before the page makes a key: a user whose certificate is still good needs none
   const now = deps.clock.now();
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, who.user.id), who.user);

@@ -14,7 +14,9 @@ import { runUserOperation, type UserOperationName, type UserOperationResult } fr
 import { StaffConsole, addStaffMember, disableStaffMember, identifyStaff, type StaffDeps, type StaffIdentity } from "./staff-console.js";
 import type { StaffCa } from "../ca/staff-ca.js";
 import type { StaffRole } from "../domain/rights.js";
-import { enrolOneTimePassword } from "./otp-enrolment.js";
+import { confirmOneTimePasswordEnrolment, oneTimePasswordDemandOf, startOneTimePasswordEnrolment } from "./otp-enrolment.js";
+import { registerUserToken, resetUserToken } from "./token-administration.js";
+import { tokenRequired, type OtpDemand, type OtpPurpose } from "../domain/one-time-password.js";
 import { contractUserList, type UserCertificateEntry } from "./user-certificates.js";
 import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder, type GrantedCsr, type IssueGrantRequest } from "./issue-grant.js";
 import { importantNotices, markNoticeRead } from "./important-notices.js";
@@ -45,7 +47,7 @@ export type UserListEntry = UserCertificateEntry;
  * - EST and the issuing app (est-routes.ts): enrollWithPassword, renew, useCertificate
  * - the portal's certificate issuance (issue-grant.ts): openIssueGrant … closeIssueGrant, peekPresented
  * - sessions, portal and JSON API (login.ts, sessions.ts): login, session, logout, changePassword,
- *   enrolOneTimePassword, renewalWindow
+ *   start/confirmOneTimePasswordEnrolment, oneTimePasswordDemand, renewalWindow
  * - the contract's own users (利用者管理, 操作履歴照会, 重要なお知らせ): userList, userOperation
  *   (the user-operations table), addContractUser, submitOnce, history, importantNotices, markNoticeRead
  * - the bank (the CLI, the staff console): staff, revoke, addContract, addUser, addUserWithLetter, identifyStaff,
@@ -126,8 +128,23 @@ export class Lifecycle {
   changePassword(bankId: string, view: SessionView, change: PasswordChange, base: RequestBase) {
     return changeOwnPassword(this.userScope(bankId, view, base), view.user, change, view.csrf);
   }
-  enrolOneTimePassword(bankId: string, view: SessionView, confirmPassword: string, base: RequestBase) {
-    return enrolOneTimePassword(this.userScope(bankId, view, base), view.user, confirmPassword);
+  /** ワンタイムパスワード登録: a new secret shown once, pending until a code from it confirms it. */
+  startOneTimePasswordEnrolment(bankId: string, view: SessionView, confirmPassword: string, base: RequestBase) {
+    return startOneTimePasswordEnrolment(this.userScope(bankId, view, base), view.user, confirmPassword);
+  }
+  confirmOneTimePasswordEnrolment(bankId: string, view: SessionView, code: string, base: RequestBase) {
+    return confirmOneTimePasswordEnrolment(this.userScope(bankId, view, base), view.user, code);
+  }
+  /**
+   * Whether a screen asks for the one-time password (the one rule, domain/one-time-password.ts):
+   * of the session's user, or — before the user is known, as on 証明書取得認証 — of token holders.
+   */
+  oneTimePasswordDemand(bankId: string, purpose: OtpPurpose, view?: SessionView): OtpDemand {
+    return oneTimePasswordDemandOf(this.banks.get(bankId), purpose, view?.user);
+  }
+  /** Whether the bank asks for a one-time password anywhere (EST's csrattrs offers the field then). */
+  oneTimePasswordInUse(bankId: string): boolean {
+    return tokenRequired(this.banks.get(bankId).policy);
   }
   /** Where the session's certificate stands in its renewal window (none at an ID/password login). */
   renewalWindow(bankId: string, view: SessionView): RenewalWindow | null {
@@ -185,6 +202,10 @@ export class Lifecycle {
       suspend: (target: string) => runUserOperation({ ...c, name: "suspend", target }),
       resume: (target: string) => runUserOperation({ ...c, name: "resume", target }),
       revokeUser: (target: string, reason: string, reference: string | null) => runUserOperation({ ...c, name: "revoke", target, input: { reason }, reference }),
+      /** ワンタイムパスワード初期化 (the master's too): the user enrols again at the next login */
+      resetToken: (target: string, reference: string | null = null) => resetUserToken(c, target, reference),
+      /** a token registered by the bank: its secret comes back once, for the token letter */
+      registerToken: (target: string, reference: string | null = null) => registerUserToken(c, target, reference),
     };
   }
   /** 証明書失効 of one certificate by serial (the CLI). */
@@ -232,7 +253,7 @@ export class Lifecycle {
 }
 
 /** What EST and the issuing app's server side need of the lifecycle. */
-export type EstLifecycle = Pick<Lifecycle, "banks" | "bank" | "enrollWithPassword" | "renew" | "useCertificate">;
+export type EstLifecycle = Pick<Lifecycle, "banks" | "bank" | "enrollWithPassword" | "renew" | "useCertificate" | "oneTimePasswordInUse">;
 /** What the customer portal and the JSON API need of the lifecycle. */
 export type PortalLifecycle = Pick<
   Lifecycle,
@@ -248,7 +269,9 @@ export type PortalLifecycle = Pick<
   | "session"
   | "logout"
   | "changePassword"
-  | "enrolOneTimePassword"
+  | "startOneTimePasswordEnrolment"
+  | "confirmOneTimePasswordEnrolment"
+  | "oneTimePasswordDemand"
   | "renewalWindow"
   | "userList"
   | "userOperation"

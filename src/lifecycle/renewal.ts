@@ -3,7 +3,8 @@ import { parseDuration } from "../domain/duration.js";
 import { renewalWindow } from "../domain/renewal-window.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import type { AuditedStep, BankContext, RequestBase, RequestContext } from "./context.js";
-import { checkLoginPassword, checkOneTimePassword } from "./authentication.js";
+import { checkLoginPassword } from "./authentication.js";
+import { checkOneTimePasswordFor } from "./otp-enrolment.js";
 import { useCertificate } from "./certificate-use.js";
 import { checkedCsr } from "./acquisition.js";
 import { issue, refusal, type Deps, type IssuedCertificate } from "./issuance.js";
@@ -37,7 +38,7 @@ export async function renew(deps: Deps, bank: BankContext, r: RenewalRequest, ba
   await checkLoginPassword(step, user, r.password);
   // the one-time password rides in the X-Inkan-OTP header or in the CSR (RFC 7030 clients)
   const csr = await checkedCsr(step, r.csrBody, ids);
-  if (bank.policy.otp.renewal) await checkOneTimePassword(step, user, r.otp ?? csr.challengePassword);
+  await checkOneTimePasswordFor(step, "renewal", user, r.otp ?? csr.challengePassword);
   const win = renewalWindow(cert.notAfter, bank.policy.renewalWindow, deps.clock.now());
   if (win.state === "expired") throw await refusal(step, ids, "certificate_expired_renew");
   if (win.state === "not_open") {

@@ -3,10 +3,12 @@ import { DomainError } from "../domain/errors.js";
 import { addDuration, parseDuration } from "../domain/duration.js";
 import { renewalWindow } from "../domain/renewal-window.js";
 import type { Actor } from "../domain/rights.js";
+import { dueStep, type DueStep } from "../domain/one-time-password.js";
 import type { CertificateRecord, ContractRecord, UserRecord } from "../store/store.js";
 import type { BankContext, BankScope, Deps, RequestBase, RequestContext } from "./context.js";
 import { checkInService } from "./authentication.js";
 import { useCertificate } from "./certificate-use.js";
+import { hasToken } from "./otp-enrolment.js";
 
 /**
  * Portal and API sessions: opened by a login, resumed on every request, ended by logout, idle time
@@ -20,6 +22,15 @@ export interface SessionView {
   cert?: CertificateRecord;
   csrf: string;
   actor: Actor;
+  /**
+   * What the user must do before any other screen (domain/one-time-password.ts): change the
+   * initial password, then enrol the one-time-password token while the policy asks for one.
+   */
+  due: DueStep;
+}
+
+function dueOf(bank: BankContext, user: UserRecord): DueStep {
+  return dueStep(bank.policy, { mustChangePassword: user.mustChangePassword, hasToken: hasToken(user) });
 }
 
 export interface LoginResult extends SessionView {
@@ -49,7 +60,7 @@ export async function openSession(scope: BankScope, who: { user: UserRecord; con
   });
   const w = cert && renewalWindow(cert.notAfter, bank.policy.renewalWindow, now);
   const renewal = w ? { open: w.state === "open", opensAt: w.opensAt, notAfter: w.notAfter } : null;
-  return { sessionId, csrf, user, contract, cert, actor: actorOf(user, bank.config.id), passwordChangeRequired: user.mustChangePassword, renewal };
+  return { sessionId, csrf, user, contract, cert, actor: actorOf(user, bank.config.id), due: dueOf(bank, user), passwordChangeRequired: user.mustChangePassword, renewal };
 }
 
 export interface SessionRequest {
@@ -99,7 +110,7 @@ export async function resumeSession(deps: Deps, bank: BankContext, r: SessionReq
     if (!csrf || csrf.length !== s.csrf.length || !timingSafeEqual(Buffer.from(csrf), Buffer.from(s.csrf))) throw new DomainError("csrf_invalid");
   }
   await deps.store.touchSession(bankId, s.idHash, now);
-  return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId) };
+  return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId), due: dueOf(bank, user) };
 }
 
 export async function logout(deps: Deps, bank: BankContext, sessionId: string | undefined, base: RequestBase): Promise<void> {

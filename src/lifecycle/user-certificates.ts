@@ -17,13 +17,15 @@ export interface UserCertificateEntry {
   current?: CertificateRecord;
   /** 利用停止 after too many wrong passwords (login or confirmation) */
   locked: boolean;
+  /** whether the user holds a one-time-password token (an enrolment not yet confirmed is none) */
+  token: boolean;
 }
 
 /** A user as 利用者一覧 shows them (customer and staff side alike): 証明書状態 and the current certificate. */
 export async function userCertificateEntry(deps: Deps, bank: BankContext, user: UserRecord, now: Date): Promise<UserCertificateEntry> {
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, user.id), user);
   const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
-  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold) };
+  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold), token: user.totpSecret !== null };
 }
 
 /** 利用者一覧: the contract's users with their certificate status, sorted by login ID (a general user sees only themselves). */

@@ -155,8 +155,8 @@ export interface AddContractUserParams {
 /**
  * 利用者登録 by the master (admins and general users) or an admin (general users only), in the actor's
  * own contract: the actor chooses the initial login and confirmation passwords, which the new user
- * must change at first login. The new user's one-time password secret comes back once, for the
- * actor to hand over with the passwords (the user enrols a new one after the first login).
+ * must change at first login. The new user has no one-time-password token: the first certificate
+ * is had with the login ID and the initial password, and the token is enrolled at the first login.
  */
 export async function addContractUser(p: AddContractUserParams): Promise<AddedUser> {
   const { deps, bank, who, user: u, ctx } = p;

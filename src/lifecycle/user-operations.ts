@@ -4,6 +4,7 @@ import type { Right } from "../domain/rights.js";
 import { REVOCATION_REASONS, isRevocationReason } from "../domain/certificate.js";
 import { passwordProblems, type UserRole } from "../domain/roles.js";
 import { hashPassword } from "../credentials/passwords.js";
+import { newTotpSecret, totpUri } from "../credentials/totp.js";
 import { checkEmail, checkUserName } from "./administration.js";
 import { onUser, revokeLive, type UserOperationContext } from "./user-management.js";
 
@@ -116,6 +117,39 @@ export const USER_OPERATIONS = {
         await w.setPassword({ userId: target.id, kind: "login", hash, mustChange: true, at: now });
         await w.deleteUserSessions(target.id);
       });
+    },
+  }),
+  /**
+   * ワンタイムパスワード初期化 (a lost or replaced phone): the user's token and any enrolment under way
+   * are cleared, so the user enrols again at the next login (forced while the policy asks for one)
+   * and renews only after that. Open sessions end; the user is told by a security notice.
+   */
+  otp_reset: operation({
+    right: "user.otp_reset",
+    input: NO_INPUT,
+    run: (c) =>
+      onUser(c, async (w, target, now) => {
+        if (target.totpSecret === null && target.totpPending === null) throw new DomainError("otp_not_registered");
+        await w.clearTotpSecret(target.id, now);
+        await w.deleteUserSessions(target.id);
+        await w.queueNotice({ kind: "otp_reset", serial: "", offsetKey: String(now.getTime()), userId: target.id, at: now });
+      }),
+  }),
+  /**
+   * The bank registers a token for the user (a token letter): a new secret is the user's token at
+   * once and comes back once, with its otpauth:// URI, for the letter; a token the user had is
+   * replaced. Bank staff only (the rights table).
+   */
+  otp_register: operation({
+    right: "user.otp_register",
+    input: NO_INPUT,
+    async run(c): Promise<{ loginId: string; secret: string; uri: string }> {
+      const secret = newTotpSecret();
+      const loginId = await onUser(c, async (w, target, now) => {
+        await w.setTotpSecret(target.id, secret, now);
+        return target.loginId;
+      });
+      return { loginId, secret, uri: totpUri(secret, c.bank.config.nameEn, loginId) };
     },
   }),
   /** 利用者変更: name, e-mail, role (admin ⇄ general; only the master grants admin); only the fields sent change. */

@@ -66,12 +66,14 @@ export class NoticeDelivery {
     const bank = this.banks.get(n.bankId);
     const owner = await this.store.getUser(n.bankId, n.userId);
     const recipient = await this.store.getUser(n.bankId, n.recipientUserId);
-    const cert = await this.store.getCertificate(n.bankId, n.certSerial);
-    if (!bank || !owner || !cert || !recipient || recipient.status === "deleted" || !recipient.email) {
+    // a notice about the user rather than a certificate (otp_reset) names no serial
+    const aboutUser = n.kind === "otp_reset";
+    const cert = aboutUser ? undefined : await this.store.getCertificate(n.bankId, n.certSerial);
+    if (!bank || !owner || (!cert && !aboutUser) || !recipient || recipient.status === "deleted" || !recipient.email) {
       await this.store.notices.markCancelled(n.id, "recipient or certificate gone");
       return "cancelled";
     }
-    if ((n.kind === "expiry_warning" || n.kind === "expired") && (cert.state === "revoked" || cert.state === "superseded" || (await this.store.notices.renewedSince(n.bankId, n.userId, n.certSerial)))) {
+    if (cert && (n.kind === "expiry_warning" || n.kind === "expired") && (cert.state === "revoked" || cert.state === "superseded" || (await this.store.notices.renewedSince(n.bankId, n.userId, n.certSerial)))) {
       await this.store.notices.markCancelled(n.id, "renewed or revoked since planned");
       return "cancelled";
     }
@@ -80,8 +82,8 @@ export class NoticeDelivery {
       bank,
       owner: { loginId: owner.loginId, name: owner.name },
       recipient: { name: recipient.name, isOwner: recipient.id === owner.id },
-      serial: cert.serial,
-      notAfter: cert.notAfter,
+      serial: cert?.serial ?? "",
+      notAfter: cert?.notAfter ?? n.dueAt,
       offsetMinutes: zoneOffsetMinutes(bank.policy.timeZone),
       windowDays: parseDuration(bank.policy.renewalWindow).days,
       graceDays: parseDuration(bank.policy.graceAfterExpiry).days,

@@ -1,6 +1,6 @@
 import { formatJaDateTime, formatLocalDateTime } from "../domain/time-zone.js";
 
-export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked";
+export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked" | "otp_reset";
 
 export interface NoticeFacts {
   kind: NoticeKind;
@@ -28,6 +28,7 @@ const SUBJECT: Record<NoticeKind, { ja: string; en: string }> = {
   expired: { ja: "電子証明書有効期限切れのご案内", en: "Your client certificate has expired" },
   issued: { ja: "電子証明書発行のお知らせ", en: "A client certificate was issued" },
   revoked: { ja: "電子証明書失効のお知らせ", en: "A client certificate was revoked" },
+  otp_reset: { ja: "ワンタイムパスワード初期化のお知らせ", en: "Your one-time password was reset" },
 };
 
 function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
@@ -75,6 +76,11 @@ function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
       return {
         ja: [`${whoJa}が発行されました（シリアル番号 ${f.serial}、有効期限 ${expiryJa}）。`, "お心当たりのない場合は、直ちにお取引店へご連絡ください。", safety.ja],
         en: [`${whoEn} was issued (serial ${f.serial}, valid until ${expiryEn}).`, "If you did not expect this, contact your branch at once.", safety.en],
+      };
+    case "otp_reset":
+      return {
+        ja: [`ログインID ${f.owner.loginId} のワンタイムパスワードが初期化されました。次回ログイン時に、ワンタイムパスワードを登録し直してください。`, "お心当たりのない場合は、直ちにお取引店へご連絡ください。", safety.ja],
+        en: [`The one-time password of login ID ${f.owner.loginId} was reset. Please register it again at your next login.`, "If you did not expect this, contact your branch at once.", safety.en],
       };
     case "revoked":
       return {

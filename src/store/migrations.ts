@@ -282,5 +282,14 @@ export function migrations(dialect: Dialect): MigrationProvider {
         .execute();
     },
   };
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007 }) };
+  /**
+   * Issue 11: a one-time-password secret shown for enrolment but not yet confirmed by a code from
+   * the authenticator. It never replaces a working token until it is confirmed.
+   */
+  const m008: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("users").addColumn("totp_pending", "text").execute();
+    },
+  };
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008 }) };
 }

@@ -31,6 +31,8 @@ export interface UserRecord {
   passwordHash: string;
   confirmHash: string;
   totpSecret: string | null;
+  /** a secret shown at an enrolment and not yet confirmed by a code; it is no token yet */
+  totpPending: string | null;
   status: "active" | "suspended" | "deleted";
   mustChangePassword: boolean;
   failedLogins: number;

@@ -51,6 +51,7 @@ export function toUser(r: Database["users"] & { id: number }): UserRecord {
     passwordHash: r.password_hash,
     confirmHash: r.confirm_hash,
     totpSecret: r.totp_secret,
+    totpPending: r.totp_pending ?? null,
     status: r.status as UserRecord["status"],
     mustChangePassword: r.must_change_password === 1,
     failedLogins: r.failed_logins,

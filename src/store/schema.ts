@@ -35,6 +35,8 @@ export interface UserTable {
   password_hash: string;
   confirm_hash: string;
   totp_secret: string | null;
+  /** an enrolment's secret, shown but not yet confirmed by a code (issue 11) */
+  totp_pending: string | null;
   status: string;
   must_change_password: number;
   failed_logins: number;

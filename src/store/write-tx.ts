@@ -122,6 +122,7 @@ export class WriteTx extends Repositories {
         password_hash: u.passwordHash,
         confirm_hash: u.confirmHash,
         totp_secret: u.totpSecret,
+        totp_pending: null,
         status: "active",
         must_change_password: u.mustChangePassword ? 1 : 0,
         failed_logins: 0,
@@ -162,8 +163,23 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ ...set, updated_at: p.at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", p.userId).execute();
   }
 
-  async setTotpSecret(userId: number, secret: string, at: Date): Promise<void> {
-    await this.db.updateTable("users").set({ totp_secret: secret, totp_last_step: 0, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  /**
+   * The user's token from now on: registered by the bank (its token letter, lastStep 0) or an
+   * enrolment confirmed by a code (lastStep: that code's time step, so it is not accepted again).
+   * Any enrolment under way is dropped.
+   */
+  async setTotpSecret(userId: number, secret: string, at: Date, lastStep = 0): Promise<void> {
+    await this.db.updateTable("users").set({ totp_secret: secret, totp_pending: null, totp_last_step: lastStep, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  /** An enrolment's secret, shown to the user; the working token (if any) stays until it is confirmed. */
+  async setTotpPending(userId: number, secret: string, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ totp_pending: secret, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
+  /** トークン初期化: no token and no enrolment under way; the user enrols again. */
+  async clearTotpSecret(userId: number, at: Date): Promise<void> {
+    await this.db.updateTable("users").set({ totp_secret: null, totp_pending: null, totp_last_step: 0, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
   /** Accepts a one-time password's time step once: false when it (or a later one) was used already. */
@@ -284,7 +300,7 @@ export class WriteTx extends Repositories {
   }
 
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
-  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
+  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
     await this.db
       .insertInto("notices")
       .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: n.offsetKey ?? "", user_id: n.userId, recipient_user_id: n.recipientUserId ?? n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })

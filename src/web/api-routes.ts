@@ -8,7 +8,6 @@ import { P } from "../i18n/portal-text.js";
 import { SESSION_COOKIE, cookieValue, setCookie } from "./views/cookies.js";
 import { HISTORY_QUERY, fieldOf, parseFields } from "./views/request-input.js";
 import { historyCsv } from "../audit/history.js";
-import { totpUri } from "../credentials/totp.js";
 import type { UserRole } from "../domain/roles.js";
 
 
@@ -42,8 +41,10 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
       certificate: v.cert ? { serial: v.cert.serial, notAfter: v.cert.notAfter.toISOString(), notAfterLocal: formatLocalDateTime(v.cert.notAfter, b.offsetMinutes) } : null,
     };
   };
-  const mustHaveChangedPassword = (v: SessionView) => {
-    if (v.user.mustChangePassword) throw new DomainError("password_change_required");
+  /** What lifecycle/ says is due comes first: the initial password's change, then the token's enrolment. */
+  const mustHaveChangedPassword = (v: SessionView, o: { enrolling?: boolean } = {}) => {
+    if (v.due === "change_password") throw new DomainError("password_change_required");
+    if (v.due === "enrol_otp" && !o.enrolling) throw new DomainError("otp_enrolment_required");
   };
 
   app.post("/api/:bank/login", async (req: Req, reply: FastifyReply) => {
@@ -54,6 +55,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
       user: userJson(bank, r),
       csrf: r.csrf,
       passwordChangeRequired: r.passwordChangeRequired,
+      due: r.due,
       renewal: r.renewal && { open: r.renewal.open, opensAt: r.renewal.opensAt.toISOString(), notAfter: r.renewal.notAfter.toISOString() },
     });
   });
@@ -66,7 +68,7 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
 
   app.get("/api/:bank/me", async (req: Req) => {
     const v = await view(req, false);
-    return { user: userJson(req.params.bank, v), passwordChangeRequired: v.user.mustChangePassword };
+    return { user: userJson(req.params.bank, v), passwordChangeRequired: v.user.mustChangePassword, due: v.due };
   });
 
   app.post("/api/:bank/password", async (req: Req) => {
@@ -75,12 +77,19 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     return { ok: true };
   });
 
-  // ワンタイムパスワードの登録: a new secret, shown once, for the user's authenticator app
+  // ワンタイムパスワードの登録: a new secret, shown once, for the user's authenticator app; it becomes
+  // the user's token only when /otp/confirm gets a code from it (until then an old token works)
   app.post("/api/:bank/otp", async (req: Req, reply) => {
     const v = await view(req, true);
-    mustHaveChangedPassword(v);
-    const r = await lifecycle.enrolOneTimePassword(req.params.bank, v, str(req.body, "confirmPassword"), ctx(req));
-    return reply.header("cache-control", "no-store").send(r);
+    mustHaveChangedPassword(v, { enrolling: true });
+    const r = await lifecycle.startOneTimePasswordEnrolment(req.params.bank, v, str(req.body, "confirmPassword"), ctx(req));
+    return reply.header("cache-control", "no-store").send({ ...r, confirmed: false });
+  });
+  app.post("/api/:bank/otp/confirm", async (req: Req) => {
+    const v = await view(req, true);
+    mustHaveChangedPassword(v, { enrolling: true });
+    await lifecycle.confirmOneTimePasswordEnrolment(req.params.bank, v, str(req.body, "otp", 12), ctx(req));
+    return { ok: true };
   });
 
   // 操作履歴照会: JSON, or CSV that Excel opens (UTF-8 with BOM)
@@ -144,14 +153,14 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
   });
 
   // 利用者登録: the new user's initial passwords are chosen here and must be changed at first login;
-  // the answer carries the new user's one-time password secret, once, to hand over with them
+  // the new user enrols a one-time-password token at the first login (none is made here)
   app.post("/api/:bank/users", async (req: Req, reply) => {
     const v = await view(req, true);
     mustHaveChangedPassword(v);
     const b = req.body;
     const loginId = str(b, "loginId", 40);
     const r = await lifecycle.addContractUser(req.params.bank, v, { user: { loginId, name: str(b, "name", 100), email: str(b, "email", 300), role: str(b, "role", 20) as UserRole, password: str(b, "initialPassword", 40), confirmPassword: str(b, "initialConfirmPassword", 40) }, confirmPassword: str(b, "confirmPassword") }, ctx(req));
-    return reply.header("cache-control", "no-store").send({ ok: true, user: { loginId, userNo: r.userNo }, otp: { secret: r.totpSecret, uri: totpUri(r.totpSecret, lifecycle.bank(req.params.bank).config.nameEn, loginId) } });
+    return reply.header("cache-control", "no-store").send({ ok: true, user: { loginId, userNo: r.userNo } });
   });
 
   // the user-operations table (lifecycle/user-operations.ts): the body is the operation's input

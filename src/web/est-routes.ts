@@ -63,7 +63,7 @@ function est(app: FastifyInstance, deps: { lifecycle: Lifecycle; ca: CaStatus; m
     return reply
       .header("content-type", "application/csrattrs")
       .header("content-transfer-encoding", "base64")
-      .send(b64(csrAttributes({ otp: policy.otp.acquisition || policy.otp.renewal, ecCurves: policy.keys.ecCurves })));
+      .send(b64(csrAttributes({ otp: lifecycle.oneTimePasswordInUse(req.params.bank), ecCurves: policy.keys.ecCurves })));
   });
 
   const enrollment = (req: FastifyRequest<{ Params: { bank: string }; Body: string }>) => {

@@ -79,6 +79,8 @@ export interface Harness {
   cli(args: string[]): Promise<RunResult>;
   addContract(bank: string, code?: string): Promise<number>;
   addUser(bank: string, contractId: number, loginId: string, role: UserRole, password?: string): Promise<number>;
+  /** the bank registers a one-time-password token for the user (a token letter); its secret */
+  registerToken(bank: string, loginId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,9 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
         { actorKind: "cli", actorId: "test" },
       );
       return r.id;
+    },
+    async registerToken(bank, loginId) {
+      return (await rt.lifecycle.staff(bank, "test").registerToken(loginId)).secret;
     },
     async close() {
       await serving?.stop();

@@ -6,7 +6,6 @@ import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
-import { totpUri } from "../../credentials/totp.js";
 import { grantableRoles } from "../../domain/rights.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 import { ROLE_LABELS, TASKS, RoleSelect, UserFacts, isTask, manager, taskInput, type Task } from "./screens/admin-parts.js";
@@ -191,7 +190,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
       const v = await manager(page, true);
       const loginId = field(page.req, "loginId", 40);
       const role = field(page.req, "role") === "admin" ? "admin" : "general";
-      let added: { userNo: string; totpSecret: string } | undefined;
+      let added: { userNo: string } | undefined;
       try {
         const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "add" }, async () => {
           added = await lifecycle.addContractUser(page.bankId, v, { user: { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
@@ -203,13 +202,12 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
         throw e;
       }
       const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);
-      const uri = totpUri(added.totpSecret, page.bank.config.nameEn, loginId);
       return page.render({
         title: { ja: `${P.userAddTitle.ja}結果`, en: `${P.userAddTitle.en}: result` },
         screenId: "BADM703",
         view: v,
         current: "admin",
-        children: <UserAddedScreen page={page} e={e} secret={added.totpSecret} uri={uri} />,
+        children: <UserAddedScreen page={page} e={e} />,
       });
     }),
   );

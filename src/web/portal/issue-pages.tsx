@@ -10,7 +10,8 @@ import { APP_DOWNLOAD_PATH } from "../app-download-routes.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 
 function authPage(page: PortalPage, error?: string, status = 200) {
-  const otp = page.bank.policy.otp.acquisition;
+  // the user is not known yet: the field is for those who have a token (lifecycle/ decides)
+  const otp = page.deps.lifecycle.oneTimePasswordDemand(page.bankId, "acquisition") === "if_enrolled";
   return page.render({
     title: P.issueAuthTitle,
     screenId: "BCIS001",
@@ -19,10 +20,10 @@ function authPage(page: PortalPage, error?: string, status = 200) {
       <>
       <form method="post" action={page.url("/certificate/issue")}>
         <ErrorNotice text={error} />
-        <p>{page.t(P.issueAuthLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}</p>
+        <p>{page.t(P.issueAuthLead, { otp: "" })}</p>
         <Field id="loginId" label={page.t(P.loginId)} autocomplete="username" required maxLength={12} />
         <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
-        {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
+        {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.issueAuthOtpIfEnrolled)} autocomplete="one-time-code" inputmode="numeric" maxLength={6} />}
         <div class="actions">
           <SubmitButton page={page} label={P.authenticate} />
           <ButtonLink page={page} href={"/login"} label={P.back} />

@@ -85,7 +85,8 @@ export function loginRoutes(app: FastifyInstance, deps: PortalDeps) {
       try {
         const r = await lifecycle.login(page.bankId, { presented: page.presented(), loginId: field(page.req, "loginId", 40), password: field(page.req, "password", 64) }, page.ctx);
         setCookie(page.reply, SESSION_COOKIE, r.sessionId);
-        if (r.passwordChangeRequired) return page.redirect(page.url("/password"));
+        if (r.due === "change_password") return page.redirect(page.url("/password"));
+        if (r.due === "enrol_otp") return page.redirect(page.url("/otp"));
         if (r.renewal?.open) return page.redirect(page.url("/renewal/select"));
         return page.redirect(page.url("/top"));
       } catch (e) {

@@ -119,10 +119,14 @@ export class PortalPage {
   }
 }
 
-/** A logged-in page: the session, and the forced password change before anything else. */
-export async function loggedIn(page: PortalPage, changing = false): Promise<SessionView> {
+/**
+ * A logged-in page: the session, and what lifecycle/ says is due before anything else — the forced
+ * password change, then the token's enrolment (only the enrolment screen itself passes `enrolling`).
+ */
+export async function loggedIn(page: PortalPage, changing = false, o: { enrolling?: boolean } = {}): Promise<SessionView> {
   const v = await page.session(changing);
-  if (v.user.mustChangePassword) throw new DomainError("password_change_required");
+  if (v.due === "change_password") throw new DomainError("password_change_required");
+  if (v.due === "enrol_otp" && !o.enrolling) throw new DomainError("otp_enrolment_required");
   return v;
 }
 
@@ -185,6 +189,7 @@ export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => P
         return page.redirect(page.url("/login?ended=1"));
       }
       if (e.code === "password_change_required") return page.redirect(page.url("/password"));
+      if (e.code === "otp_enrolment_required") return page.redirect(page.url("/otp"));
       if (e.code === "certificate_refused") return refusalPage(page, (e.params.cause as CertificateRefusal) ?? "unknown");
       return errorPage(deps, req as PortalReq, reply, e, page);
     }

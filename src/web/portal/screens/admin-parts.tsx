@@ -8,7 +8,7 @@ import { managesUsers } from "../../../domain/rights.js";
 
 export { ROLE_LABELS };
 
-export type Task = "revoke" | "suspend" | "resume" | "unlock" | "reset" | "password" | "change" | "delete";
+export type Task = "revoke" | "suspend" | "resume" | "unlock" | "reset" | "password" | "otp_reset" | "change" | "delete";
 
 /** The tasks of 作業内容選択 that act on one chosen user, confirmed with the 確認用パスワード. */
 export const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; danger?: boolean }> = {
@@ -18,6 +18,7 @@ export const TASKS: Record<Task, { label: Text; hint?: Text; screen: string; dan
   unlock: { label: P.taskUnlock, screen: "BADM221" },
   reset: { label: P.taskReset, hint: P.taskResetHint, screen: "BADM301", danger: true },
   password: { label: P.taskPassword, screen: "BADM401" },
+  otp_reset: { label: P.taskOtpReset, hint: P.taskOtpResetHint, screen: "BADM801", danger: true },
   change: { label: P.taskChange, screen: "BADM501" },
   delete: { label: P.taskDelete, screen: "BADM601", danger: true },
 };
@@ -63,6 +64,8 @@ export function UserFacts({ page, e }: { page: PortalPage; e: UserListEntry }) {
       <dd>{e.current ? page.date(e.current.notAfter) : "-"}</dd>
       <dt>{page.t(P.userState)}</dt>
       <dd>{userState(page, e)}</dd>
+      <dt>{page.t(P.otpToken)}</dt>
+      <dd>{page.t(e.token ? P.otpTokenRegistered : P.otpTokenNone)}</dd>
     </dl>
   );
 }

@@ -7,55 +7,108 @@ import { Field, PortalPage, field, loggedIn, portalHandler, type PortalDeps } fr
 import { OtpSecret } from "../otp-secret-view.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "../page-parts.js";
 
+type Stage = { step: "password" } | { step: "code"; shown?: { secret: string; uri: string } } | { step: "done" };
+
+/**
+ * ワンタイムパスワード登録 (BOTP001): the 確認用パスワード, then the QR code and the key shown once
+ * with a field for a code from the authenticator, which confirms the new secret — until then a
+ * token the user had keeps working. While lifecycle/ says the enrolment is due (the first login at
+ * a bank whose policy asks for one-time passwords), every other screen sends the user here and
+ * this one shows no menu.
+ */
 export function otpRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
 
-  // ワンタイムパスワード登録: the QR code for the user's authenticator app, shown once
-  const otpPage = (page: PortalPage, v: SessionView, o: { error?: string; enrolled?: { secret: string; uri: string } } = {}) =>
-    page.render({
+  const otpPage = (page: PortalPage, v: SessionView, stage: Stage, error?: string) => {
+    const forced = v.due === "enrol_otp";
+    return page.render({
       title: P.otpTitle,
-      screenId: "BOTP001",
-      view: v,
+      screenId: stage.step === "done" ? "BOTP003" : stage.step === "code" ? "BOTP002" : "BOTP001",
+      view: forced ? undefined : v,
       current: "otp",
-      status: o.error ? 400 : 200,
-      children: o.enrolled ? (
+      status: error ? 400 : 200,
+      children: (
         <>
-          <Notice kind="success">
-            <p>{page.t(P.otpShown)}</p>
-          </Notice>
-          <OtpSecret page={page} secret={o.enrolled.secret} uri={o.enrolled.uri} />
-          <p>
-            <ButtonLink page={page} href={"/top"} label={P.toTop} />
-          </p>
+          {forced && stage.step !== "done" && (
+            <Notice kind="warning">
+              <p>{page.t(P.otpForcedLead)}</p>
+            </Notice>
+          )}
+          {stage.step === "password" && (
+            <form method="post" action={page.url("/otp")}>
+              <ErrorNotice text={error} />
+              <p>{page.t(P.otpLead)}</p>
+              <input type="hidden" name="csrf" value={v.csrf} />
+              <Field id="confirmPassword" type="password" label={page.t(P.confirmPassword)} autocomplete="off" required maxLength={64} />
+              <div class="actions">
+                <SubmitButton page={page} label={P.next} />
+              </div>
+            </form>
+          )}
+          {stage.step === "code" && (
+            <>
+              {stage.shown && (
+                <>
+                  <p>{page.t(P.otpShown)}</p>
+                  <OtpSecret page={page} secret={stage.shown.secret} uri={stage.shown.uri} />
+                </>
+              )}
+              <form method="post" action={page.url("/otp/confirm")}>
+                <ErrorNotice text={error} />
+                <p>{page.t(P.otpConfirmLead)}</p>
+                <input type="hidden" name="csrf" value={v.csrf} />
+                <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />
+                <div class="actions">
+                  <SubmitButton page={page} label={P.register} />
+                  <ButtonLink page={page} href={"/otp"} label={P.otpStartOver} />
+                </div>
+              </form>
+            </>
+          )}
+          {stage.step === "done" && (
+            <>
+              <Notice kind="success">
+                <p>{page.t(P.otpDone)}</p>
+              </Notice>
+              <p>
+                <ButtonLink page={page} href={"/top"} label={P.toTop} kind="primary" />
+              </p>
+            </>
+          )}
         </>
-      ) : (
-        <form method="post" action={page.url("/otp")}>
-          <ErrorNotice text={o.error} />
-          <p>{page.t(P.otpLead)}</p>
-          <input type="hidden" name="csrf" value={v.csrf} />
-          <Field id="confirmPassword" type="password" label={page.t(P.confirmPassword)} autocomplete="off" required maxLength={64} />
-          <div class="actions">
-            <SubmitButton page={page} label={P.register} />
-          </div>
-        </form>
       ),
     });
+  };
 
   app.get(
     "/:bank/otp",
-    portalHandler(deps, async (page) => otpPage(page, await loggedIn(page))),
+    portalHandler(deps, async (page) => otpPage(page, await loggedIn(page, false, { enrolling: true }), { step: "password" })),
   );
   app.post(
     "/:bank/otp",
     portalHandler(deps, async (page) => {
-      const v = await loggedIn(page, true);
+      const v = await loggedIn(page, true, { enrolling: true });
       try {
-        const enrolled = await lifecycle.enrolOneTimePassword(page.bankId, v, field(page.req, "confirmPassword", 64), page.ctx);
-        return otpPage(page, v, { enrolled });
+        const shown = await lifecycle.startOneTimePasswordEnrolment(page.bankId, v, field(page.req, "confirmPassword", 64), page.ctx);
+        return otpPage(page, v, { step: "code", shown });
       } catch (e) {
-        if (shownOnForm(e)) return otpPage(page, v, { error: page.errorText(e) });
+        if (shownOnForm(e)) return otpPage(page, v, { step: "password" }, page.errorText(e));
         throw e;
       }
+    }),
+  );
+  app.post(
+    "/:bank/otp/confirm",
+    portalHandler(deps, async (page) => {
+      const v = await loggedIn(page, true, { enrolling: true });
+      try {
+        await lifecycle.confirmOneTimePasswordEnrolment(page.bankId, v, field(page.req, "otp", 12), page.ctx);
+      } catch (e) {
+        // the key was shown once: a wrong code is tried again without it (or the user starts over)
+        if (shownOnForm(e)) return otpPage(page, v, { step: "code" }, page.errorText(e));
+        throw e;
+      }
+      return otpPage(page, { ...v, due: null }, { step: "done" });
     }),
   );
 }

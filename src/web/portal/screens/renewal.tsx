@@ -5,6 +5,7 @@ import { Notice } from "../../views/layout.js";
 import { sendError } from "../../errors.js";
 import { Field, PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps, type PortalReq } from "../portal-context.js";
 import { IssueForm, issuedAnswer } from "../issue-form.js";
+import { ButtonLink } from "../page-parts.js";
 
 function renewalDays(r: { opens: Date; notAfter: Date } | null): number | string {
   return r ? Math.round((r.notAfter.getTime() - r.opens.getTime()) / 86_400_000) : "-";
@@ -19,14 +20,24 @@ export function renewalRoutes(app: FastifyInstance, deps: PortalDeps) {
     portalHandler(deps, async (page) => {
       const v = await loggedIn(page);
       const r = renewalState(page, v);
-      const otp = page.bank.policy.otp.renewal;
+      const demand = lifecycle.oneTimePasswordDemand(page.bankId, "renewal", v);
+      const otp = demand === "ask";
       return page.render({
         title: P.renewConfirmTitle,
         screenId: "BRNW002",
         view: v,
         current: "top",
         scripts: r?.open ? ["/assets/issue.js"] : undefined,
-        children: r?.open ? (
+        children: r?.open && demand === "enrol_first" ? (
+          <>
+            <Notice kind="warning">
+              <p>{page.errorText(new DomainError("otp_enrol_first"))}</p>
+            </Notice>
+            <p>
+              <ButtonLink page={page} href={"/otp"} label={P.otpTitle} kind="primary" />
+            </p>
+          </>
+        ) : r?.open ? (
           <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}>
             <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
             {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
