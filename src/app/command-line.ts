@@ -1,28 +1,13 @@
 import { AppError, EXIT } from "./errors.js";
 import type { MessageKey, Params } from "./messages.js";
+import { argumentOptions } from "../shared/argument-options.js";
 
 /** The options of inkan-app and which command takes which. */
-export const OPTIONS = {
-  store: { type: "string" },
-  "ca-file": { type: "string" },
-  timeout: { type: "string" },
-  lang: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  server: { type: "string" },
-  bank: { type: "string" },
-  "login-id": { type: "string" },
-  key: { type: "string" },
-  "renewal-window": { type: "string" },
-  offline: { type: "boolean" },
-  p12: { type: "string" },
-  legacy: { type: "boolean" },
-  force: { type: "boolean" },
-  yes: { type: "boolean" },
-  nss: { type: "boolean" },
-  "nss-dir": { type: "string" },
-  cert: { type: "string" },
-} as const;
+export const OPTIONS = argumentOptions({
+  strings: ["store", "ca-file", "timeout", "lang", "server", "bank", "login-id", "key", "renewal-window", "p12", "nss-dir", "cert"] as const,
+  booleans: ["json", "help", "offline", "legacy", "force", "yes", "nss"] as const,
+  short: { help: "h" },
+});
 export type OptionName = keyof typeof OPTIONS;
 
 export const COMMON: OptionName[] = ["store", "ca-file", "timeout", "lang", "json", "help"];

@@ -16,6 +16,7 @@ import { auditVerifyCommand } from "./audit-command.js";
 import { systemClock } from "../domain/clock.js";
 import { totpCode } from "../credentials/totp.js";
 import { staffCommand, STAFF_USAGE } from "./staff.js";
+import { argumentOptions } from "../shared/argument-options.js";
 
 const USAGE = `inkan — client certificates for corporate internet banking
 
@@ -43,36 +44,11 @@ ${STAFF_USAGE}
   --data DIR (or INKAN_DATA_DIR) chooses the data directory; default ./data.
   DATABASE_URL=postgres://… uses PostgreSQL instead of the embedded SQLite.`;
 
-const OPTIONS = {
-  data: { type: "string" },
-  sink: { type: "string" },
-  json: { type: "boolean" },
-  demo: { type: "boolean" },
-  id: { type: "string" },
-  "name-ja": { type: "string" },
-  "name-en": { type: "string" },
-  organization: { type: "string" },
-  "ca-name": { type: "string" },
-  "policy-oid": { type: "string" },
-  root: { type: "boolean" },
-  policy: { type: "string" },
-  bank: { type: "string" },
-  code: { type: "string" },
-  name: { type: "string" },
-  method: { type: "string" },
-  contract: { type: "string" },
-  "login-id": { type: "string" },
-  email: { type: "string" },
-  role: { type: "string" },
-  password: { type: "string" },
-  "confirm-password": { type: "string" },
-  state: { type: "string" },
-  reason: { type: "string" },
-  reference: { type: "string" },
-  out: { type: "string" },
-  "passphrase-env": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+const OPTIONS = argumentOptions({
+  strings: ["data", "sink", "id", "name-ja", "name-en", "organization", "ca-name", "policy-oid", "policy", "bank", "code", "name", "method", "contract", "login-id", "email", "role", "password", "confirm-password", "state", "reason", "reference", "out", "passphrase-env"] as const,
+  booleans: ["json", "demo", "root", "help"] as const,
+  short: { help: "h" },
+});
 
 type Args = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
