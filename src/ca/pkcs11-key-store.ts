@@ -7,6 +7,13 @@ import type { KeyKind, Signer } from "./signer.js";
 
 export const PKCS11_PREFIX = "pkcs11:";
 
+type AttributeName = { [K in keyof typeof pkcs11js]: K extends `CKA_${string}` ? K : never }[keyof typeof pkcs11js];
+
+/** A PKCS#11 template from attribute names and values, read as the table it is. */
+function attributes(o: Partial<Record<AttributeName, boolean | number | string | Buffer>>): pkcs11js.Template {
+  return Object.entries(o).map(([name, value]) => ({ type: pkcs11js[name as AttributeName] as number, value }));
+}
+
 /**
  * Keys made and held on a PKCS#11 token. The label is `<bank>/<name>`, so banks may share a token,
  * and the key reference is `pkcs11:<label>`.
@@ -22,37 +29,28 @@ export class Pkcs11KeyStore implements KeyStore {
     if (token.find([{ type: pkcs11js.CKA_LABEL, value: label }], 1).length) throw new Error(`refusing to overwrite an existing CA key on the token: ${label}`);
     const rsa = kind.startsWith("RSA");
     // CKA_ID pairs the two halves for tools (pkcs11-tool, OpenSSL's pkcs11 provider) that match by ID
-    const common = [
-      { type: pkcs11js.CKA_TOKEN, value: true },
-      { type: pkcs11js.CKA_LABEL, value: label },
-      { type: pkcs11js.CKA_ID, value: randomBytes(16) },
-    ];
-    const publicTemplate = [
+    const common = { CKA_TOKEN: true, CKA_LABEL: label, CKA_ID: randomBytes(16) };
+    const publicTemplate = attributes({
       ...common,
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
-      { type: pkcs11js.CKA_PRIVATE, value: false },
-      { type: pkcs11js.CKA_VERIFY, value: true },
-      { type: pkcs11js.CKA_ENCRYPT, value: false },
-      { type: pkcs11js.CKA_WRAP, value: false },
-      ...(rsa
-        ? [
-            { type: pkcs11js.CKA_MODULUS_BITS, value: Number(kind.slice(4)) },
-            { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-          ]
-        : [{ type: pkcs11js.CKA_EC_PARAMS, value: P256_PARAMS }]),
-    ];
+      CKA_CLASS: pkcs11js.CKO_PUBLIC_KEY,
+      CKA_PRIVATE: false,
+      CKA_VERIFY: true,
+      CKA_ENCRYPT: false,
+      CKA_WRAP: false,
+      ...(rsa ? { CKA_MODULUS_BITS: Number(kind.slice(4)), CKA_PUBLIC_EXPONENT: Buffer.from([1, 0, 1]) } : { CKA_EC_PARAMS: P256_PARAMS }),
+    });
     // signing only: a CA key that can also decrypt, unwrap or derive is one more way to misuse it
-    const privateTemplate = [
+    const privateTemplate = attributes({
       ...common,
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-      { type: pkcs11js.CKA_PRIVATE, value: true },
-      { type: pkcs11js.CKA_SENSITIVE, value: true },
-      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-      { type: pkcs11js.CKA_SIGN, value: true },
-      { type: pkcs11js.CKA_DECRYPT, value: false },
-      { type: pkcs11js.CKA_UNWRAP, value: false },
-      { type: pkcs11js.CKA_DERIVE, value: false },
-    ];
+      CKA_CLASS: pkcs11js.CKO_PRIVATE_KEY,
+      CKA_PRIVATE: true,
+      CKA_SENSITIVE: true,
+      CKA_EXTRACTABLE: false,
+      CKA_SIGN: true,
+      CKA_DECRYPT: false,
+      CKA_UNWRAP: false,
+      CKA_DERIVE: false,
+    });
     const mechanism = { mechanism: rsa ? pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11js.CKM_EC_KEY_PAIR_GEN };
     const pair = await token.withSession((s) => token.module.C_GenerateKeyPairAsync(s, mechanism, publicTemplate, privateTemplate));
     return { signer: Pkcs11Signer.load(token, pair.privateKey, pair.publicKey, label), keyRef: PKCS11_PREFIX + label };
