@@ -96,7 +96,7 @@ async function main() {
     while (sent < MAILS) sent += (await delivery.runOnce(100)).sent;
     const ours = MAILS / (Number(process.hrtime.bigint() - t) / 1e9);
     const raw = nodemailer.createTransport({ host: "127.0.0.1", port: smtp.port, secure: false, pool: true, maxConnections: 2, tls: { rejectUnauthorized: false } });
-    const mail = renderNotice({ kind: "issued", bank, owner: { loginId: "b1", name: "user 1" }, recipient: { name: "user 1", isOwner: true }, serial: "00", notAfter: new Date(BASE), offsetMinutes: 540, windowDays: 30, graceDays: 90 });
+    const mail = renderNotice({ kind: "issued", bank, owner: { loginId: "b1", name: "user 1" }, recipient: { name: "user 1", isOwner: true }, serial: "00", notAfter: new Date(BASE), offsetMinutes: 540, windowDays: 30, graceDays: 90, otpAtRenewal: false });
     t = process.hrtime.bigint();
     for (let i = 0; i < MAILS; i += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, k) => raw.sendMail({ from: "Inkan <no-reply@bank.example>", to: `u${i + k}@example.jp`, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<raw-${i + k}-${randomBytes(4).toString("hex")}@bench>` })));

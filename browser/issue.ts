@@ -18,6 +18,8 @@
  *   </form>
  *   <section id="issue-result" hidden>
  *     <!-- optional: a heading (h1/h2/h3); it takes the focus when the result shows, else the link does -->
+ *     <!-- optional on the section: data-title="証明書発行結果" data-screen-id="BCIS003" — the result is its own
+ *          screen: the page's h1, .screen-id and document title become these, and the h1 takes the focus -->
  *     <dd data-field="organization"></dd> <dd data-field="organizationUnit"></dd> <dd data-field="commonName"></dd>
  *     <dd data-field="serial"></dd> <dd data-field="notBefore"></dd> <dd data-field="notAfter"></dd> <dd data-field="renewalFrom"></dd>
  *     <a id="p12-download" href="#">…</a>
@@ -52,6 +54,18 @@ interface IssuedAnswer {
   certificate: string;
   chain: string[];
   fields: Record<string, string>;
+}
+
+/** The result is a screen of its own (the seeds' 証明書発行結果): the page's title and screen ID become the result's. */
+function retitle(doc: Document, result: HTMLElement) {
+  const title = result.dataset.title;
+  const h1 = doc.querySelector<HTMLElement>("main h1");
+  if (!title || !h1) return;
+  const before = (h1.textContent ?? "").trim();
+  h1.textContent = title;
+  if (before && doc.title.startsWith(before)) doc.title = title + doc.title.slice(before.length);
+  const id = doc.querySelector<HTMLElement>("main .screen-id");
+  if (id && result.dataset.screenId) id.textContent = result.dataset.screenId;
 }
 
 /** A refusal the page can explain: the server's own words, or one of ours. */
@@ -191,7 +205,8 @@ export function attach(doc: Document): void {
     form.hidden = true;
     if (result) {
       result.hidden = false;
-      const heading = result.querySelector<HTMLElement>("h1, h2, h3");
+      retitle(doc, result);
+      const heading = (result.dataset.title ? doc.querySelector<HTMLElement>("main h1") : null) ?? result.querySelector<HTMLElement>("h1, h2, h3");
       const target = heading ?? (link instanceof HTMLElement ? link : undefined);
       if (target) {
         if (target === heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");

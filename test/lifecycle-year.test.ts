@@ -114,7 +114,7 @@ for (const db of DATABASES) {
         clock.set(notAfterA.getTime() + 91 * DAY);
         const late = await estEnroll(h, b.id, "user02", "Pass1234", await newKeyAndCsr(), await otp(b.id, "user02"));
         assert.equal(late.status, 403, late.text);
-        assert.match(late.text, /一定期間が経過したため[\s\S]*初期化を依頼/);
+        assert.match(late.text, /90日を過ぎたため[\s\S]*初期化を依頼/);
         // bank staff reset it (past the grace period), and acquisition works again
         await h.rt.lifecycle.staff(b.id, "op01").reset("user02", "FORM-0042");
         assert.equal(await statusOf(b.id, "user02"), "not_issued");

@@ -523,7 +523,7 @@ for (const db of DATABASES) {
       assert.equal(await heading(page), "証明書更新選択");
       await page.getByText("電子証明書の有効期限が近づいています。").first().waitFor();
       await shot(page, "b-renewal-select");
-      await page.getByRole("checkbox", { name: "次回ログイン時に更新する。" }).check();
+      await page.getByRole("radio", { name: "次回ログイン時に更新する。" }).check();
       await page.getByRole("button", { name: "実行" }).click();
       await page.waitForURL(/\/top$/);
       const renewLink = page.locator("main").getByRole("link", { name: "更新", exact: true });
@@ -538,7 +538,7 @@ for (const db of DATABASES) {
       await shot(page, "b-logged-out");
       await certLogin(page, BANK, "user04");
       await page.waitForURL(/\/renewal\/select$/);
-      assert.equal(await page.getByRole("checkbox", { name: "次回ログイン時に更新する。" }).isChecked(), false, "renewing now is the default");
+      assert.equal(await page.getByRole("radio", { name: "更新する", exact: true }).isChecked(), true, "renewing now is the default");
       await page.getByRole("button", { name: "実行" }).click();
       await page.waitForURL(/\/renewal$/);
       assert.equal(await heading(page), "証明書発行確認（更新）");

@@ -22,7 +22,7 @@ export const en: MessageTable = {
   key_reused: t("This key is already used by another certificate. Please create a new key."),
   csr_forbidden_extension: t("The certificate signing request (CSR) asks for something that is not allowed ({extension}). Please create it again the usual way."),
   certificate_already_valid: t("A valid certificate has already been issued. Renew it when renewal is offered."),
-  acquisition_grace_expired: (p) => fill("Too long has passed since the certificate expired, so it cannot be issued. {wayOut}", { ...p, ...refusalWords("en", p) }),
+  acquisition_grace_expired: (p) => fill("More than {days} days have passed since the certificate expired, so a new one cannot be acquired. {wayOut}", { ...p, ...refusalWords("en", p) }),
   certificate_not_found: t("The certificate was not found."),
   certificate_already_revoked: t("This certificate has already been revoked."),
   revocation_reason_invalid: t("The revocation reason ({reason}) is not valid."),

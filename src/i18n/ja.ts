@@ -22,7 +22,7 @@ export const ja: MessageTable = {
   key_reused: t("この鍵はすでに別の電子証明書で使われています。新しい鍵を作成してください。"),
   csr_forbidden_extension: t("証明書発行要求（CSR）に許可されていない項目（{extension}）が含まれています。通常の手順で作り直してください。"),
   certificate_already_valid: t("有効な電子証明書がすでに発行されています。更新期間内であれば電子証明書の更新を行ってください。"),
-  acquisition_grace_expired: (p) => fill("電子証明書の有効期限から一定期間が経過したため、発行できません。{wayOut}", { ...p, ...refusalWords("ja", p) }),
+  acquisition_grace_expired: (p) => fill("電子証明書の有効期限から{days}日を過ぎたため、電子証明書を取得できません。{wayOut}", { ...p, ...refusalWords("ja", p) }),
   certificate_not_found: t("指定された電子証明書が見つかりません。"),
   certificate_already_revoked: t("この電子証明書はすでに失効しています。"),
   revocation_reason_invalid: t("失効理由（{reason}）が正しくありません。"),

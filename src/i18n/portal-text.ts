@@ -130,9 +130,8 @@ export const P = {
 
   // renewal
   renewSoon: { ja: "電子証明書の有効期限が近づいています。", en: "Your certificate will expire soon." },
-  renewLead: { ja: "電子証明書を更新する場合は「更新する」を選択し「実行」ボタンを押してください。次回ログイン時に更新する場合は、確認チェックボックスをチェックして「実行」ボタンを押してください。有効期限を過ぎるとログインできなくなりますので、ご注意ください。", en: "To renew now, choose Renew and press Execute. To renew at your next login, tick the box and press Execute. After the expiry you can no longer log in." },
+  renewLead: { ja: "電子証明書を更新する場合は「更新する」を選択し「実行」ボタンを押してください。次回ログイン時に更新する場合は「次回ログイン時に更新する。」を選択して「実行」ボタンを押してください。有効期限を過ぎるとログインできなくなりますので、ご注意ください。", en: "To renew now, choose Renew now and press Execute. To renew at your next login, choose Renew at my next login and press Execute. After the expiry you can no longer log in." },
   renewNow: { ja: "更新する", en: "Renew now" },
-  renewNowHint: { ja: "チェックせずに「実行」を押すと、電子証明書の更新（更新する）に進みます。", en: "Without the tick, Execute goes on to renew the certificate now." },
   renewDefer: { ja: "次回ログイン時に更新する。", en: "Renew at my next login." },
   renewConfirmLead: { ja: "新しい鍵で電子証明書を更新します。ログインパスワード{otp}と証明書ファイルのパスワードを入力し、「発行」ボタンを押してください。新しい証明書で次にログインするまで、今の証明書もご利用いただけます。", en: "Your certificate will be renewed with a new key. Enter your login password{otp} and a certificate file password, then press Issue. Your current certificate keeps working until you log in with the new one." },
   renewNotOpen: { ja: "電子証明書の更新は有効期限の{days}日前から可能です（更新受付開始：{opens}）。", en: "Renewal opens {days} days before the expiry ({opens})." },
@@ -175,6 +174,11 @@ export const P = {
   taskChange: { ja: "利用者情報変更", en: "Change a user" },
   taskDelete: { ja: "利用者削除", en: "Delete a user" },
   taskAdd: { ja: "利用者登録", en: "Add a user" },
+  sortBy: { ja: "並び順", en: "Sort by" },
+  sortDirection: { ja: "昇順・降順", en: "Order" },
+  ascending: { ja: "昇順", en: "Ascending" },
+  descending: { ja: "降順", en: "Descending" },
+  redisplay: { ja: "再表示", en: "Show again" },
   listLead: { ja: "対象の利用者を選択し、「次へ」ボタンを押してください。", en: "Choose the user, then press Next." },
   confirmLead: { ja: "内容をご確認のうえ、確認用パスワードを入力し「実行」ボタンを押してください。", en: "Check the details, enter your confirmation password and press Execute." },
   revokeWarning: { ja: "失効した電子証明書は二度と利用できません。失効後、利用者は「電子証明書発行」から再取得できます。", en: "A revoked certificate can never be used again. The user can then acquire a new one with Certificate issuance." },
@@ -225,6 +229,11 @@ export const P = {
   // refusal
   refusalHeadline: { ja: "お客様が選択された証明書は本サービスではご利用できません。", en: "The certificate you selected cannot be used for this service." },
   refusalWayOut: { ja: "対処方法", en: "What to do" },
+  graceOnly: { ja: "有効期限が切れた電子証明書の再取得は、有効期限から{days}日以内に限り可能です。", en: "After a certificate has expired, a new one can be acquired only within {days} days of the expiry." },
+  graceEndsOn: { ja: "お客様の電子証明書は{date}まで取得できます。ログイン画面の「電子証明書発行」から取得してください。", en: "You can acquire yours until {date}: use Certificate issuance on the login screen." },
+  graceEnded: { ja: "有効期限から{days}日（{date}まで）を過ぎたため、電子証明書を取得できません。", en: "More than {days} days have passed since the expiry (the period ended {date}), so a new certificate cannot be acquired." },
+  graceAfter: { ja: "期間を過ぎた場合：", en: "After that period: " },
+  graceAfterEither: { ja: "マスターユーザまたは管理者ユーザに初期化を依頼してください（マスターユーザの電子証明書は、お取引店にて再発行（初期化）のお手続きが必要です）。", en: "ask your master user or an administrator to reset your certificate (a master user's certificate is reset by the bank)." },
   refusalCloseBrowser: { ja: "ブラウザをすべて閉じてから再度アクセスすると、証明書を選び直すことができます。", en: "Closing all browser windows and opening the page again lets you choose another certificate." },
 
   // help

@@ -1,18 +1,53 @@
 import { DomainError } from "../domain/errors.js";
 import { graceEndsAt } from "../domain/certificate.js";
+import { parseDuration } from "../domain/duration.js";
+import type { BankPolicy } from "../domain/policy.js";
 import { checkCsr, decodeCsrBody, type CheckedCsr } from "../ca/csr-check.js";
-import type { UserRecord, ContractRecord } from "../store/store.js";
+import type { CertificateRecord, UserRecord, ContractRecord } from "../store/store.js";
 import type { AuditedStep, BankContext, BankScope, Deps, RequestBase, RequestContext } from "./context.js";
 import { authenticatePassword } from "./authentication.js";
 import { checkOneTimePasswordFor } from "./otp-enrolment.js";
 import { issue, isLive, refusal, type Concerning, type IssuedCertificate } from "./issuance.js";
 import { sinceReset } from "./user-certificates.js";
+import { judgePresented } from "./certificate-use.js";
 
 export type { IssuedCertificate } from "./issuance.js";
 
 /** Who resets a certificate past the grace period: the bank resets a master's, a master or an admin the others'. */
 export function graceResetBy(role: string): "bank" | "manager" {
   return role === "master" ? "bank" : "manager";
+}
+
+/** Where an expired certificate stands in the acquisition grace period: the screens and the rule read the same answer. */
+export interface AcquisitionGrace {
+  /** the policy's graceAfterExpiry in whole days (as the seeds say it: 90 日) */
+  days: number;
+  /** the last instant acquisition is allowed */
+  endsAt: Date;
+  /** acquisition is still allowed now */
+  open: boolean;
+  /** who resets it once the period is over */
+  resetBy: "bank" | "manager";
+}
+
+/** The grace period after `latest` (the user's last counted certificate) ended, or undefined while it is live or there is none. */
+export function acquisitionGrace(latest: CertificateRecord | undefined, role: string, policy: Pick<BankPolicy, "graceAfterExpiry">, now: Date): AcquisitionGrace | undefined {
+  if (!latest || !(latest.state === "active" || latest.state === "pending") || isLive(latest, now)) return undefined;
+  const endsAt = graceEndsAt(latest.notAfter, policy.graceAfterExpiry);
+  return { days: parseDuration(policy.graceAfterExpiry).days, endsAt, open: now.getTime() <= endsAt.getTime(), resetBy: graceResetBy(role) };
+}
+
+/**
+ * The grace period of the presented (expired) certificate's holder, for the 電子証明書エラー screen:
+ * read only, from the same certificates acquisition counts.
+ */
+export async function presentedGrace(deps: Deps, bank: BankContext, der: Uint8Array | undefined): Promise<AcquisitionGrace | undefined> {
+  const j = await judgePresented(deps, bank, der);
+  if (!("refused" in j) || j.refused !== "expired" || !j.cert) return undefined;
+  const user = await deps.store.getUser(bank.config.id, j.cert.userId);
+  if (!user || user.status === "deleted") return undefined;
+  const counted = sinceReset(await deps.store.userCertificates(bank.config.id, user.id), user);
+  return acquisitionGrace(counted.find((c) => c.state !== "signing"), user.role, bank.policy, deps.clock.now());
 }
 
 /** Parses and checks a CSR against the bank's policy, auditing a refusal. */
@@ -69,12 +104,9 @@ export async function acquire(scope: BankScope, who: { user: UserRecord; contrac
         const fresh = await w.getUser(bank.config.id, user.id);
         const counted = sinceReset(certs, fresh);
         if (counted.some((c) => c.state === "active" && isLive(c, now))) throw new DomainError("certificate_already_valid");
-        const latest = counted.find((c) => c.state !== "signing");
-        if (latest && (latest.state === "active" || latest.state === "pending") && !isLive(latest, now)) {
-          // expired: acquisition only within the grace period; past it, a reset comes first
-          const ends = graceEndsAt(latest.notAfter, bank.policy.graceAfterExpiry);
-          if (now.getTime() > ends.getTime()) throw new DomainError("acquisition_grace_expired", { resetBy: graceResetBy(user.role) });
-        }
+        // expired: acquisition only within the grace period; past it, a reset comes first
+        const grace = acquisitionGrace(counted.find((c) => c.state !== "signing"), user.role, bank.policy, now);
+        if (grace && !grace.open) throw new DomainError("acquisition_grace_expired", { resetBy: grace.resetBy, days: grace.days });
         return { replaces: null };
       },
     },

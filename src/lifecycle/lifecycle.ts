@@ -1,5 +1,5 @@
 import { Banks, type BankContext, type BankScope, type LifecycleDeps, type RequestBase, type RequestContext } from "./context.js";
-import { enrollWithPassword, type PasswordEnrolment } from "./acquisition.js";
+import { enrollWithPassword, presentedGrace, type AcquisitionGrace, type PasswordEnrolment } from "./acquisition.js";
 import type { IssuedCertificate } from "./issuance.js";
 import { renew, type RenewalRequest } from "./renewal.js";
 import { revokeCertificate, type RevocationRequest } from "./revocation.js";
@@ -23,6 +23,7 @@ import { importantNotices, markNoticeRead } from "./important-notices.js";
 import { submitOnce } from "./submissions.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
+import type { UserOrder } from "../domain/user-order.js";
 
 export type { RequestContext, BankContext, RequestBase } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
@@ -111,6 +112,10 @@ export class Lifecycle {
   peekPresented(bankId: string, der: Uint8Array | undefined) {
     return presentedHolder(this.deps, this.banks.get(bankId), der);
   }
+  /** The acquisition grace period of an expired presented certificate's holder (read only), for the refusal screen. */
+  presentedGrace(bankId: string, der: Uint8Array | undefined): Promise<AcquisitionGrace | undefined> {
+    return presentedGrace(this.deps, this.banks.get(bankId), der);
+  }
 
   // ---- sessions
 
@@ -154,9 +159,9 @@ export class Lifecycle {
 
   // ---- the contract's own users
 
-  /** 利用者一覧: the contract's users with their certificate status, sorted by login ID. */
-  userList(bankId: string, view: SessionView): Promise<UserListEntry[]> {
-    return contractUserList(this.deps, this.banks.get(bankId), view.user);
+  /** 利用者一覧: the contract's users with their certificate status, in the chosen 並び順 (by login ID unless told). */
+  userList(bankId: string, view: SessionView, order?: UserOrder): Promise<UserListEntry[]> {
+    return contractUserList(this.deps, this.banks.get(bankId), view.user, order);
   }
   /**
    * One operation of the user-operations table (user-operations.ts) on a user of the viewer's
@@ -264,6 +269,7 @@ export type PortalLifecycle = Pick<
   | "acquireWithGrant"
   | "closeIssueGrant"
   | "peekPresented"
+  | "presentedGrace"
   | "renew"
   | "login"
   | "session"

@@ -3,6 +3,7 @@ import type { CertificateRecord, UserRecord } from "../store/store.js";
 import type { BankContext } from "./context.js";
 import type { Deps } from "./context.js";
 import { isLocked } from "../domain/lockout.js";
+import { DEFAULT_USER_ORDER, sortUsers, type UserOrder } from "../domain/user-order.js";
 
 /** The certificates that count for a user: those made after the user's last reset (再発行・初期化). */
 export function sinceReset(certs: CertificateRecord[], user: Pick<UserRecord, "certsResetAt"> | undefined): CertificateRecord[] {
@@ -28,11 +29,11 @@ export async function userCertificateEntry(deps: Deps, bank: BankContext, user: 
   return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold), token: user.totpSecret !== null };
 }
 
-/** 利用者一覧: the contract's users with their certificate status, sorted by login ID (a general user sees only themselves). */
-export async function contractUserList(deps: Deps, bank: BankContext, viewer: UserRecord): Promise<UserCertificateEntry[]> {
+/** 利用者一覧: the contract's users with their certificate status, in the chosen 並び順 (login ID first; a general user sees only themselves). */
+export async function contractUserList(deps: Deps, bank: BankContext, viewer: UserRecord, order: UserOrder = DEFAULT_USER_ORDER): Promise<UserCertificateEntry[]> {
   const now = deps.clock.now();
   const users = viewer.role === "general" ? [viewer] : await deps.store.listUsers(bank.config.id, viewer.contractId);
   const out: UserCertificateEntry[] = [];
   for (const u of users) out.push(await userCertificateEntry(deps, bank, u, now));
-  return out.sort((a, b) => (a.user.loginId < b.user.loginId ? -1 : 1));
+  return sortUsers(out, order, (e) => ({ loginId: e.user.loginId, name: e.user.name, role: e.user.role, status: e.status, expiry: e.current?.notAfter }));
 }

@@ -87,6 +87,7 @@ export class NoticeDelivery {
       offsetMinutes: zoneOffsetMinutes(bank.policy.timeZone),
       windowDays: parseDuration(bank.policy.renewalWindow).days,
       graceDays: parseDuration(bank.policy.graceAfterExpiry).days,
+      otpAtRenewal: bank.policy.otp.renewal,
     });
     try {
       await this.transport.send({ from: this.from, to: recipient.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<notice-${n.id}.${n.bankId}@inkan>` });

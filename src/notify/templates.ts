@@ -1,4 +1,5 @@
 import { formatJaDateTime, formatLocalDateTime } from "../domain/time-zone.js";
+import { P } from "../i18n/portal-text.js";
 
 export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked" | "otp_reset";
 
@@ -15,6 +16,8 @@ export interface NoticeFacts {
   /** renewal window in days, for the steps text */
   windowDays: number;
   graceDays: number;
+  /** the bank asks the one-time password at renewal (policy otp.renewal) */
+  otpAtRenewal: boolean;
 }
 
 export interface RenderedMail {
@@ -30,6 +33,27 @@ const SUBJECT: Record<NoticeKind, { ja: string; en: string }> = {
   revoked: { ja: "電子証明書失効のお知らせ", en: "A client certificate was revoked" },
   otp_reset: { ja: "ワンタイムパスワード初期化のお知らせ", en: "Your one-time password was reset" },
 };
+
+/**
+ * How to renew, as the portal really offers it: each screen and button is named by the portal's own
+ * label (i18n/portal-text.ts), so the mail cannot name a button the screens do not have. The issuing
+ * app is a command (`inkan-app renew`), not a window with a button.
+ */
+function renewalSteps(f: NoticeFacts): { ja: string[]; en: string[] } {
+  const q = (t: { ja: string }) => `「${t.ja}」`;
+  const otpJa = f.otpAtRenewal ? `・${P.otp.ja}` : "";
+  const otpEn = f.otpAtRenewal ? `, ${P.otp.en.toLowerCase()}` : "";
+  return {
+    ja: [
+      `更新の手順：有効期限の${f.windowDays}日前から、ログインすると${q(P.renewSelectTitle)}画面が表示されます。${q(P.renewNow)}を選択して${q(P.execute)}ボタンを押し、${q(P.renewConfirmTitle)}画面で${P.loginPassword.ja}${otpJa}と${P.p12Password.ja}を入力して${q(P.issue)}ボタンを押してください。${q(P.issueResultTitle)}画面で証明書ファイルをダウンロードしてインストールし、インストール後はダウンロードしたファイルを削除してください。`,
+      `${q(P.topTitle)}の${q(P.renew)}ボタン、または${q(P.menuNotices)}の${q(P.noticeRenewLink)}からも更新できます。証明書発行アプリをお使いの場合は、コマンド「inkan-app renew」で更新してください。`,
+    ],
+    en: [
+      `How to renew: from ${f.windowDays} days before expiry, the ${P.renewSelectTitle.en} screen appears when you log in. Choose ${P.renewNow.en} and press ${P.execute.en}; on ${P.renewConfirmTitle.en}, enter your ${P.loginPassword.en.toLowerCase()}${otpEn} and a ${P.p12Password.en.toLowerCase()}, then press ${P.issue.en}. On ${P.issueResultTitle.en}, download and install the certificate file, then delete the downloaded file.`,
+      `You can also renew with the ${P.renew.en} button on the ${P.topTitle.en}, or with "${P.noticeRenewLink.en}" in ${P.menuNotices.en}. With the issuing app, run the command "inkan-app renew".`,
+    ],
+  };
+}
 
 function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
   const expiryJa = formatJaDateTime(f.notAfter, f.offsetMinutes);
@@ -48,14 +72,14 @@ function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
           `${whoJa}の有効期限が近づいています。`,
           `有効期限：${expiryJa}`,
           "有効期限を過ぎるとログインできなくなります。お早めに更新してください。",
-          `更新の手順：ログインすると「証明書更新選択」画面が表示されます（有効期限の${f.windowDays}日前から）。「更新する」を選び「実行」、「証明書発行確認」で「発行」を押してください。発行アプリをお使いの場合は、証明書の一覧から対象を選んで「証明書更新」を押してください。`,
+          ...renewalSteps(f).ja,
           safety.ja,
         ],
         en: [
           `${whoEn} expires soon.`,
           `Expiry: ${expiryEn}`,
           "After expiry you cannot log in. Please renew it in good time.",
-          `How to renew: log in and the Certificate renewal screen appears (from ${f.windowDays} days before expiry); choose Renew, press Run, then Issue. With the issuing app, pick the certificate from its list and press Renew.`,
+          ...renewalSteps(f).en,
           safety.en,
         ],
       };

@@ -8,6 +8,7 @@ import { shownOnForm } from "../errors.js";
 import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { grantableRoles } from "../../domain/rights.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
+import { USER_LIST_QUERY, parseFields } from "../views/request-input.js";
 import { ROLE_LABELS, TASKS, RoleSelect, UserFacts, isTask, manager, taskInput, type Task } from "./screens/admin-parts.js";
 import { AdminMenuScreen } from "./screens/admin-menu.js";
 import { UserListScreen } from "./screens/user-list.js";
@@ -37,20 +38,21 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
     }),
   );
 
-  // 利用者一覧 (選択, ログインID, 利用者名, 利用者区分, 証明書状態, 証明書有効期限), sorted by login ID
+  // 利用者一覧 (選択, ログインID, 利用者名, 利用者区分, 証明書状態, 証明書有効期限) in the chosen 並び順
   app.get(
     "/:bank/admin/users",
     portalHandler(deps, async (page) => {
       const v = await manager(page);
       const task = query(page.req, "task");
       if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const list = (await lifecycle.userList(page.bankId, v)).filter((e) => e.user.status !== "deleted" && (e.user.id !== v.user.id || task === "revoke"));
+      const { sort, order } = parseFields(USER_LIST_QUERY, page.req.query);
+      const list = (await lifecycle.userList(page.bankId, v, { key: sort, direction: order })).filter((e) => e.user.status !== "deleted" && (e.user.id !== v.user.id || task === "revoke"));
       return page.render({
         title: { ja: `${TASKS[task].label.ja}　${P.userListTitle.ja}`, en: `${TASKS[task].label.en}: ${P.userListTitle.en}` },
         screenId: TASKS[task].screen,
         view: v,
         current: "admin",
-        children: <UserListScreen page={page} task={task} list={list} />,
+        children: <UserListScreen page={page} task={task} list={list} order={{ key: sort, direction: order }} />,
       });
     }),
   );

@@ -10,7 +10,7 @@ import { ButtonLink, SubmitButton } from "./page-parts.js";
  * The form the page script (browser/issue.ts) drives: it makes the key, sends the CSR with the
  * form's other named fields, and builds the PKCS#12 file. The markup is that script's contract.
  */
-export function IssueForm(p: { page: PortalPage; endpoint: string; csrf: string; fileName: string; lead: string; children?: ComponentChildren }) {
+export function IssueForm(p: { page: PortalPage; endpoint: string; csrf: string; fileName: string; lead: string; resultScreenId: string; children?: ComponentChildren }) {
   const { page } = p;
   const key = page.bank.config.portalKey ?? "RSA-2048";
   return (
@@ -33,10 +33,8 @@ export function IssueForm(p: { page: PortalPage; endpoint: string; csrf: string;
           <SubmitButton page={page} label={P.issue} />
         </div>
       </form>
-      <section id="issue-result" hidden aria-labelledby="issue-result-heading">
-        <h2 id="issue-result-heading" tabIndex={-1}>
-          {page.t(P.issueResultTitle)}
-        </h2>
+      {/* 証明書発行結果 is a screen of its own: the script gives the page this title and screen ID */}
+      <section id="issue-result" hidden data-title={page.t(P.issueResultTitle)} data-screen-id={p.resultScreenId}>
         <p class="notice success" role="status">
           {page.t(P.issueDone)}
         </p>

@@ -78,7 +78,7 @@ export function issueRoutes(app: FastifyInstance, deps: PortalDeps) {
         title: P.issueConfirmTitle,
         screenId: "BCIS002",
         scripts: ["/assets/issue.js"],
-        children: <IssueForm page={page} endpoint={page.url("/certificate/issue/csr")} csrf={holder.csrf} fileName={holder.user.loginId} lead={page.t(P.issueConfirmLead, { loginId: holder.user.loginId })} />,
+        children: <IssueForm page={page} endpoint={page.url("/certificate/issue/csr")} csrf={holder.csrf} fileName={holder.user.loginId} lead={page.t(P.issueConfirmLead, { loginId: holder.user.loginId })} resultScreenId="BCIS003" />,
       });
     }),
   );

@@ -6,7 +6,9 @@ import { formatJaDateTime, formatLocalDateTime } from "../../domain/time-zone.js
 import { message } from "../../i18n/index.js";
 import type { Locale } from "../../i18n/messages.js";
 import { P } from "../../i18n/portal-text.js";
-import { REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
+import { GRACE_WAY_OUT, REFUSAL_TEXT, type CertificateRefusal } from "../../i18n/refusals.js";
+import { parseDuration } from "../../domain/duration.js";
+import type { AcquisitionGrace } from "../../lifecycle/acquisition.js";
 import type { BankContext, Lifecycle, SessionView } from "../../lifecycle/lifecycle.js";
 import { presentedCertificate } from "../client-cert.js";
 import { mapError, statusOf } from "../errors.js";
@@ -136,9 +138,10 @@ export function renewalState(page: PortalPage, v: SessionView) {
   return w && { open: w.state === "open", opens: w.opensAt, notAfter: w.notAfter };
 }
 
-/** The refusal screen: the seeds' sentence, then this cause's way out. */
-export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
+/** The refusal screen: the seeds' sentence, then this cause's way out (an expired one: the grace period, lifecycle/ decides it). */
+export async function refusalPage(page: PortalPage, cause: CertificateRefusal) {
   const wayOut = REFUSAL_TEXT[cause] ?? REFUSAL_TEXT.unknown;
+  const grace = cause === "expired" ? await page.deps.lifecycle.presentedGrace(page.bankId, page.presented()) : undefined;
   return page.render({
     title: P.refusalTitle,
     screenId: "BERR001",
@@ -150,6 +153,7 @@ export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
         </Notice>
         <h2>{page.t(P.refusalWayOut)}</h2>
         <p>{wayOut[page.locale]}</p>
+        {cause === "expired" && <GraceNotice page={page} grace={grace} />}
         <p>{page.t(P.refusalCloseBrowser)}</p>
         <div class="actions">
           <ButtonLink page={page} href={"/login"} label={P.toLogin} />
@@ -159,6 +163,24 @@ export function refusalPage(page: PortalPage, cause: CertificateRefusal) {
       </>
     ),
   });
+}
+
+/**
+ * 有効期限切れ: acquisition is possible only within the grace period — its length, the day it ends
+ * for this holder (when the browser presents the certificate), and who resets it afterwards.
+ */
+function GraceNotice({ page, grace }: { page: PortalPage; grace: AcquisitionGrace | undefined }) {
+  const days = grace?.days ?? parseDuration(page.bank.policy.graceAfterExpiry).days;
+  return (
+    <Notice kind="warning">
+      <p>{page.t(P.graceOnly, { days })}</p>
+      {grace && <p>{page.t(grace.open ? P.graceEndsOn : P.graceEnded, { days, date: page.date(grace.endsAt) })}</p>}
+      <p>
+        {grace?.open !== false && page.t(P.graceAfter)}
+        {grace ? GRACE_WAY_OUT[grace.resetBy][page.locale] : page.t(P.graceAfterEither)}
+      </p>
+    </Notice>
+  );
 }
 
 /**

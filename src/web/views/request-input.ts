@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_USER_ORDER, SORT_DIRECTIONS, USER_SORT_KEYS, type SortDirection, type UserSortKey } from "../../domain/user-order.js";
 
 /**
  * Request input, read one way on every surface (the portal, the JSON API, the staff console): a
@@ -41,6 +42,15 @@ export function parseFields<S extends z.ZodRawShape>(shape: S, source: unknown):
  * but never cut into a valid one) and the other filters, each undefined when not chosen.
  */
 export const HISTORY_QUERY = { from: filterText(40), to: filterText(40), user: filterText(40), operation: filterText(40) };
+
+/** 証明書更新選択's choice: 「更新する」 unless 「次回ログイン時に更新する。」 was chosen. */
+export const RENEWAL_CHOICE = { choice: z.enum(["renew", "later"]).catch("renew") };
+
+/** 利用者一覧's 並び順 and 昇順・降順 as the query string carries them; anything else reads as the first order (login ID, ascending). */
+export const USER_LIST_QUERY = {
+  sort: z.enum(USER_SORT_KEYS as unknown as [UserSortKey, ...UserSortKey[]]).catch(DEFAULT_USER_ORDER.key),
+  order: z.enum(SORT_DIRECTIONS as unknown as [SortDirection, ...SortDirection[]]).catch(DEFAULT_USER_ORDER.direction),
+};
 
 /** A path of ours to come back to (after switching language): never another site. */
 export function safeBack(back: unknown): string {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { P } from "../../../i18n/portal-text.js";
 import { Notice } from "../../views/layout.js";
-import { PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
+import { RENEWAL_CHOICE, parseFields } from "../../views/request-input.js";
+import { PortalPage, loggedIn, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
 import { SubmitButton } from "../page-parts.js";
 
 export function renewalSelectRoutes(app: FastifyInstance, deps: PortalDeps) {
@@ -28,12 +29,13 @@ export function renewalSelectRoutes(app: FastifyInstance, deps: PortalDeps) {
     "/:bank/renewal/select",
     portalHandler(deps, async (page) => {
       await loggedIn(page, true);
-      return page.redirect(page.url(field(page.req, "defer") === "1" ? "/top" : "/renewal"));
+      const { choice } = parseFields(RENEWAL_CHOICE, page.req.body);
+      return page.redirect(page.url(choice === "later" ? "/top" : "/renewal"));
     }),
   );
 }
 
-/** 証明書更新選択 (BRNW001): renew now, or defer to the next login. */
+/** 証明書更新選択 (BRNW001): 「更新する」 (chosen at first) or 「次回ログイン時に更新する。」, then 実行. */
 function RenewalSelectScreen({ page, v, r }: { page: PortalPage; v: SessionView; r: NonNullable<ReturnType<typeof renewalState>> }) {
   return (
     <form method="post" action={page.url("/renewal/select")}>
@@ -48,10 +50,13 @@ function RenewalSelectScreen({ page, v, r }: { page: PortalPage; v: SessionView;
       <input type="hidden" name="csrf" value={v.csrf} />
       <fieldset>
         <legend>{page.t(P.renewSelectTitle)}</legend>
-        <p>{page.t(P.renewNowHint)}</p>
         <div class="field">
-          <input type="checkbox" id="defer" name="defer" value="1" />
-          <label for="defer">{page.t(P.renewDefer)}</label>
+          <input type="radio" id="choice-renew" name="choice" value="renew" checked />
+          <label for="choice-renew">{page.t(P.renewNow)}</label>
+        </div>
+        <div class="field">
+          <input type="radio" id="choice-later" name="choice" value="later" />
+          <label for="choice-later">{page.t(P.renewDefer)}</label>
         </div>
       </fieldset>
       <div class="actions">

@@ -38,7 +38,7 @@ export function renewalRoutes(app: FastifyInstance, deps: PortalDeps) {
             </p>
           </>
         ) : r?.open ? (
-          <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })}>
+          <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })} resultScreenId="BRNW003">
             <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
             {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
           </IssueForm>
