@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { managesUsers } from "../../domain/rights.js";
 import type { ComponentChildren } from "preact";
 import { DomainError } from "../../domain/errors.js";
@@ -35,6 +35,13 @@ export function field(req: PortalReq, key: string, max = 200): string {
 
 export function query(req: PortalReq, key: string, max = 100): string {
   return fieldOf(req.query, key, max);
+}
+
+/** A screen's frame, declared once beside it: its title, its screen ID (as the seeds number them) and its menu item. */
+export interface ScreenFrame {
+  title: Text;
+  screenId: string;
+  current?: string;
 }
 
 /** What every page of one request shares: the bank, the language, the path. */
@@ -91,7 +98,7 @@ export class PortalPage {
     return items.map((i) => ({ href: i.href, label: i.label, current: i.key === current }));
   }
 
-  render(o: { title: Text; screenId: string; view?: SessionView; current?: string; scripts?: string[]; status?: number; children: ComponentChildren }) {
+  render(o: ScreenFrame & { view?: SessionView; scripts?: string[]; status?: number; children: ComponentChildren }) {
     const b = this.bank.config;
     return sendPage(
       this.reply,
@@ -130,6 +137,16 @@ export async function loggedIn(page: PortalPage, changing = false, o: { enrollin
   if (v.due === "change_password") throw new DomainError("password_change_required");
   if (v.due === "enrol_otp" && !o.enrolling) throw new DomainError("otp_enrolment_required");
   return v;
+}
+
+/**
+ * A logged-in user's routes: each handler gets the page and the session, checked first by `who`
+ * (loggedIn unless a screen needs less or more); a POST carries the form's CSRF token.
+ */
+export function sessionRoutes(app: FastifyInstance, deps: PortalDeps, who: (page: PortalPage, changing: boolean) => Promise<SessionView> = (page, changing) => loggedIn(page, changing)) {
+  const route = (method: "get" | "post") => (path: string, handler: (page: PortalPage, v: SessionView) => Promise<unknown>) =>
+    app[method](path, portalHandler(deps, async (page) => handler(page, await who(page, method === "post"))));
+  return { get: route("get"), post: route("post") };
 }
 
 /** Where the session's certificate stands in its renewal window (lifecycle/ decides), as screens show it. */

@@ -1,37 +1,26 @@
 import type { FastifyInstance } from "fastify";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { P } from "../../../i18n/portal-text.js";
-import { PortalPage, loggedIn, portalHandler, type PortalDeps } from "../portal-context.js";
+import { PortalPage, sessionRoutes, type PortalDeps, type ScreenFrame } from "../portal-context.js";
 import { SubmitButton } from "../page-parts.js";
+
+const NOTICES: ScreenFrame = { title: P.noticesTitle, screenId: "BNTC001", current: "notices" };
 
 export function noticesRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const routes = sessionRoutes(app, deps);
 
   // 重要なお知らせ: the user's own reminders, read and unread
-  app.get(
-    "/:bank/notices",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const list = await lifecycle.importantNotices(page.bankId, v);
-      const expiry = v.cert ? page.date(v.cert.notAfter) : "-";
-      return page.render({
-        title: P.noticesTitle,
-        screenId: "BNTC001",
-        view: v,
-        current: "notices",
-        children: <NoticesScreen page={page} v={v} list={list} expiry={expiry} />,
-      });
-    }),
-  );
+  routes.get("/:bank/notices", async (page, v) => {
+    const list = await lifecycle.importantNotices(page.bankId, v);
+    const expiry = v.cert ? page.date(v.cert.notAfter) : "-";
+    return page.render({ ...NOTICES, view: v, children: <NoticesScreen page={page} v={v} list={list} expiry={expiry} /> });
+  });
 
-  app.post(
-    "/:bank/notices/:id/read",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page, true);
-      await lifecycle.markNoticeRead(page.bankId, v, Number(page.req.params.id));
-      return page.redirect(page.url("/notices"));
-    }),
-  );
+  routes.post("/:bank/notices/:id/read", async (page, v) => {
+    await lifecycle.markNoticeRead(page.bankId, v, Number(page.req.params.id));
+    return page.redirect(page.url("/notices"));
+  });
 }
 
 /** 重要なお知らせ (BNTC001): the user's own reminders, read and unread. */

@@ -3,7 +3,7 @@ import { P } from "../../../i18n/portal-text.js";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { Notice } from "../../views/layout.js";
 import { shownOnForm } from "../../errors.js";
-import { Field, PortalPage, field, loggedIn, portalHandler, type PortalDeps } from "../portal-context.js";
+import { Field, PortalPage, field, loggedIn, sessionRoutes, type PortalDeps } from "../portal-context.js";
 import { OtpSecret } from "../otp-secret-view.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "../page-parts.js";
 
@@ -80,35 +80,26 @@ export function otpRoutes(app: FastifyInstance, deps: PortalDeps) {
     });
   };
 
-  app.get(
-    "/:bank/otp",
-    portalHandler(deps, async (page) => otpPage(page, await loggedIn(page, false, { enrolling: true }), { step: "password" })),
-  );
-  app.post(
-    "/:bank/otp",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page, true, { enrolling: true });
-      try {
-        const shown = await lifecycle.startOneTimePasswordEnrolment(page.bankId, v, field(page.req, "confirmPassword", 64), page.ctx);
-        return otpPage(page, v, { step: "code", shown });
-      } catch (e) {
-        if (shownOnForm(e)) return otpPage(page, v, { step: "password" }, page.errorText(e));
-        throw e;
-      }
-    }),
-  );
-  app.post(
-    "/:bank/otp/confirm",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page, true, { enrolling: true });
-      try {
-        await lifecycle.confirmOneTimePasswordEnrolment(page.bankId, v, field(page.req, "otp", 12), page.ctx);
-      } catch (e) {
-        // the key was shown once: a wrong code is tried again without it (or the user starts over)
-        if (shownOnForm(e)) return otpPage(page, v, { step: "code" }, page.errorText(e));
-        throw e;
-      }
-      return otpPage(page, { ...v, due: null }, { step: "done" });
-    }),
-  );
+  // the one screen a due enrolment lets through
+  const routes = sessionRoutes(app, deps, (page, changing) => loggedIn(page, changing, { enrolling: true }));
+  routes.get("/:bank/otp", async (page, v) => otpPage(page, v, { step: "password" }));
+  routes.post("/:bank/otp", async (page, v) => {
+    try {
+      const shown = await lifecycle.startOneTimePasswordEnrolment(page.bankId, v, field(page.req, "confirmPassword", 64), page.ctx);
+      return otpPage(page, v, { step: "code", shown });
+    } catch (e) {
+      if (shownOnForm(e)) return otpPage(page, v, { step: "password" }, page.errorText(e));
+      throw e;
+    }
+  });
+  routes.post("/:bank/otp/confirm", async (page, v) => {
+    try {
+      await lifecycle.confirmOneTimePasswordEnrolment(page.bankId, v, field(page.req, "otp", 12), page.ctx);
+    } catch (e) {
+      // the key was shown once: a wrong code is tried again without it (or the user starts over)
+      if (shownOnForm(e)) return otpPage(page, v, { step: "code" }, page.errorText(e));
+      throw e;
+    }
+    return otpPage(page, { ...v, due: null }, { step: "done" });
+  });
 }

@@ -3,7 +3,7 @@ import { P } from "../../../i18n/portal-text.js";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { Notice } from "../../views/layout.js";
 import { shownOnForm } from "../../errors.js";
-import { Field, PortalPage, field, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
+import { Field, PortalPage, field, renewalState, sessionRoutes, type PortalDeps } from "../portal-context.js";
 import { ErrorNotice, SubmitButton } from "../page-parts.js";
 
 export function passwordRoutes(app: FastifyInstance, deps: PortalDeps) {
@@ -40,25 +40,19 @@ export function passwordRoutes(app: FastifyInstance, deps: PortalDeps) {
       ),
     });
 
-  app.get(
-    "/:bank/password",
-    portalHandler(deps, async (page) => passwordPage(page, await page.session(false))),
-  );
-
-  app.post(
-    "/:bank/password",
-    portalHandler(deps, async (page) => {
-      const v = await page.session(true);
-      const next = field(page.req, "next", 64);
-      if (next !== field(page.req, "again", 64)) return passwordPage(page, v, page.t(P.passwordMismatch));
-      try {
-        await lifecycle.changePassword(page.bankId, v, { current: field(page.req, "current", 64), next }, page.ctx);
-      } catch (e) {
-        if (shownOnForm(e)) return passwordPage(page, v, page.errorText(e));
-        throw e;
-      }
-      const r = renewalState(page, v);
-      return page.redirect(page.url(r?.open ? "/renewal/select" : "/top"));
-    }),
-  );
+  // the session alone: this is the screen a due password change leads to
+  const routes = sessionRoutes(app, deps, (page, changing) => page.session(changing));
+  routes.get("/:bank/password", async (page, v) => passwordPage(page, v));
+  routes.post("/:bank/password", async (page, v) => {
+    const next = field(page.req, "next", 64);
+    if (next !== field(page.req, "again", 64)) return passwordPage(page, v, page.t(P.passwordMismatch));
+    try {
+      await lifecycle.changePassword(page.bankId, v, { current: field(page.req, "current", 64), next }, page.ctx);
+    } catch (e) {
+      if (shownOnForm(e)) return passwordPage(page, v, page.errorText(e));
+      throw e;
+    }
+    const r = renewalState(page, v);
+    return page.redirect(page.url(r?.open ? "/renewal/select" : "/top"));
+  });
 }

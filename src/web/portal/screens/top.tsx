@@ -2,29 +2,21 @@ import type { FastifyInstance } from "fastify";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { P } from "../../../i18n/portal-text.js";
 import { Notice } from "../../views/layout.js";
-import { PortalPage, loggedIn, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
+import { PortalPage, renewalState, sessionRoutes, type PortalDeps, type ScreenFrame } from "../portal-context.js";
 import { ButtonLink } from "../page-parts.js";
+
+const TOP: ScreenFrame = { title: P.topTitle, screenId: "BTOP001", current: "top" };
 
 export function topRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
 
   // トップページ: 電子証明書有効期限 with [更新] inside the window, unread notices
-  app.get(
-    "/:bank/top",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const r = renewalState(page, v);
-      const notices = await lifecycle.importantNotices(page.bankId, v);
-      const unread = notices.filter((n) => n.readAt === null).length;
-      return page.render({
-        title: P.topTitle,
-        screenId: "BTOP001",
-        view: v,
-        current: "top",
-        children: <TopScreen page={page} v={v} r={r} unread={unread} />,
-      });
-    }),
-  );
+  sessionRoutes(app, deps).get("/:bank/top", async (page, v) => {
+    const r = renewalState(page, v);
+    const notices = await lifecycle.importantNotices(page.bankId, v);
+    const unread = notices.filter((n) => n.readAt === null).length;
+    return page.render({ ...TOP, view: v, children: <TopScreen page={page} v={v} r={r} unread={unread} /> });
+  });
 }
 
 /** トップページ (BTOP001): the certificate's end with [更新] inside the window, unread notices. */
