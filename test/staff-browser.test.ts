@@ -16,7 +16,9 @@ import { DAY, jstDay, nextMonday } from "./support/calendar.js";
  * (the charts checked against certificates issued over EST at chosen FakeClock times), the contracts,
  * a contract's users, a revocation on a paper form (form → confirmation → 実行 → result), the audit
  * search and verification, and the dashboard in English. A bank user's certificate on the staff
- * origin gets the refusal page. Every screen is photographed to
+ * origin gets the refusal page. Then, in Japanese and again in English: 契約開設 → マスターユーザ登録
+ * (no password typed) → the initial-password letter (its print layout too), gone after a reload or
+ * a step back → ログイン方式の変更 on the contract screen with its confirmation and result. Every screen is photographed to
  * test-artifacts/screenshots/staff-<db>-<screen>.png and checked by axe-core (no serious or critical
  * finding); page errors and Content-Security-Policy refusals fail the test.
  */
@@ -219,5 +221,89 @@ for (const db of DATABASES) {
       await shot(page, "13-refusal-customer-certificate");
       assert.deepEqual(problems.splice(0), []);
     });
+
+    // the same path in each language: a certificate contract in Japanese, an ID/password one in English
+    const LETTER_RUNS = [
+      { lang: "ja", locale: undefined, code: "K101", method: "certificate", next: "確認へ進む", execute: "実行", printed: "印刷が終わりました（登録結果へ）", switchTo: "ID・パスワード方式に変更する", once: "初期パスワードはこの画面に一度だけ表示します。", done: "ログイン方式をID・パスワード方式に変更しました" },
+      { lang: "en", locale: "en-US", code: "K102", method: "password", next: "Continue", execute: "Execute", printed: "Printed (to the result)", switchTo: "Switch to client certificates", once: "The initial passwords are shown on this screen once", done: "now logs in with client certificates" },
+    ] as const;
+    for (const r of LETTER_RUNS) {
+      test(`(${r.lang}) 契約開設 → マスターユーザ登録 → the initial-password letter, printed and shown once → ログイン方式の変更`, async () => {
+        const page = await open({ cert: operatorP12, locale: r.locale });
+        const n = (s: string) => `${r.lang}-${s}`;
+        await page.goto(`${origin}/contracts/new`);
+        await page.locator("#code").fill(r.code);
+        await page.locator("#name").fill(r.lang === "ja" ? "株式会社通知商事" : "Letter Trading Co.");
+        await page.locator(`#method-${r.method}`).check();
+        await page.getByRole("button", { name: r.next }).click();
+        await page.waitForURL(/\/confirm\/contract-open$/);
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/result\//);
+        await shot(page, n("20-contract-opened"));
+
+        // on to マスターユーザ登録 from the result: no password to type
+        await page.locator(`main a[href="/contracts/${r.code}/master"]`).click();
+        await page.waitForURL(new RegExp(`/contracts/${r.code}/master$`));
+        assert.equal(await page.locator("input[type=password]").count(), 0);
+        await page.locator("#loginId").fill(`${r.code.toLowerCase()}mast`);
+        await page.locator("#name").fill(r.lang === "ja" ? "通知 太郎" : "Taro Tsuchi");
+        await page.locator("#email").fill(`${r.code.toLowerCase()}@example.jp`);
+        await shot(page, n("21-master-form"));
+        await page.getByRole("button", { name: r.next }).click();
+        await page.waitForURL(/\/confirm\/master-register$/);
+        await shot(page, n("22-master-confirm"));
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/execute\/master-register$/);
+        await page.getByText(r.once).waitFor();
+        const password = (await page.locator("section[lang=ja] [data-letter=password]").innerText()).trim();
+        assert.match(password, /^[A-Za-z0-9]{10}$/);
+        assert.equal((await page.locator("section[lang=en] [data-letter=password]").innerText()).trim(), password);
+        assert.equal(await page.locator("section[lang=ja] .letter-steps li").count(), 3);
+        await shot(page, n("23-letter"));
+        // printed: the sheet alone, none of the console around it
+        await page.emulateMedia({ media: "print" });
+        assert.equal(await page.locator("nav.menu").isVisible(), false);
+        assert.equal(await page.locator(".no-print").first().isVisible(), false);
+        assert.equal(await page.locator("section[lang=ja] [data-letter=password]").isVisible(), true);
+        await shot(page, n("24-letter-print"));
+        await page.emulateMedia({ media: "screen" });
+
+        const html = () => page.evaluate(() => document.documentElement.outerHTML);
+        if (r.lang === "ja") {
+          // a reload sends the same 実行 again: the result, without the passwords
+          await page.reload();
+          await page.waitForURL(/\/result\/[A-Za-z0-9_-]{32}$/);
+        } else {
+          // on to the result, then back to the letter: no-store, so the browser has no copy of it
+          // and offers only its own resend page (a resend would be a repeat: the result)
+          await page.getByRole("link", { name: r.printed }).click();
+          await page.waitForURL(/\/result\/[A-Za-z0-9_-]{32}$/);
+          const result = page.url();
+          const back = await page.goBack({ waitUntil: "load" }).catch((e: Error) => e);
+          assert.ok(back instanceof Error && /ERR_CACHE_MISS/.test(back.message), `going back: ${String(back)}`);
+          await page.waitForURL(/^chrome-error:/);
+          assert.ok(!(await html()).includes(password), "not shown going back");
+          await page.goto(result);
+        }
+        assert.ok(!(await html()).includes(password), "not shown again");
+        await shot(page, n("25-master-result"));
+        await page.goto(`${origin}/contracts/${r.code}`);
+        assert.ok(!(await page.content()).includes(password));
+
+        // ログイン方式の変更 on the contract screen: the form's reference, confirmation, result
+        await shot(page, n("26-contract-method-form"));
+        await page.locator("#reference").fill("APP-2026-0100");
+        await page.getByRole("button", { name: r.switchTo }).click();
+        await page.waitForURL(/\/confirm\/contract-method$/);
+        await page.locator("dl.facts dd", { hasText: "APP-2026-0100" }).waitFor();
+        await shot(page, n("27-contract-method-confirm"));
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/result\//);
+        await page.getByText(r.done).waitFor();
+        await shot(page, n("28-contract-method-result"));
+        assert.equal((await h.rt.store.getContractByCode(BANK, r.code))!.loginMethod, r.method === "certificate" ? "password" : "certificate");
+        assert.deepEqual(problems.splice(0), []);
+      });
+    }
   });
 }
