@@ -40,10 +40,11 @@ for (const db of DATABASES) {
       assert.match(r.stderr, /policyOid: ポリシーOIDの要素 .* が32ビットを超えています/);
       assert.match(r.stderr, /does not fit in 32 bits/);
       assert.deepEqual(JSON.parse(readFileSync(join(dataDir, "inkan.json"), "utf8")).banks.map((b: { id: string }) => b.id), ["hoku"]);
-      assert.match((await run("openssl", ["x509", "-in", join(dataDir, "ca", "hoku", "issuing.pem"), "-noout", "-subject", "-issuer"])).stdout, /subject=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4\nissuer=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4 Root/);
+      assert.match((await run("openssl", ["x509", "-in", join(dataDir, "ca", "hoku", "issuing.pem"), "-noout", "-subject", "-issuer"])).stdout, /subject=O = Hokkoku Bank, CN = Hokkoku TEST CA - G4\nissuer=O = Hokkoku Bank, CN = Hokkoku TEST CA Root/);
       // the CA key is encrypted at rest
-      const keyFiles = (await run("sh", ["-c", `ls ${join(dataDir, "ca", "hoku")}/*.key.pem`])).stdout.trim().split("\n");
-      assert.equal(keyFiles.length, 3, "root, issuing, OCSP responder");
+      const keyFiles = (await run("sh", ["-c", `ls ${join(dataDir, "ca", "hoku")}/*.key.pem ${join(dataDir, "root-ca", "hoku")}/*.key.pem`])).stdout.trim().split("\n");
+      assert.equal(keyFiles.length, 3, "root (in the offline root's own directory), issuing, OCSP responder");
+      assert.equal(keyFiles.filter((f) => f.includes("/root-ca/")).length, 1);
       for (const f of keyFiles) assert.match(readFileSync(f, "utf8"), /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
 
       assert.equal((await inkan("contract", "add", "--bank", "hoku", "--code", "K0001", "--name", "北国商事株式会社")).status, 0);

@@ -1,5 +1,5 @@
-import { loadBankCa, type BankCa } from "./bank-ca.js";
-import { runCeremony, signRootCrl } from "./ceremony.js";
+import { loadBankGenerations, type BankCa } from "./bank-ca.js";
+import { runCeremony } from "./ceremony.js";
 import { OcspResponder } from "./ocsp-responder.js";
 import { ClientCertificateVerifier, type PresentedCertificate } from "./client-identity.js";
 import type { CaOperations, CaStatus, UserCertificateIssuer, UserCertificateTemplate } from "./ca-views.js";
@@ -33,7 +33,12 @@ export interface AuthorityLog {
  * by poll() through the CA's status revision, a single small query.
  */
 export class CertificateAuthority implements CaStatus, CaOperations {
+  /** each bank's active generation: the one that signs new certificates */
   private readonly cas = new Map<string, BankCa>();
+  /** each bank's live generations, newest first (the active one among them) */
+  private readonly generations = new Map<string, BankCa[]>();
+  /** every live generation by its record number */
+  private readonly byCaId = new Map<number, BankCa>();
   private readonly issuers = new Map<number, UserCertificateIssuer>();
   private readonly schedules = new Map<number, CrlSchedule<number>>();
   private readonly responders = new Map<string, OcspResponder>();
@@ -46,6 +51,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private polling: NodeJS.Timeout | undefined;
   private readonly clients = new ClientCertificateVerifier();
   private pollRun: Promise<void> | undefined;
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -56,32 +62,67 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   ) {}
 
   /** Loads (and, with create, makes by ceremony) the CA of each configured bank. */
-  async load(banks: BankConfig[], opts: { create?: boolean; actor?: string } = {}): Promise<void> {
+  async load(banks: BankConfig[], opts: { create?: boolean; actor?: string; rootKeys?: KeyStore } = {}): Promise<void> {
     for (const b of banks) {
       this.configs.set(b.id, b);
       await this.store.upsertBank({ id: b.id, nameJa: b.nameJa, nameEn: b.nameEn, organization: b.organization, caName: b.caName }, this.clock.now());
-      let ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
-      if (!ca && opts.create) {
-        await runCeremony({ store: this.store, keys: this.keys, bank: b, httpBase: this.httpBase, clock: this.clock, actor: opts.actor ?? "system" });
-        ca = await loadBankCa(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
+      let gens = await loadBankGenerations(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
+      if (gens.length === 0 && opts.create) {
+        await runCeremony({ store: this.store, keys: this.keys, rootKeys: opts.rootKeys, bank: b, httpBase: this.httpBase, clock: this.clock, actor: opts.actor ?? "system" });
+        gens = await loadBankGenerations(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
       }
-      if (!ca) throw new Error(`bank ${b.id} has no CA yet: run \`inkan ca init --bank ${b.id}\``);
-      this.cas.set(b.id, ca);
-      await this.loadRootCrl(b, ca);
-      const policy = effectivePolicy(b);
-      this.responders.set(b.id, new OcspResponder(ca, (caId, serial) => this.store.certificateStatus(caId, serial), this.clock, durationMs(policy.ocspValidity, this.clock)));
+      if (gens.length === 0) throw new Error(`bank ${b.id} has no CA yet: run \`inkan ca init --bank ${b.id}\``);
+      await this.install(b, gens);
+    }
+  }
+
+  /**
+   * Serves a bank's generations from now on (at load, and when a rollover or a drill made by a
+   * ceremony in another process is seen): their OCSP answers, their CRLs, the issuers a presented
+   * certificate is checked against.
+   */
+  private async install(b: BankConfig, gens: BankCa[]): Promise<void> {
+    const active = gens.find((g) => !g.generation.revokedAt) ?? gens[0]!;
+    for (const g of this.generations.get(b.id) ?? []) if (!gens.some((n) => n.issuing.id === g.issuing.id)) this.byCaId.delete(g.issuing.id);
+    this.cas.set(b.id, active);
+    this.generations.set(b.id, gens);
+    for (const g of gens) this.byCaId.set(g.issuing.id, g);
+    await this.loadRootCrl(b, active);
+    const policy = effectivePolicy(b);
+    this.responders.set(b.id, new OcspResponder(gens, (caId, serial) => this.store.certificateStatus(caId, serial), this.clock, durationMs(policy.ocspValidity, this.clock)));
+    const revs = await this.store.issuingRevisions();
+    for (const ca of gens) {
+      if (this.crls.has(ca.issuing.id)) continue;
       const existing = await this.store.getCrl(ca.issuing.id);
-      const revs = await this.store.issuingRevisions();
       const rev = revs.find((r) => r.id === ca.issuing.id)?.statusRevision ?? 0;
       this.seenRevision.set(ca.issuing.id, rev);
       if (existing && existing.statusRevision >= rev && existing.nextUpdate.getTime() > this.clock.now().getTime()) {
         this.crls.set(ca.issuing.id, { number: existing.number, statusRevision: existing.statusRevision, nextUpdate: existing.nextUpdate.getTime(), der: existing.der });
-        this.scheduleOf(ca.issuing.id, b.id).built(existing.thisUpdate, false);
+        this.scheduleOf(ca.issuing.id).built(existing.thisUpdate, false);
       } else {
-        await this.buildCrlNow(b.id);
+        await this.buildCrlNow(ca.issuing.id);
       }
     }
-    this.clients.setIssuers([...this.cas.values()].map((c) => ({ bankId: c.bankId, caId: c.issuing.id, der: c.issuing.der })));
+    this.clients.setIssuers([...this.generations.values()].flat().map((c) => ({ bankId: c.bankId, caId: c.issuing.id, der: c.issuing.der, revoked: !!c.generation.revokedAt })));
+  }
+
+  /** Reads the bank's generations again (after a ceremony here or in another process). */
+  async reloadBank(bankId: string): Promise<void> {
+    const b = this.configs.get(bankId);
+    if (!b) throw new Error(`unknown bank ${bankId}`);
+    const gens = await loadBankGenerations(this.store, this.keys, b, b.policyOid, this.httpBase, this.clock);
+    if (gens.length > 0) await this.install(b, gens);
+    for (const fn of this.changeListeners) fn();
+  }
+
+  /** Called after a bank's generations changed (the serving process rewrites CA files and its TLS CA list). */
+  onGenerationsChanged(fn: () => void): void {
+    this.changeListeners.push(fn);
+  }
+
+  /** The bank's live generations, newest first. */
+  liveGenerations(bankId: string): BankCa[] {
+    return this.generations.get(bankId) ?? [];
   }
 
   /** The bank and serial a presented client certificate was issued with, if one of ours signed it. */
@@ -101,42 +142,36 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     return this.responders.get(bankId)?.respond(request);
   }
 
-  /** The current CRL of the bank's issuing CA or of its root (the ARL), DER. */
+  /** The current CRL of one of the bank's issuing generations or of its root (the ARL), DER. */
   crl(bankId: string, caId: number): CrlCache | undefined {
     const ca = this.cas.get(bankId);
     if (ca?.root.id === caId) return this.rootCrls.get(caId);
-    if (!ca || ca.issuing.id !== caId) return undefined;
+    if (this.byCaId.get(caId)?.bankId !== bankId) return undefined;
     return this.crls.get(caId);
   }
 
   /**
-   * The root's CRL as stored. One is signed here only when there is none at all (an installation
-   * older than the root CRL); re-signing before it runs out is `inkan ca crl --root`.
+   * The root's CRL as stored. It is signed in a ceremony only (the root's key is not in any store
+   * this process opens): when there is none, the log says how to sign one.
    */
   private async loadRootCrl(bank: BankConfig, ca: BankCa): Promise<void> {
-    let stored = await this.store.getCrl(ca.root.id);
-    if (!stored) {
-      await this.resignRootCrl(bank.id, "system");
-      stored = await this.store.getCrl(ca.root.id);
-    }
+    const stored = await this.store.getCrl(ca.root.id);
     if (stored) this.rootCrls.set(ca.root.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    else this.log.warn({ bank: bank.id }, `the bank's root has no CRL: sign one (inkan ca crl --bank ${bank.id} --root)`);
   }
 
-  /** Signs a new root CRL with the root key (a ceremony step) and publishes it. */
-  async resignRootCrl(bankId: string, actor: string): Promise<{ number: number; thisUpdate: Date; nextUpdate: Date }> {
+  /** A root ceremony stored a new root CRL: publish it. */
+  async rootCrlSigned(bankId: string): Promise<void> {
     const ca = this.cas.get(bankId);
-    const bank = this.configs.get(bankId);
-    if (!ca || !bank) throw new Error(`unknown bank ${bankId}`);
-    const rec = (await this.store.currentCas(bankId)).find((c) => c.kind === "root" && c.id === ca.root.id);
-    if (!rec) throw new Error(`bank ${bankId} has no root CA record`);
-    const signer = await this.keys.open(rec.keyRef);
-    const signed = await signRootCrl({ store: this.store, keys: this.keys, bank, httpBase: this.httpBase, clock: this.clock, actor, root: { id: rec.id, der: rec.certDer, signer } });
-    await this.refreshRootCrl(ca);
-    this.log.info({ bank: bankId, crlNumber: signed.number, nextUpdate: signed.nextUpdate.toISOString() }, "root CRL signed");
-    return signed;
+    if (ca) await this.refreshRootCrl(ca);
   }
 
-  /** Picks up a root CRL signed elsewhere (a ceremony command); warns while one runs out. */
+  bankConfig(bankId: string): BankConfig {
+    const b = this.configs.get(bankId);
+    if (!b) throw new Error(`unknown bank ${bankId}`);
+    return b;
+  }
+
   private async refreshRootCrl(ca: BankCa): Promise<void> {
     const head = await this.store.crlHead(ca.root.id);
     const cached = this.rootCrls.get(ca.root.id);
@@ -153,26 +188,30 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   }
 
   /**
-   * A new CRL for the bank's issuing CA, served from the moment it resolves: built at once, or in a
-   * burst joined to the one build of the next second (crl-schedule.ts). Resolves with its number.
+   * New CRLs for every live generation of the bank, served from the moment it resolves: built at
+   * once, or in a burst joined to the one build of the next second (crl-schedule.ts). Resolves with
+   * the active generation's CRL number.
    */
   async rebuildCrl(bankId: string): Promise<number> {
     const ca = this.cas.get(bankId);
     if (!ca) throw new Error(`unknown bank ${bankId}`);
-    return this.scheduleOf(ca.issuing.id, bankId).request();
+    const older = this.liveGenerations(bankId).filter((g) => g !== ca);
+    const [n] = await Promise.all([this.scheduleOf(ca.issuing.id).request(), ...older.map((g) => this.scheduleOf(g.issuing.id).request())]);
+    return n;
   }
 
-  private scheduleOf(caId: number, bankId: string): CrlSchedule<number> {
+  private scheduleOf(caId: number): CrlSchedule<number> {
     let s = this.schedules.get(caId);
-    if (!s) this.schedules.set(caId, (s = new CrlSchedule({ build: () => this.buildCrlNow(bankId), now: () => this.clock.now().getTime() })));
+    if (!s) this.schedules.set(caId, (s = new CrlSchedule({ build: () => this.buildCrlNow(caId), now: () => this.clock.now().getTime() })));
     return s;
   }
 
-  /** Builds, signs and stores a new CRL for the bank's issuing CA, and serves it from now on. */
-  private async buildCrlNow(bankId: string): Promise<number> {
-    const ca = this.cas.get(bankId);
+  /** Builds, signs and stores a new CRL for one issuing generation, and serves it from now on. */
+  private async buildCrlNow(caId: number): Promise<number> {
+    const ca = this.byCaId.get(caId);
+    const bankId = ca?.bankId ?? "";
     const cfg = this.configs.get(bankId);
-    if (!ca || !cfg) throw new Error(`unknown bank ${bankId}`);
+    if (!ca || !cfg) throw new Error(`unknown issuing CA ${caId}`);
     const policy = effectivePolicy(cfg);
     const { number, statusRevision } = await this.store.nextCrlNumber(ca.issuing.id);
     // dated the second it is signed, never later (a future thisUpdate is "not yet valid"
@@ -185,8 +224,8 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     // (reading a large CRL back costs several times its size while the driver decodes it)
     const stored = saved ? { ...built, der: saved } : await this.store.getCrl(ca.issuing.id);
     if (stored) this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
-    this.scheduleOf(ca.issuing.id, bankId).built(now, true);
-    this.log.info({ bank: bankId, crlNumber: number, entries: count }, "CRL rebuilt");
+    this.scheduleOf(ca.issuing.id).built(now, true);
+    this.log.info({ bank: bankId, issuingCaId: caId, generation: ca.generation.number, crlNumber: number, entries: count }, "CRL rebuilt");
     return number;
   }
 
@@ -203,15 +242,20 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     return { der: await ca.crl(entries, c.number, c.thisUpdate, c.nextUpdate), count: entries.count };
   }
 
-  /** Called in the process that revoked: answers change before the call returns. */
+  /**
+   * Called in the process that revoked: answers change before the call returns. The CRL of each
+   * generation whose status changed is rebuilt (the active one's when none is seen to have).
+   */
   async revoked(bankId: string): Promise<void> {
     this.responders.get(bankId)?.invalidate();
-    await this.rebuildCrl(bankId);
-    const ca = this.cas.get(bankId);
-    if (ca) {
-      const revs = await this.store.issuingRevisions();
-      const r = revs.find((x) => x.id === ca.issuing.id);
-      if (r) this.seenRevision.set(ca.issuing.id, r.statusRevision);
+    const revs = await this.store.issuingRevisions();
+    const gens = this.liveGenerations(bankId);
+    const changed = gens.filter((g) => (revs.find((r) => r.id === g.issuing.id)?.statusRevision ?? 0) !== this.seenRevision.get(g.issuing.id));
+    const rebuild = changed.length > 0 ? changed : gens.slice(0, 1);
+    await Promise.all(rebuild.map((g) => this.scheduleOf(g.issuing.id).request()));
+    for (const g of gens) {
+      const r = revs.find((x) => x.id === g.issuing.id);
+      if (r) this.seenRevision.set(g.issuing.id, Math.max(r.statusRevision, this.seenRevision.get(g.issuing.id) ?? 0));
     }
   }
 
@@ -230,25 +274,34 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private async pollOnce(): Promise<void> {
     try {
       const revs = await this.store.issuingRevisions();
+      // a rollover or a drill by a ceremony in another process: the bank's generations are read again
+      for (const [bankId, gens] of this.generations) {
+        const now = this.clock.now().getTime();
+        const newest = Math.max(...gens.map((g) => g.issuing.id));
+        const changed = revs.some((r) => r.bankId === bankId && (r.id > newest || (this.byCaId.has(r.id) && r.revoked !== !!this.byCaId.get(r.id)!.generation.revokedAt)));
+        const expired = gens.some((g) => g.issuingNotAfter.getTime() <= now && g !== this.cas.get(bankId));
+        if (changed || expired) await this.reloadNewer(bankId);
+      }
       for (const ca of this.cas.values()) await this.refreshRootCrl(ca);
-      for (const [bankId, ca] of this.cas) {
-        const r = revs.find((x) => x.id === ca.issuing.id);
+      for (const [caId, ca] of this.byCaId) {
+        const bankId = ca.bankId;
+        const r = revs.find((x) => x.id === caId);
         if (!r) continue;
-        const seen = this.seenRevision.get(ca.issuing.id) ?? -1;
+        const seen = this.seenRevision.get(caId) ?? -1;
         if (r.statusRevision !== seen) {
           this.responders.get(bankId)?.invalidate();
-          this.seenRevision.set(ca.issuing.id, r.statusRevision);
+          this.seenRevision.set(caId, r.statusRevision);
         }
-        const cached = this.crls.get(ca.issuing.id);
-        const half = cached ? (cached.nextUpdate - this.clock.now().getTime()) : 0;
+        const cached = this.crls.get(caId);
+        const half = cached ? cached.nextUpdate - this.clock.now().getTime() : 0;
         const cfg = this.configs.get(bankId)!;
         const life = durationMs(effectivePolicy(cfg).crlValidity, this.clock);
         if (!cached || cached.statusRevision < r.statusRevision || half < life / 2) {
-          const stored = await this.store.getCrl(ca.issuing.id);
+          const stored = await this.store.getCrl(caId);
           if (stored && stored.statusRevision >= r.statusRevision && stored.nextUpdate.getTime() - this.clock.now().getTime() >= life / 2) {
-            this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+            this.crls.set(caId, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
           } else {
-            await this.rebuildCrl(bankId);
+            await this.scheduleOf(caId).request();
           }
         }
       }
@@ -257,25 +310,41 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     }
   }
 
+  /** Reads a bank's generations again when the database holds ones (or revocations) this process has not seen. */
+  private async reloadNewer(bankId: string): Promise<void> {
+    await this.reloadBank(bankId);
+    this.log.info({ bank: bankId, generations: this.liveGenerations(bankId).map((g) => `G${g.generation.number}${g.generation.revokedAt ? " (revoked)" : ""}`) }, "issuing CA generations reloaded");
+  }
+
   hasBank(bankId: string): boolean {
     return this.cas.has(bankId);
   }
 
-  /** Issuing CA then root: EST cacerts, a PKCS#12 chain. */
+  /**
+   * Every live issuing generation (newest first) then the root: EST cacerts, the CA files in the
+   * data directory, the nginx bundle — whoever checks a certificate of any live generation.
+   */
   chain(bankId: string): Uint8Array[] | undefined {
-    return this.cas.get(bankId)?.chain;
+    const gens = this.generations.get(bankId);
+    const active = this.cas.get(bankId);
+    return gens && active ? [...gens.filter((g) => !g.generation.revokedAt).map((g) => g.issuing.der), active.root.der] : undefined;
   }
 
   /** A CA certificate of the bank, as served at caIssuers. */
   caCertificate(bankId: string, caId: number): Uint8Array | undefined {
     const b = this.cas.get(bankId);
-    return b?.issuing.id === caId ? b.issuing.der : b?.root.id === caId ? b.root.der : undefined;
+    if (b?.root.id === caId) return b.root.der;
+    const g = this.byCaId.get(caId);
+    return g?.bankId === bankId ? g.issuing.der : undefined;
   }
 
-  /** The bank's issuing CA for new certificates, or (with caId) the one that prepared a record. */
+  /**
+   * The bank's active generation for new certificates, or (with caId) the one that prepared a
+   * record (an older generation finishes a signature it recorded before a rollover).
+   */
   issuer(bankId: string, caId?: number): UserCertificateIssuer | undefined {
-    const b = this.cas.get(bankId);
-    if (!b || (caId !== undefined && b.issuing.id !== caId)) return undefined;
+    const b = caId === undefined ? this.cas.get(bankId) : this.byCaId.get(caId);
+    if (!b || b.bankId !== bankId) return undefined;
     let i = this.issuers.get(b.issuing.id);
     if (!i) {
       // closures over the BankCa, not the BankCa: lifecycle/ gets these two operations only

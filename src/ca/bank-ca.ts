@@ -8,9 +8,10 @@ import { ocspResponderExtensions, userExtensions, type CaUrls, type UserProfileU
 import type { KeyKind, Signer } from "./signer.js";
 import type { KeyStore } from "./key-store.js";
 import type { PreparedUserCertificate, UserCertificateTemplate } from "./ca-views.js";
-import type { Store } from "../store/store.js";
+import type { Store, WriteTx } from "../store/store.js";
 import type { BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
+import { generationName } from "../domain/ca-generations.js";
 
 const YEAR = 365 * 86_400_000;
 
@@ -31,8 +32,10 @@ export function bankUrls(httpBase: string, bankId: string, issuingCaId: number):
 }
 
 /**
- * One bank's certificate authority at run time: its issuing CA (which signs user certificates and
- * CRLs), its root, and its delegated OCSP responder. Only this module holds the private keys.
+ * One generation of a bank's certificate authority at run time: its issuing CA (which signs user
+ * certificates and CRLs), its root, and its delegated OCSP responder. A bank has one or more (the
+ * newest signs new certificates; older ones keep their CRL and OCSP answers until their
+ * certificates expire). Only this module holds the private keys.
  */
 export class BankCa {
   readonly issuingSubject: asn.Name;
@@ -58,6 +61,8 @@ export class BankCa {
     readonly issuing: LoadedCa,
     readonly ocsp: LoadedCa,
     httpBase: string,
+    /** the generation number (1: G1) and, after a compromise drill, when the root revoked it */
+    readonly generation: { number: number; revokedAt: Date | null } = { number: 1, revokedAt: null },
   ) {
     this.issuingSubject = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
     this.issuingSpki = certificateSpki(issuing.der);
@@ -114,45 +119,64 @@ export class BankCa {
     return buildCrl({ issuerCertDer: this.issuing.der, signer: this.issuing.signer, number, thisUpdate, nextUpdate, entries });
   }
 
-  /** Issuing CA then root: what EST cacerts and a PKCS#12 chain carry. */
+  /** This issuing CA then root: what a PKCS#12 chain of its certificates carries. */
   get chain(): Uint8Array[] {
     return [this.issuing.der, this.root.der];
   }
 }
 
 /** A delegated OCSP signing certificate, ECDSA P-256 (answers are signed often), valid one year. */
-export async function issueOcspResponder(store: Store, keys: KeyStore, bank: BankConfig, issuing: { der: Uint8Array; signer: Signer }, clock: Clock, actor: string): Promise<void> {
+export async function issueOcspResponder(store: Store, keys: KeyStore, bank: BankConfig, issuing: { id: number; der: Uint8Array; signer: Signer; generation: number }, clock: Clock, actor: string): Promise<void> {
+  const record = await makeOcspResponder(keys, bank, issuing, clock, actor);
+  await store.write(bank.id, record);
+}
+
+/**
+ * Makes the responder's key and certificate; returns the writes that record it (and its audit
+ * record), for a transaction of the caller's: a rollover records its generation and the
+ * generation's responder together, so no serving process ever sees the one without the other.
+ */
+export async function makeOcspResponder(keys: KeyStore, bank: BankConfig, issuing: { id: number; der: Uint8Array; signer: Signer; generation: number }, clock: Clock, actor: string): Promise<(w: WriteTx) => Promise<void>> {
   const now = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
   const key = await keys.create(bank.id, `ocsp-${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, "ECDSA-P256");
   const issuerName = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
   const subject = buildName([
     { type: "O", value: bank.organization },
-    { type: "CN", value: `${bank.caName} OCSP Responder` },
+    { type: "CN", value: `${generationName(bank.caName, issuing.generation)} OCSP Responder` },
   ]);
   const notAfter = new Date(now.getTime() + YEAR);
   const der = await signTbs(
     buildTbs({ serial: randomSerial(), issuer: issuerName, subject, notBefore: now, notAfter, subjectSpki: key.signer.spki, issuerSpki: certificateSpki(issuing.der), signer: issuing.signer, extensions: ocspResponderExtensions() }),
     issuing.signer,
   );
-  await store.write(bank.id, async (w) => {
-    await w.insertCa({ kind: "ocsp", subject: nameToString(subject), certDer: der, keyRef: key.keyRef, notAfter, at: now });
-    await w.audit({ at: now, actorKind: "cli", actorId: actor, action: "ca.ocsp_responder_issued", result: "ok", detail: { notAfter: notAfter.toISOString() } });
-  });
+  return async (w) => {
+    await w.insertCa({ kind: "ocsp", subject: nameToString(subject), certDer: der, keyRef: key.keyRef, notAfter, at: now, parentId: issuing.id, generation: issuing.generation });
+    await w.audit({ at: now, actorKind: "cli", actorId: actor, action: "ca.ocsp_responder_issued", result: "ok", detail: { issuingCaId: issuing.id, generation: issuing.generation, notAfter: notAfter.toISOString() } });
+  };
 }
 
-/** Loads a bank's current CAs; renews the OCSP responder certificate when it has under 30 days left. */
-export async function loadBankCa(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string | undefined, httpBase: string, clock: Clock): Promise<BankCa | undefined> {
-  let cas = await store.currentCas(bank.id);
-  const root = cas.find((c) => c.kind === "root");
-  const issuingRec = cas.find((c) => c.kind === "issuing");
-  if (!root || !issuingRec) return undefined;
-  const issuing = { id: issuingRec.id, der: issuingRec.certDer, signer: await keys.open(issuingRec.keyRef) };
-  let ocspRec = cas.find((c) => c.kind === "ocsp");
-  if (!ocspRec || ocspRec.notAfter.getTime() - clock.now().getTime() < 30 * 86_400_000) {
-    await issueOcspResponder(store, keys, bank, issuing, clock, "system");
-    cas = await store.currentCas(bank.id);
-    ocspRec = cas.find((c) => c.kind === "ocsp")!;
+/**
+ * Loads a bank's live generations, newest first: every issuing CA whose certificate has not run
+ * out (the first is the active one, unless the root revoked it). Renews a generation's OCSP
+ * responder certificate when it has under 30 days left (never beyond its issuer's end).
+ */
+export async function loadBankGenerations(store: Store, keys: KeyStore, bank: BankConfig, policyOid: string | undefined, httpBase: string, clock: Clock): Promise<BankCa[]> {
+  const all = await store.bankCas(bank.id);
+  const now = clock.now().getTime();
+  const issuings = all.filter((c) => c.kind === "issuing" && (c.current || c.notAfter.getTime() > now)).sort((a, b) => b.generation - a.generation || b.id - a.id);
+  const out: BankCa[] = [];
+  for (const rec of issuings) {
+    const root = all.find((c) => c.id === rec.parentId) ?? all.find((c) => c.kind === "root" && c.current);
+    if (!root) continue;
+    const issuing = { id: rec.id, der: rec.certDer, signer: await keys.open(rec.keyRef) };
+    const responderOf = (cas: typeof all) => cas.find((c) => c.kind === "ocsp" && c.current && c.parentId === rec.id);
+    let ocspRec = responderOf(all);
+    if (!ocspRec || (ocspRec.notAfter.getTime() - now < 30 * 86_400_000 && rec.notAfter.getTime() - now > 30 * 86_400_000)) {
+      await issueOcspResponder(store, keys, bank, { ...issuing, generation: rec.generation }, clock, "system");
+      ocspRec = responderOf(await store.bankCas(bank.id))!;
+    }
+    const ocsp = { id: ocspRec.id, der: ocspRec.certDer, signer: await keys.open(ocspRec.keyRef) };
+    out.push(new BankCa(bank.id, bank.organization, bank.caName, policyOid, { id: root.id, der: root.certDer }, issuing, ocsp, httpBase, { number: rec.generation, revokedAt: rec.revokedAt }));
   }
-  const ocsp = { id: ocspRec.id, der: ocspRec.certDer, signer: await keys.open(ocspRec.keyRef) };
-  return new BankCa(bank.id, bank.organization, bank.caName, policyOid, { id: root.id, der: root.certDer }, issuing, ocsp, httpBase);
+  return out;
 }

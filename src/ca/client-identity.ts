@@ -7,6 +7,8 @@ export interface PresentedCertificate {
   serial: string;
   notBefore: Date;
   notAfter: Date;
+  /** the root revoked the issuing CA that signed it (compromise drill): refused, whatever its own state */
+  issuerRevoked: boolean;
 }
 
 /**
@@ -17,10 +19,11 @@ export interface PresentedCertificate {
  */
 export class ClientCertificateVerifier {
   private readonly cache = new Map<string, PresentedCertificate | null>();
-  private issuers: Array<{ bankId: string; caId: number; cert: X509Certificate }> = [];
+  private issuers: Array<{ bankId: string; caId: number; cert: X509Certificate; revoked: boolean }> = [];
 
-  setIssuers(cas: Array<{ bankId: string; caId: number; der: Uint8Array }>): void {
-    this.issuers = cas.map((b) => ({ bankId: b.bankId, caId: b.caId, cert: new X509Certificate(Buffer.from(b.der)) }));
+  /** Every live generation of every bank; a revoked one is still recognised, so that it is refused as such. */
+  setIssuers(cas: Array<{ bankId: string; caId: number; der: Uint8Array; revoked?: boolean }>): void {
+    this.issuers = cas.map((b) => ({ bankId: b.bankId, caId: b.caId, cert: new X509Certificate(Buffer.from(b.der)), revoked: b.revoked ?? false }));
     this.cache.clear();
   }
 
@@ -33,7 +36,7 @@ export class ClientCertificateVerifier {
       const cert = new X509Certificate(Buffer.from(der));
       for (const i of this.issuers) {
         if (cert.checkIssued(i.cert) && cert.verify(i.cert.publicKey)) {
-          found = { bankId: i.bankId, caId: i.caId, serial: cert.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, "").padStart(32, "0"), notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+          found = { bankId: i.bankId, caId: i.caId, serial: cert.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, "").padStart(32, "0"), notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo), issuerRevoked: i.revoked };
           break;
         }
       }

@@ -8,18 +8,26 @@ export interface KeyStore {
   open(keyRef: string): Promise<Signer>;
 }
 
-/** Keys as encrypted PKCS#8 files under <dataDir>/ca/<bank>/. */
+/**
+ * Keys as encrypted PKCS#8 files under <dataDir>/ca/<bank>/ (the online store: issuing and OCSP
+ * keys), or with ROOT_FILE_STORE under <dataDir>/root-ca/<bank>/ with a passphrase of its own (the
+ * offline root). A store opens only references of its own scheme, so the online store cannot open
+ * a root key even when both directories are on one machine.
+ */
 export class FileKeyStore implements KeyStore {
   private readonly root: string;
+  private readonly scheme: string;
   constructor(
     dataDir: string,
     private readonly passphrase: string,
+    where: { dir: string; scheme: string } = { dir: "ca", scheme: "file" },
   ) {
-    this.root = resolve(dataDir, "ca");
+    this.root = resolve(dataDir, where.dir);
+    this.scheme = where.scheme;
   }
 
   async create(bankId: string, name: string, kind: KeyKind) {
-    const keyRef = `file:${bankId}/${name}.key.pem`;
+    const keyRef = `${this.scheme}:${bankId}/${name}.key.pem`;
     return { signer: FileSigner.generate(kind, this.path(keyRef), this.passphrase), keyRef };
   }
 
@@ -28,12 +36,15 @@ export class FileKeyStore implements KeyStore {
   }
 
   private path(keyRef: string): string {
-    if (!keyRef.startsWith("file:")) throw new Error(`not a file key: ${keyRef}`);
-    const p = resolve(join(this.root, keyRef.slice(5)));
+    if (!keyRef.startsWith(`${this.scheme}:`)) throw new Error(`not a key of this store (${this.scheme}): ${keyRef}`);
+    const p = resolve(join(this.root, keyRef.slice(this.scheme.length + 1)));
     if (!p.startsWith(this.root + sep)) throw new Error(`key reference outside the CA directory: ${keyRef}`);
     return p;
   }
 }
+
+/** Where the offline root's key files live, apart from the online keys. */
+export const ROOT_FILE_STORE = { dir: "root-ca", scheme: "rootfile" };
 
 /**
  * Each bank's keys where its configuration keeps them. A file reference always goes to the file
@@ -51,7 +62,7 @@ export class BankKeyStores implements KeyStore {
   }
 
   async open(keyRef: string): Promise<Signer> {
-    if (keyRef.startsWith("file:")) return this.files.open(keyRef);
+    if (!keyRef.startsWith("pkcs11:")) return this.files.open(keyRef);
     const bank = /^pkcs11:([^/]+)\//.exec(keyRef)?.[1];
     const store = bank === undefined ? undefined : this.tokens.get(bank);
     if (!store) throw new Error(`no PKCS#11 token is configured for the key ${keyRef}`);

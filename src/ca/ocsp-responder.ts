@@ -46,31 +46,40 @@ interface CachedAnswer {
 
 const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length);
 
+interface Generation {
+  ca: BankCa;
+  responderId: Uint8Array;
+  issuerHashes: Map<string, { nameHash: Buffer; keyHash: Buffer }>;
+}
+
 /**
- * A bank's OCSP responder, signing as the delegated responder. Answers to requests without a nonce
+ * A bank's OCSP responder, for every live generation: each request is answered by the delegated
+ * responder of the generation that issued the certificates it asks about (one per request). Answers to requests without a nonce
  * are signed once and kept (keyed by the request bytes) until half their validity has passed or a
  * revocation clears them; a request with a nonce is signed fresh, because the nonce must be echoed.
  */
 export class OcspResponder {
   private cache = new Map<string, CachedAnswer>();
-  private readonly responderId: Uint8Array;
-  private readonly issuerHashes: Map<string, { nameHash: Buffer; keyHash: Buffer }>;
+  private readonly generations: Generation[];
   /** bumped by invalidate(); an answer built before a revocation is not cached after it */
   private generation = 0;
 
   constructor(
-    private readonly ca: BankCa,
+    cas: BankCa[],
     private readonly lookup: StatusLookup,
     private readonly clock: Clock,
     private readonly validityMs: number,
     private readonly maxCached = 100_000,
   ) {
-    this.responderId = tlv(0xa2, tlv(0x04, keyIdentifier(certificateSpki(ca.ocsp.der))));
-    const name = AsnConvert.serialize(ca.issuingSubject);
-    const keyBits = spkiBits(ca.issuingSpki);
-    this.issuerHashes = new Map(
-      Object.entries(HASHES).map(([oid, h]) => [oid, { nameHash: createHash(h).update(new Uint8Array(name)).digest(), keyHash: createHash(h).update(keyBits).digest() }]),
-    );
+    this.generations = cas.map((ca) => {
+      const name = AsnConvert.serialize(ca.issuingSubject);
+      const keyBits = spkiBits(ca.issuingSpki);
+      return {
+        ca,
+        responderId: tlv(0xa2, tlv(0x04, keyIdentifier(certificateSpki(ca.ocsp.der)))),
+        issuerHashes: new Map(Object.entries(HASHES).map(([oid, h]) => [oid, { nameHash: createHash(h).update(new Uint8Array(name)).digest(), keyHash: createHash(h).update(keyBits).digest() }])),
+      };
+    });
   }
 
   /** Drops every kept answer: called the moment a certificate of this bank is revoked. */
@@ -114,23 +123,28 @@ export class OcspResponder {
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + this.validityMs);
     const singles: Uint8Array[] = [];
+    let gen: Generation | undefined;
     try {
       for (const r of list) {
         const id = r.reqCert;
-        const hashes = this.issuerHashes.get(id.hashAlgorithm.algorithm);
-        if (!hashes || !hashes.nameHash.equals(new Uint8Array(id.issuerNameHash.buffer)) || !hashes.keyHash.equals(new Uint8Array(id.issuerKeyHash.buffer))) {
-          return statusOnly(UNAUTHORIZED);
-        }
+        const issuedBy = (g: Generation) => {
+          const hashes = g.issuerHashes.get(id.hashAlgorithm.algorithm);
+          return !!hashes && hashes.nameHash.equals(new Uint8Array(id.issuerNameHash.buffer)) && hashes.keyHash.equals(new Uint8Array(id.issuerKeyHash.buffer));
+        };
+        // one responder signs the answer: every certificate asked about must be of its generation
+        gen ??= this.generations.find(issuedBy);
+        if (!gen || !issuedBy(gen)) return statusOnly(UNAUTHORIZED);
         const serial = Buffer.from(new Uint8Array(id.serialNumber)).toString("hex").replace(/^(00)+(?=[0-9a-f]{2})/, "");
-        const facts = /^[0-9a-f]{32}$/.test(serial) ? await this.lookup(this.ca.issuing.id, serial) : undefined;
+        const facts = /^[0-9a-f]{32}$/.test(serial) ? await this.lookup(gen.ca.issuing.id, serial) : undefined;
         singles.push(seq(new Uint8Array(AsnConvert.serialize(id)), certStatus(facts), genTime(thisUpdate), tlv(0xa0, genTime(nextUpdate))));
       }
-      const parts = [this.responderId, genTime(thisUpdate), seq(concat(singles))];
+      const parts = [gen!.responderId, genTime(thisUpdate), seq(concat(singles))];
       if (nonce) parts.push(tlv(0xa1, seq(seq(NONCE_OID, tlv(0x04, nonce)))));
       const tbs = seq(...parts);
-      const signature = await this.ca.ocsp.signer.sign(tbs);
-      const sigAlg = new Uint8Array(AsnConvert.serialize(this.ca.ocsp.signer.algorithm));
-      const basic = seq(tbs, sigAlg, tlv(0x03, Uint8Array.of(0), signature), tlv(0xa0, seq(this.ca.ocsp.der)));
+      const { ocsp } = gen!.ca;
+      const signature = await ocsp.signer.sign(tbs);
+      const sigAlg = new Uint8Array(AsnConvert.serialize(ocsp.signer.algorithm));
+      const basic = seq(tbs, sigAlg, tlv(0x03, Uint8Array.of(0), signature), tlv(0xa0, seq(ocsp.der)));
       const der = asBuffer(seq(enumerated(0), tlv(0xa0, seq(BASIC_OID, tlv(0x04, basic)))));
       if (key && !nonce && generation === this.generation) {
         if (this.cache.size >= this.maxCached) this.cache.clear();

@@ -17,6 +17,7 @@ import { systemClock } from "../domain/clock.js";
 import { totpCode } from "../credentials/totp.js";
 import { staffCommand, STAFF_USAGE } from "./staff.js";
 import { argumentOptions } from "../shared/argument-options.js";
+import { caCommand, CA_USAGE } from "./ca-command.js";
 
 const USAGE = `inkan — client certificates for corporate internet banking
 
@@ -36,8 +37,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan demo otp LOGIN-ID [--bank B]  the demo user's current one-time password
   inkan cert list --bank B [--contract C] [--state S]
   inkan cert revoke SERIAL --bank B --reason R [--reference FORM-NO]
-  inkan ca init --bank B              key ceremony for a bank added to the configuration
-  inkan ca crl --bank B [--root]      rebuild the bank's CRL now (--root: sign the root's CRL, with the root key)
+${CA_USAGE}
   inkan audit verify --bank B         check the operation log's hash chain against the signed checkpoints
 ${STAFF_USAGE}
 
@@ -45,7 +45,7 @@ ${STAFF_USAGE}
   DATABASE_URL=postgres://… uses PostgreSQL instead of the embedded SQLite.`;
 
 const OPTIONS = argumentOptions({
-  strings: ["data", "sink", "id", "name-ja", "name-en", "organization", "ca-name", "policy-oid", "policy", "bank", "code", "name", "method", "contract", "login-id", "email", "role", "password", "confirm-password", "state", "reason", "reference", "out", "passphrase-env"] as const,
+  strings: ["data", "sink", "id", "name-ja", "name-en", "organization", "ca-name", "policy-oid", "generation", "policy", "bank", "code", "name", "method", "contract", "login-id", "email", "role", "password", "confirm-password", "state", "reason", "reference", "out", "passphrase-env"] as const,
   booleans: ["json", "demo", "root", "help"] as const,
   short: { help: "h" },
 });
@@ -246,19 +246,7 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
           console.log(`bank ${bank}: CA ready (${rt.ca.bank(bank)?.issuing.id ? "issuing CA " + rt.ca.bank(bank)!.issuing.id : "none"})`);
         }, true);
       }
-      if (sub === "crl") {
-        const bank = need(a.bank, "bank");
-        return withRuntime(dataDir, async (rt) => {
-          if (a.root) {
-            const r = await rt.ca.resignRootCrl(bank, CLI.actorId);
-            console.log(`bank ${bank}: root CRL number ${r.number} signed, valid until ${r.nextUpdate.toISOString()}`);
-            return;
-          }
-          const n = await rt.ca.rebuildCrl(bank);
-          console.log(`bank ${bank}: CRL number ${n} published`);
-        });
-      }
-      throw new UsageError(`unknown: ca ${sub ?? ""}`);
+      return withRuntime(dataDir, (rt) => caCommand(rt, sub, a, CLI.actorId, (m) => new UsageError(m)));
     case "staff":
       return withRuntime(dataDir, (rt) => staffCommand(rt, sub, rest, a, CLI, (m) => new UsageError(m)));
     case "audit":

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { Store } from "../store/store.js";
-import { BankKeyStores, FileKeyStore, type KeyStore } from "../ca/key-store.js";
+import { BankKeyStores, FileKeyStore, ROOT_FILE_STORE, type KeyStore } from "../ca/key-store.js";
+import { RootOperations } from "../ca/root-operations.js";
 import { CertificateAuthority } from "../ca/authority.js";
 import { Lifecycle } from "../lifecycle/lifecycle.js";
 import { loadStaffCa, type StaffCa } from "../ca/staff-ca.js";
@@ -35,19 +36,41 @@ export function makeLogger(level: string, destination?: NodeJS.WritableStream): 
 
 /** The CA passphrase: from configuration, else from the file init wrote (0600). */
 export function caPassphrase(config: Config, create: boolean): string {
-  if (config.caPassphrase) return config.caPassphrase;
-  const file = join(config.dataDir, "ca", "passphrase");
+  return passphraseOf(config, "ca", config.caPassphrase, "INKAN_CA_PASSPHRASE", create);
+}
+
+function passphraseOf(config: Config, dir: string, given: string | undefined, env: string, create: boolean): string {
+  if (given) return given;
+  const file = join(config.dataDir, dir, "passphrase");
   if (!existsSync(file)) {
-    if (!create) throw new Error(`no CA passphrase: set INKAN_CA_PASSPHRASE or run \`inkan init\` (expected ${file})`);
-    mkdirSync(join(config.dataDir, "ca"), { recursive: true, mode: 0o700 });
+    if (!create) throw new Error(`no passphrase for ${dir}/: set ${env} or run \`inkan init\` (expected ${file})`);
+    mkdirSync(join(config.dataDir, dir), { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(24).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
   }
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * The offline root's key store: <dataDir>/root-ca/ with its own passphrase. Opened only by the
+ * ceremonies (ca init, ca crl --root, ca rollover, ca revoke), never by \`inkan serve\`.
+ */
+export async function openRootKeys(config: Config, create: boolean): Promise<KeyStore> {
+  const files = new FileKeyStore(config.dataDir, passphraseOf(config, "root-ca", config.rootCaPassphrase, "INKAN_ROOT_CA_PASSPHRASE", create), ROOT_FILE_STORE);
+  // a bank whose keys live on a token keeps its root on that token (docs/ca-ceremony.md)
+  return tokenStores(config, files);
+}
+
+/** The root ceremonies of a runtime, with the root's own key store (a ceremony command only). */
+export async function rootOperations(rt: Runtime, create = false): Promise<RootOperations> {
+  return new RootOperations(rt.ca, rt.store, rt.keys, await openRootKeys(rt.config, create), rt.urls.http, rt.clock);
+}
+
 /** The file store, and a PKCS#11 store for each bank whose keys live on a token. */
 async function bankKeyStores(config: Config, passphrase: string): Promise<KeyStore> {
-  const files = new FileKeyStore(config.dataDir, passphrase);
+  return tokenStores(config, new FileKeyStore(config.dataDir, passphrase));
+}
+
+async function tokenStores(config: Config, files: KeyStore): Promise<KeyStore> {
   const tokens = new Map<string, KeyStore>();
   for (const b of config.banks) {
     if (b.keyStore.kind !== "pkcs11") continue;
@@ -56,6 +79,12 @@ async function bankKeyStores(config: Config, passphrase: string): Promise<KeySto
     tokens.set(b.id, new Pkcs11KeyStore(b.keyStore));
   }
   return tokens.size ? new BankKeyStores(files, tokens) : files;
+}
+
+async function banksWithoutCa(store: Store, config: Config): Promise<string[]> {
+  const out: string[] = [];
+  for (const b of config.banks) if (!(await store.currentCas(b.id)).some((c) => c.kind === "issuing")) out.push(b.id);
+  return out;
 }
 
 /**
@@ -70,7 +99,9 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   const keys = opts.keys ?? (await bankKeyStores(config, passphrase));
   const urls = publicUrls(config);
   const ca = new CertificateAuthority(store, keys, urls.http, clock, log);
-  await ca.load(config.banks, { create: opts.createCas, actor: "init" });
+  // the root's store is opened only to make a bank's CA (a ceremony); serving never opens it
+  const missing = opts.createCas ? await banksWithoutCa(store, config) : [];
+  await ca.load(config.banks, { create: opts.createCas, actor: "init", rootKeys: missing.length > 0 ? await openRootKeys(config, true) : undefined });
   // made here when missing: at init, or at the first start of an installation older than it
   const staffCa = await loadStaffCa(store, keys, clock, config.banks.map((b) => b.id));
   const lifecycle = new Lifecycle({ store, ca: ca.operations(), clock, banks: config.banks }, staffCa);

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:http";
+import type { Server as TlsServer } from "node:tls";
+import { tlsListenerOptions } from "../web/transport.js";
 import type { FastifyInstance } from "fastify";
 import { toPem } from "../ca/certificate-builder.js";
 import { ensureServerTls } from "../ca/server-tls.js";
@@ -16,7 +18,11 @@ import { AuditCheckpointer } from "../audit/checkpoints.js";
 import { FileSink, StdoutSink, defaultSinkFile } from "../audit/checkpoint-sink.js";
 import { openAuditSigner } from "../ca/audit-key.js";
 
-/** Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at. */
+/**
+ * Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at:
+ * root.pem, issuing.pem and ocsp.pem of the active generation; chain.pem (the nginx bundle) with
+ * every live generation then the root; issuing-G<n>.pem and ocsp-G<n>.pem for each generation.
+ */
 export function writeCaFiles(rt: Runtime): void {
   for (const id of rt.ca.bankIds()) {
     const b = rt.ca.bank(id)!;
@@ -24,10 +30,19 @@ export function writeCaFiles(rt: Runtime): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, "root.pem"), toPem(b.root.der));
     writeFileSync(join(dir, "issuing.pem"), toPem(b.issuing.der));
-    writeFileSync(join(dir, "chain.pem"), toPem(b.issuing.der) + toPem(b.root.der));
+    writeFileSync(join(dir, "chain.pem"), rt.ca.chain(id)!.map((d) => toPem(d)).join(""));
     writeFileSync(join(dir, "ocsp.pem"), toPem(b.ocsp.der));
+    for (const g of rt.ca.liveGenerations(id)) {
+      writeFileSync(join(dir, `issuing-G${g.generation.number}.pem`), toPem(g.issuing.der));
+      writeFileSync(join(dir, `ocsp-G${g.generation.number}.pem`), toPem(g.ocsp.der));
+    }
   }
   writeFileSync(join(rt.config.dataDir, "ca", "staff-ca.pem"), rt.staffCa.pem);
+}
+
+/** The CA names the HTTPS listener asks a client certificate of: every live generation and root. */
+function clientCas(rt: Runtime): string[] {
+  return rt.ca.bankIds().flatMap((id) => rt.ca.chain(id)!.map((d) => toPem(d)));
 }
 
 export interface Serving {
@@ -61,8 +76,15 @@ export async function serve(rt: Runtime): Promise<Serving> {
   // the server's own certificate faces real clients and their real clocks, whatever clock the
   // rules run on (tests move an injected one across years)
   const tls = await ensureServerTls(rt.config.dataDir, rt.config.serverNames, rt.passphrase, systemClock);
-  const clientCaPem = rt.ca.bankIds().flatMap((id) => [toPem(rt.ca.bank(id)!.issuing.der), toPem(rt.ca.bank(id)!.root.der)]);
+  const clientCaPem = clientCas(rt);
   const metrics = new Metrics();
+  metrics.watchCa(() => ({
+    now: rt.clock.now(),
+    issuance: rt.ca.bankIds().flatMap((bank) => {
+      const h = rt.lifecycle.issuerHorizon(bank);
+      return h ? [{ bank, lastIssuance: h.lastIssuance }] : [];
+    }),
+  }));
   const throttle = await Throttle.open({ config: rt.config.throttle });
   const { https, http } = await buildServers({
     lifecycle: rt.lifecycle,
@@ -83,6 +105,12 @@ export async function serve(rt: Runtime): Promise<Serving> {
         return { ok: false, detail: { database: "unreachable" } };
       }
     },
+  });
+  // a rollover or a drill (a ceremony, often in another process) changes what clients are asked for
+  rt.ca.onGenerationsChanged(() => {
+    writeCaFiles(rt);
+    const { minVersion, ciphers, ecdhCurve, honorCipherOrder, secureOptions } = tlsListenerOptions(rt.config.timeouts);
+    (https.server as unknown as TlsServer).setSecureContext({ key: tls.key, passphrase: tls.passphrase, cert: tls.cert, ca: clientCas(rt), minVersion, ciphers, ecdhCurve, honorCipherOrder, secureOptions });
   });
   await https.listen({ host: rt.config.host, port: rt.config.httpsPort });
   await http.listen({ host: rt.config.host, port: rt.config.httpPort });

@@ -15,6 +15,7 @@ const ENV: Array<[string, keyof Config, "string" | "number"]> = [
   ["INKAN_PUBLIC_HTTPS_URL", "publicHttpsUrl", "string"],
   ["INKAN_LOG_LEVEL", "logLevel", "string"],
   ["INKAN_CA_PASSPHRASE", "caPassphrase", "string"],
+  ["INKAN_ROOT_CA_PASSPHRASE", "rootCaPassphrase", "string"],
 ];
 
 export class ConfigError extends Error {}

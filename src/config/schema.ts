@@ -174,6 +174,11 @@ export const configSchema = z
     serverNames: z.array(z.string()).default(["localhost", "127.0.0.1"]),
     /** unlocks the CA key files; when unset, <dataDir>/ca/passphrase (made at init) is read */
     caPassphrase: z.string().min(16).optional(),
+    /**
+     * unlocks the offline root's key files (<dataDir>/root-ca/); when unset, <dataDir>/root-ca/passphrase
+     * is read — a file the root's holders keep off the serving machine (docs/ca-ceremony.md)
+     */
+    rootCaPassphrase: z.string().min(16).optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** how often the server looks for revocations made by other processes */
     statusPollMs: z.number().int().min(20).max(60_000).default(250),

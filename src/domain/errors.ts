@@ -66,6 +66,9 @@ export const ERROR_CODES = [
   "staff_exists",
   "staff_not_found",
   "too_many_attempts",
+  "issuer_expiring",
+  "ca_generation_unknown",
+  "ca_generation_no_successor",
   "internal_error",
 ] as const;
 

@@ -67,6 +67,9 @@ export const en: MessageTable = {
   staff_name_invalid: t("A staff member's name is 1–60 characters."),
   staff_exists: t("The staff ID {staffId} is already registered."),
   staff_not_found: t("No such staff member."),
+  issuer_expiring: t("Certificates cannot be issued at the moment: the bank's issuing CA is being replaced. Please try again later or contact the bank."),
+  ca_generation_unknown: t("The bank has no issuing CA generation {generation}."),
+  ca_generation_no_successor: t("Generation {generation} is the newest live issuing CA: make a new one first (inkan ca rollover --bank {bank}), then revoke it."),
   too_many_attempts: t("Too many attempts. Please wait {seconds} seconds and try again."),
   internal_error: t("A system error occurred. Please try again later. (Reference: {requestId})"),
 };

@@ -67,6 +67,9 @@ export const ja: MessageTable = {
   staff_name_invalid: t("行員の氏名は1～60文字で指定してください。"),
   staff_exists: t("この行員ID（{staffId}）はすでに登録されています。"),
   staff_not_found: t("指定された行員が見つかりません。"),
+  issuer_expiring: t("現在、証明書を発行できません。金融機関の発行CAの切替え中です。しばらくしてから再度お試しいただくか、お取引店にお問い合わせください。"),
+  ca_generation_unknown: t("この金融機関に発行CAの世代 {generation} はありません。"),
+  ca_generation_no_successor: t("世代 {generation} は有効な最新の発行CAです。先に新しい世代を作成してから（inkan ca rollover --bank {bank}）失効させてください。"),
   too_many_attempts: t("試行回数が多すぎます。{seconds}秒後に再度お試しください。"),
   internal_error: t("システムエラーが発生しました。しばらくしてから再度お試しください。（受付番号：{requestId}）"),
 };

@@ -41,6 +41,14 @@ export const S = {
 
   // dashboard
   summary: { ja: "契約数 {contracts}件・利用者数 {users}名", en: "{contracts} contracts, {users} users" },
+  issuerWarn: {
+    ja: "発行CAの有効期限が近づいています。{lastIssuance}以降は証明書を発行できなくなります。それまでに発行CAの世代交代（inkan ca rollover）を実施してください。",
+    en: "The issuing CA is nearing its end: from {lastIssuance} no certificate can be issued. Roll it over to a new generation (inkan ca rollover) before then.",
+  },
+  issuerRefuse: {
+    ja: "発行CAの残り期間が不足しているため、現在証明書を発行できません。発行CAの世代交代（inkan ca rollover）を実施してください。",
+    en: "No certificate can be issued now: the issuing CA has too little time left. Roll it over to a new generation (inkan ca rollover).",
+  },
   expiringHeading: { ja: "有効期限を迎える証明書（週別・今後13週）", en: "Certificates expiring per week (next 13 weeks)" },
   expiringDesc: { ja: "有効な証明書（利用中・未使用、失効していないもの）の件数を、有効期限の週（月曜始まり、{zone}）ごとに示します。", en: "Valid certificates (in use or not yet used, not revoked) by the week (Monday to Sunday, {zone}) in which they expire." },
   expiringCaption: { ja: "週別の有効期限件数", en: "Certificates expiring per week" },

@@ -5,6 +5,12 @@ import type { CheckedCsr } from "../ca/csr-check.js";
 import type { UserRecord, ContractRecord, CertificateRecord, WriteTx } from "../store/store.js";
 import type { AuditedStep, BankContext, Deps, RequestContext } from "./context.js";
 import { finishSigning } from "./recovery.js";
+import { issuerHorizon, type IssuerHorizon } from "../domain/ca-generations.js";
+
+/** Where the bank's active issuing generation stands against the rule that no certificate outlives it. */
+export function issuerHorizonOf(bank: BankContext, issuerNotAfter: Date, now: Date): IssuerHorizon {
+  return issuerHorizon({ issuerNotAfter, now, validity: bank.policy.validity, renewalWindow: bank.policy.renewalWindow, offsetMinutes: bank.offsetMinutes });
+}
 
 export interface IssuedCertificate {
   serial: string;
@@ -63,6 +69,10 @@ export async function issue(deps: Deps, bank: BankContext, req: IssueRequest, ct
   const step: AuditedStep = { deps, bank, ctx, action };
   const bankCa = ca.issuer(bankId);
   if (!bankCa) throw new DomainError("bank_not_found", { bank: bankId });
+  // never a certificate that outlives its issuer (or whose renewal would fall past it)
+  if (issuerHorizonOf(bank, bankCa.notAfter, clock.now()).state === "refuse") {
+    throw await refusal(step, { userId: user.id, contractId: contract.id }, "issuer_expiring");
+  }
 
   // a record left half-way by a crash is finished first, so the decision below sees it whole
   for (const c of await store.userCertificates(bankId, user.id)) if (c.state === "signing") await finishSigning(deps, c);

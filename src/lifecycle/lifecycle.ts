@@ -24,6 +24,7 @@ import { submitOnce } from "./submissions.js";
 import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
 import type { UserOrder } from "../domain/user-order.js";
+import { issuerHorizonOf } from "./issuance.js";
 
 export type { RequestContext, BankContext, RequestBase } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
@@ -216,6 +217,11 @@ export class Lifecycle {
   /** 証明書失効 of one certificate by serial (the CLI). */
   revoke(bankId: string, r: RevocationRequest, ctx: RequestContext) {
     return revokeCertificate(this.scope(bankId, ctx), r);
+  }
+  /** The bank's active issuing generation against the no-outliving rule (the metric and the dashboard). */
+  issuerHorizon(bankId: string) {
+    const issuer = this.deps.ca.issuer(bankId);
+    return issuer && issuerHorizonOf(this.banks.get(bankId), issuer.notAfter, this.deps.clock.now());
   }
   addContract(bankId: string, c: NewContract, ctx: RequestContext) {
     return addContract(this.deps, this.banks.get(bankId), c, ctx);

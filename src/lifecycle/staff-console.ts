@@ -14,6 +14,8 @@ import { addContract, checkNewUserIdentity } from "./administration.js";
 import { addUserWithLetter } from "./initial-letter.js";
 import { loginMethodChange, switchLoginMethod } from "./contract-login-method.js";
 import { revokeCertificate } from "./revocation.js";
+import { issuerHorizonOf } from "./issuance.js";
+import type { IssuerHorizon } from "../domain/ca-generations.js";
 import { runUserOperation } from "./user-operations.js";
 import { submitOnce } from "./submissions.js";
 import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
@@ -37,6 +39,8 @@ export interface Dashboard {
   days: Array<Bucket & { issued: number; revoked: number }>;
   contracts: number;
   users: number;
+  /** the active issuing generation against the no-outliving rule: warn a year ahead, then refuse */
+  issuer?: IssuerHorizon;
 }
 
 export interface AuditFilter {
@@ -127,7 +131,8 @@ export class StaffConsole {
     const issued = countInto(days, await this.deps.store.staff.issuedBetween(this.bankId, from, to));
     const revoked = countInto(days, await this.deps.store.staff.revokedBetween(this.bankId, from, to));
     const counts = await this.deps.store.staff.bankCounts(this.bankId);
-    return { weeks: weeks.map((b, i) => ({ ...b, count: wc[i]! })), days: days.map((b, i) => ({ ...b, issued: issued[i]!, revoked: revoked[i]! })), ...counts };
+    const issuer = this.deps.ca.issuer(this.bankId);
+    return { weeks: weeks.map((b, i) => ({ ...b, count: wc[i]! })), days: days.map((b, i) => ({ ...b, issued: issued[i]!, revoked: revoked[i]! })), ...counts, issuer: issuer && issuerHorizonOf(this.bank, issuer.notAfter, now) };
   }
 
   async contracts(): Promise<Array<ContractRecord & { users: number; hasMaster: boolean }>> {

@@ -291,5 +291,20 @@ export function migrations(dialect: Dialect): MigrationProvider {
       await db.schema.alterTable("users").addColumn("totp_pending", "text").execute();
     },
   };
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008 }) };
+  /**
+   * Issue 12: issuing CA generations. Each CA names the one above it (an issuing CA its root, an
+   * OCSP responder its issuing CA), carries its generation number, and an issuing CA can be
+   * revoked by its root (compromise drill). The rows made before this each get their parent.
+   */
+  const m009: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("cas").addColumn("parent_id", big).execute();
+      await db.schema.alterTable("cas").addColumn("generation", "integer", (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable("cas").addColumn("revoked_at", big).execute();
+      await db.schema.alterTable("cas").addColumn("revocation_reason", "integer").execute();
+      await sql`update cas set parent_id = (select p.id from cas p where p.bank_id = cas.bank_id and p.kind = 'root' and p.current = 1) where kind = 'issuing'`.execute(db);
+      await sql`update cas set parent_id = (select p.id from cas p where p.bank_id = cas.bank_id and p.kind = 'issuing' and p.current = 1) where kind = 'ocsp'`.execute(db);
+    },
+  };
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008, "009_ca_generations": m009 }) };
 }

@@ -64,6 +64,15 @@ export interface CaRecord {
   notAfter: Date;
   crlNumber: number;
   statusRevision: number;
+  /** the CA that signed this one (null: a root) */
+  parentId: number | null;
+  /** an issuing CA's generation number (1 for G1) */
+  generation: number;
+  /** when the root revoked this issuing CA, if it did */
+  revokedAt: Date | null;
+  revocationReason: number | null;
+  /** the newest of its kind (the active issuing generation; the responder in use) */
+  current: boolean;
 }
 
 export interface CertificateRecord {

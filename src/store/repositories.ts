@@ -83,6 +83,11 @@ function toCa(r: Database["cas"] & { id: number }): CaRecord {
     notAfter: new Date(r.not_after),
     crlNumber: Number(r.crl_number),
     statusRevision: Number(r.status_revision),
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    generation: Number(r.generation),
+    revokedAt: r.revoked_at === null ? null : new Date(Number(r.revoked_at)),
+    revocationReason: r.revocation_reason === null ? null : Number(r.revocation_reason),
+    current: Number(r.current) === 1,
   };
 }
 
@@ -164,15 +169,21 @@ export class Repositories {
     return rows.map((r) => toCa(r as any));
   }
 
+  /** Every CA the bank ever had (a handful of rows: generations, responders, the root). */
+  async bankCas(bankId: string): Promise<CaRecord[]> {
+    const rows = await this.db.selectFrom("cas").selectAll().where("bank_id", "=", bankId).orderBy("id").execute();
+    return rows.map((r) => toCa(r as any));
+  }
+
   async getCa(bankId: string, id: number): Promise<CaRecord | undefined> {
     const r = await this.db.selectFrom("cas").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
     return r && toCa(r as any);
   }
 
   /** The cheap question a server asks often: has anything been revoked since I last looked? */
-  async issuingRevisions(): Promise<Array<{ id: number; bankId: string; statusRevision: number; crlNumber: number }>> {
-    const rows = await this.db.selectFrom("cas").select(["id", "bank_id", "status_revision", "crl_number"]).where("kind", "=", "issuing").execute();
-    return rows.map((r) => ({ id: Number(r.id), bankId: r.bank_id, statusRevision: Number(r.status_revision), crlNumber: Number(r.crl_number) }));
+  async issuingRevisions(): Promise<Array<{ id: number; bankId: string; statusRevision: number; crlNumber: number; revoked: boolean }>> {
+    const rows = await this.db.selectFrom("cas").select(["id", "bank_id", "status_revision", "crl_number", "revoked_at"]).where("kind", "=", "issuing").execute();
+    return rows.map((r) => ({ id: Number(r.id), bankId: r.bank_id, statusRevision: Number(r.status_revision), crlNumber: Number(r.crl_number), revoked: r.revoked_at !== null }));
   }
 
   // ---- certificates

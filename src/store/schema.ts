@@ -80,6 +80,13 @@ export interface CaTable {
   crl_number: number;
   status_revision: number;
   created_at: number;
+  /** the CA that signed this one (null: a root) */
+  parent_id: number | null;
+  /** an issuing CA's generation (G1, G2, …) */
+  generation: Generated<number>;
+  /** when the root revoked this issuing CA (compromise drill) */
+  revoked_at: number | null;
+  revocation_reason: number | null;
 }
 
 export interface CertificateTable {

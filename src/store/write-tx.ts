@@ -299,6 +299,12 @@ export class WriteTx extends Repositories {
     return true;
   }
 
+  /** The root revokes one of the bank's issuing CAs (compromise drill); false if it already had. */
+  async revokeIssuingCa(caId: number, reason: number, at: Date): Promise<boolean> {
+    const r = await this.db.updateTable("cas").set({ revoked_at: at.getTime(), revocation_reason: reason }).where("bank_id", "=", this.bankId).where("id", "=", caId).where("kind", "=", "issuing").where("revoked_at", "is", null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
   async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
     await this.db
@@ -308,11 +314,17 @@ export class WriteTx extends Repositories {
       .execute();
   }
 
-  async insertCa(c: { kind: string; subject: string; certDer: Uint8Array; keyRef: string; notAfter: Date; at: Date }): Promise<number> {
-    await this.db.updateTable("cas").set({ current: 0 }).where("bank_id", "=", this.bankId).where("kind", "=", c.kind).execute();
+  /**
+   * A new CA record, the current one of its kind: of the bank's issuing CAs (the active
+   * generation), or of one issuing CA's OCSP responders (each generation has its own).
+   */
+  async insertCa(c: { kind: string; subject: string; certDer: Uint8Array; keyRef: string; notAfter: Date; at: Date; parentId?: number | null; generation?: number }): Promise<number> {
+    let older = this.db.updateTable("cas").set({ current: 0 }).where("bank_id", "=", this.bankId).where("kind", "=", c.kind);
+    if (c.kind === "ocsp" && c.parentId != null) older = older.where("parent_id", "=", c.parentId);
+    await older.execute();
     const r = await this.db
       .insertInto("cas")
-      .values({ bank_id: this.bankId, kind: c.kind, subject: c.subject, cert_der: c.certDer, key_ref: c.keyRef, not_after: c.notAfter.getTime(), current: 1, crl_number: 0, status_revision: 0, created_at: c.at.getTime() })
+      .values({ bank_id: this.bankId, kind: c.kind, subject: c.subject, cert_der: c.certDer, key_ref: c.keyRef, not_after: c.notAfter.getTime(), current: 1, crl_number: 0, status_revision: 0, created_at: c.at.getTime(), parent_id: c.parentId ?? null, generation: c.generation ?? 1 })
       .returning("id")
       .executeTakeFirstOrThrow();
     return Number(r.id);

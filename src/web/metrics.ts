@@ -1,4 +1,11 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** What the CA gauges read at each scrape (seconds are computed then, on the CA's clock). */
+export interface CaReadings {
+  /** per bank: when the active issuing generation stops being allowed to sign (issuer_expiring) */
+  issuance: Array<{ bank: string; lastIssuance: Date }>;
+  now: Date;
+}
 
 /** The service's Prometheus metrics; one registry per server so tests can run several. */
 export class Metrics {
@@ -14,7 +21,26 @@ export class Metrics {
   readonly refused = new Counter({ name: "inkan_requests_refused_total", help: "requests refused, by reason", labelNames: ["bank", "reason"], registers: [this.registry] });
   readonly ocsp = new Counter({ name: "inkan_ocsp_responses_total", help: "OCSP answers", labelNames: ["bank"], registers: [this.registry] });
 
+  private caReadings: (() => CaReadings) | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const read = () => this.caReadings?.();
+    new Gauge({
+      name: "inkan_issuing_ca_issuance_seconds_left",
+      help: "seconds until the bank's active issuing CA generation may no longer sign (a certificate must not outlive it): roll over before 0",
+      labelNames: ["bank"],
+      registers: [this.registry],
+      collect() {
+        const r = read();
+        this.reset();
+        for (const i of r?.issuance ?? []) this.set({ bank: i.bank }, Math.round((i.lastIssuance.getTime() - r!.now.getTime()) / 1000));
+      },
+    });
+  }
+
+  /** The CA's state, read at every scrape. */
+  watchCa(read: () => CaReadings): void {
+    this.caReadings = read;
   }
 }

@@ -3,7 +3,7 @@ import { S } from "../../../i18n/staff-text.js";
 import type { Text } from "../../views/text.js";
 import type { Dashboard } from "../../../lifecycle/staff-console.js";
 import { BarChart } from "../charts.js";
-import { ColumnHeads, StaffPage, t, type PageCtx } from "./frame.js";
+import { ColumnHeads, StaffPage, t, when, type PageCtx } from "./frame.js";
 
 /** A chart and the same numbers in a table beside it, under one heading. */
 function ChartSection(p: { c: PageCtx; id: string; heading: Text; lead: string; chart: ComponentChildren; caption: Text; columns: Text[]; rows: ComponentChildren }) {
@@ -31,6 +31,11 @@ export function DashboardPage(p: { c: PageCtx; d: Dashboard }) {
   return (
     <StaffPage c={c} title={S.dashboardTitle} screenId="STF001">
       <p>{t(c, S.summary, { contracts: d.contracts, users: d.users })}</p>
+      {d.issuer && d.issuer.state !== "ok" && (
+        <p id="issuer-warning" class="warning" role="alert">
+          {t(c, d.issuer.state === "refuse" ? S.issuerRefuse : S.issuerWarn, { lastIssuance: when(c, d.issuer.lastIssuance) })}
+        </p>
+      )}
       <ChartSection
         c={c}
         id="expiring"
