@@ -45,6 +45,8 @@ for (const db of DATABASES) {
         await h.addUser(BANK, c, u, "general");
         await h.registerToken(BANK, u);
       }
+      // registered as the bank does it, with no token: the first acquisition is by login ID and password
+      await h.addUser(BANK, c, "fresh01", "general");
       const p = await h.addContract(PLAIN);
       await h.addUser(PLAIN, p, "master01", "master");
       work = mkdtempSync(join(tmpdir(), "inkan-app-test-"));
@@ -92,6 +94,14 @@ for (const db of DATABASES) {
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as Array<{ number: number; serial: string; subject: string; state: string; checked: boolean; renewalInProgress: boolean }>;
     }
+
+    test("a first acquisition with the app by a user with no token: only the login password is asked (issue 11)", async () => {
+      const r = await app(join(work, "fresh"), [...issueArgs("fresh01"), "--json"], [PASSPHRASE, "Pass1234"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /ワンタイムパスワード: /, "no one-time password asked");
+      // the app confirms it at once (its first mutual-TLS request), as after any issuance
+      assert.equal(await serverState(JSON.parse(r.stdout).serial), "active");
+    });
 
     test("issue → list → renew → the old certificate is refused → export → OpenSSL and NSS import it → install → delete", async () => {
       const store = join(work, "main");

@@ -75,6 +75,16 @@ for (const db of DATABASES) {
       assert.ok(made, r.stdout);
       assert.notEqual(made[1], made[2]);
       assert.match(r.stderr, /shown once/);
+      // the bank's one-time-password token: a token letter's key printed once, then a reset (issue 11)
+      r = await inkan("user", "otp-register", "hkmaster2", "--bank", "hoku");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^key: [A-Z2-7]{32}\nuri: otpauth:\/\/totp\/Hokkoku%20Bank:hkmaster2\?/);
+      r = await inkan("user", "otp-reset", "hkmaster2", "--bank", "hoku");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /hkmaster2: one-time password reset/);
+      r = await inkan("user", "otp-reset", "hkmaster2", "--bank", "hoku");
+      assert.equal(r.status, 4, r.stderr);
+      assert.match(r.stderr, /ワンタイムパスワードは登録されていません[\s\S]*no one-time password registered/);
 
       r = await inkan("ca", "crl", "--bank", "hoku");
       assert.equal(r.status, 0, r.stderr);

@@ -62,6 +62,7 @@ const OUTCOMES: Array<{ exit: ExitCode; hint?: MessageKey; codes: ErrorCode[] }>
   { exit: EXIT.login, hint: "hint_locked", codes: ["user_suspended", "user_locked"] },
   { exit: EXIT.login, hint: "hint_contract", codes: ["contract_suspended", "contract_not_certificate"] },
   { exit: EXIT.otp, hint: "hint_otp", codes: ["otp_required", "otp_invalid", "otp_replayed"] },
+  { exit: EXIT.otp, hint: "hint_otp_enrol", codes: ["otp_enrol_first"] },
   { exit: EXIT.certificate, hint: "hint_expired", codes: ["certificate_expired_renew"] },
   // its hint depends on the cause (BY_CAUSE)
   { exit: EXIT.certificate, codes: ["certificate_refused"] },

@@ -33,6 +33,8 @@ const USAGE = `inkan — client certificates for corporate internet banking
                  [--password P --confirm-password P]   (without: made by the system, printed once)
   inkan user list --bank B [--contract C]
   inkan user reset|unlock|suspend|resume LOGIN-ID --bank B [--reference FORM-NO]
+  inkan user otp-reset LOGIN-ID --bank B       clear the user's one-time-password token (enrolled again at the next login)
+  inkan user otp-register LOGIN-ID --bank B    register a token for the user; its key is printed once, for the token letter
                                       bank staff on a paper form (reset = 再発行・初期化)
   inkan demo otp LOGIN-ID [--bank B]  the demo user's current one-time password
   inkan cert list --bank B [--contract C] [--state S]
@@ -220,6 +222,19 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
           } else {
             await staff[sub](target);
             console.log(`${target}: ${sub} done`);
+          }
+        } else if (sub === "otp-reset" || sub === "otp-register") {
+          const target = rest[0];
+          if (!target) throw new UsageError(`user ${sub} needs a LOGIN-ID`);
+          const staff = rt.lifecycle.staff(bank, CLI.actorId);
+          if (sub === "otp-reset") {
+            await staff.resetToken(target, a.reference ?? null);
+            console.log(`${target}: one-time password reset; the user registers a new one at the next login`);
+          } else {
+            const t = await staff.registerToken(target, a.reference ?? null);
+            console.log(`key: ${t.secret}`);
+            console.log(`uri: ${t.uri}`);
+            console.error("shown once: hand it over on the token letter");
           }
         } else throw new UsageError(`unknown: user ${sub ?? ""}`);
       });

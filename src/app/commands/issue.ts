@@ -32,7 +32,7 @@ export async function issue(ctx: Ctx, v: Values) {
 
   ctx.store.lock();
   const chain = await ctx.progress.run(m.t("p_cacerts"), () => est.cacerts());
-  const attrs = await ctx.progress.run(m.t("p_csrattrs"), () => est.csrattrs());
+  await ctx.progress.run(m.t("p_csrattrs"), () => est.csrattrs());
   const id = "issue-" + createHash("sha256").update(`${serverText}\n${v.bank}\n${loginId}`).digest("hex").slice(0, 24);
   let req = ctx.store.request(id);
   let stored = req?.received ? ctx.store.cert(req.received) : undefined;
@@ -51,7 +51,9 @@ export async function issue(ctx: Ctx, v: Values) {
     }
     const r = req;
     const password = await ctx.secrets.ask(m.t("ask_password", { loginId }), m.t("what_password"));
-    const cert = await sendKept(ctx, r, () => withOtp(ctx, attrs.otp, (otp) => ctx.progress.run(m.t("p_enroll"), () => est.simpleenroll(loginId, password, otp, Buffer.from(r.csr, "base64")))));
+    // the one-time password is asked only when the server asks for it: a first acquisition by a
+    // user with no token yet takes the login ID and password alone (domain/one-time-password.ts)
+    const cert = await sendKept(ctx, r, () => withOtp(ctx, false, (otp) => ctx.progress.run(m.t("p_enroll"), () => est.simpleenroll(loginId, password, otp, Buffer.from(r.csr, "base64")))));
     crashPoint(ctx, "after-enroll");
     mustMatchKey(cert, r.keyPem, pass);
     const meta = metaFor(ctx, cert, r, "unconfirmed");
