@@ -121,6 +121,15 @@ for (const db of DATABASES) {
       assert.equal((await api(h, s, `/api/${BANK}/history`)).status, 200);
     });
 
+    test("an ID/password contract acquires and renews nothing: its users are not made to enrol a token", async () => {
+      const pc = await h.rt.lifecycle.addContract(BANK, { code: "P1", name: "株式会社パスワード", loginMethod: "password" }, { actorKind: "cli", actorId: "test" });
+      await h.addUser(BANK, pc, "pmaster01", "master");
+      const r = await apiLogin(h, BANK, undefined, "Pass1234", "pmaster01");
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.due, null);
+      assert.equal((await api(h, r.session!, `/api/${BANK}/history`)).status, 200);
+    });
+
     test("enrolment needs a code from the shown secret; a secret shown but never confirmed does not replace a working one", async () => {
       const li = await https(h, { path: `/${BANK}/login`, identity: ids.user01, body: form({ password: "Pass1234" }), headers: FORM });
       const cookie = String(li.headers["set-cookie"]).split(";")[0]!;

@@ -35,9 +35,12 @@ test("a token is required when the policy asks anywhere", () => {
 
 test("the first login: the password change first, then the token's enrolment, then nothing", () => {
   const p = policy(true, true);
-  assert.equal(dueStep(p, { mustChangePassword: true, hasToken: false }), "change_password");
-  assert.equal(dueStep(p, { mustChangePassword: true, hasToken: true }), "change_password");
-  assert.equal(dueStep(p, { mustChangePassword: false, hasToken: false }), "enrol_otp");
-  assert.equal(dueStep(p, { mustChangePassword: false, hasToken: true }), null);
-  assert.equal(dueStep(policy(false, false), { mustChangePassword: false, hasToken: false }), null);
+  assert.equal(dueStep(p, { mustChangePassword: true, hasToken: false, certificates: true }), "change_password");
+  assert.equal(dueStep(p, { mustChangePassword: true, hasToken: true, certificates: true }), "change_password");
+  assert.equal(dueStep(p, { mustChangePassword: false, hasToken: false, certificates: true }), "enrol_otp");
+  assert.equal(dueStep(p, { mustChangePassword: false, hasToken: true, certificates: true }), null);
+  assert.equal(dueStep(policy(false, false), { mustChangePassword: false, hasToken: false, certificates: true }), null);
+  // an ID/password contract acquires and renews nothing: no token is needed there
+  assert.equal(dueStep(p, { mustChangePassword: false, hasToken: false, certificates: false }), null);
+  assert.equal(dueStep(p, { mustChangePassword: true, hasToken: false, certificates: false }), "change_password");
 });

@@ -37,8 +37,12 @@ export function tokenRequired(policy: Pick<BankPolicy, "otp">): boolean {
 /** What a logged-in user must do before any other screen: change the initial password, then enrol the token. */
 export type DueStep = "change_password" | "enrol_otp" | null;
 
-export function dueStep(policy: Pick<BankPolicy, "otp">, user: { mustChangePassword: boolean; hasToken: boolean }): DueStep {
+/**
+ * certificates: whether the user's contract logs in with certificates — only there are certificates
+ * acquired and renewed, so only there is a token needed (an ID/password contract never asks for one).
+ */
+export function dueStep(policy: Pick<BankPolicy, "otp">, user: { mustChangePassword: boolean; hasToken: boolean; certificates: boolean }): DueStep {
   if (user.mustChangePassword) return "change_password";
-  if (tokenRequired(policy) && !user.hasToken) return "enrol_otp";
+  if (user.certificates && tokenRequired(policy) && !user.hasToken) return "enrol_otp";
   return null;
 }

@@ -29,8 +29,8 @@ export interface SessionView {
   due: DueStep;
 }
 
-function dueOf(bank: BankContext, user: UserRecord): DueStep {
-  return dueStep(bank.policy, { mustChangePassword: user.mustChangePassword, hasToken: hasToken(user) });
+function dueOf(bank: BankContext, user: UserRecord, contract: ContractRecord): DueStep {
+  return dueStep(bank.policy, { mustChangePassword: user.mustChangePassword, hasToken: hasToken(user), certificates: contract.loginMethod === "certificate" });
 }
 
 export interface LoginResult extends SessionView {
@@ -60,7 +60,7 @@ export async function openSession(scope: BankScope, who: { user: UserRecord; con
   });
   const w = cert && renewalWindow(cert.notAfter, bank.policy.renewalWindow, now);
   const renewal = w ? { open: w.state === "open", opensAt: w.opensAt, notAfter: w.notAfter } : null;
-  return { sessionId, csrf, user, contract, cert, actor: actorOf(user, bank.config.id), due: dueOf(bank, user), passwordChangeRequired: user.mustChangePassword, renewal };
+  return { sessionId, csrf, user, contract, cert, actor: actorOf(user, bank.config.id), due: dueOf(bank, user, contract), passwordChangeRequired: user.mustChangePassword, renewal };
 }
 
 export interface SessionRequest {
@@ -110,7 +110,7 @@ export async function resumeSession(deps: Deps, bank: BankContext, r: SessionReq
     if (!csrf || csrf.length !== s.csrf.length || !timingSafeEqual(Buffer.from(csrf), Buffer.from(s.csrf))) throw new DomainError("csrf_invalid");
   }
   await deps.store.touchSession(bankId, s.idHash, now);
-  return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId), due: dueOf(bank, user) };
+  return { user, contract, cert, csrf: s.csrf, actor: actorOf(user, bankId), due: dueOf(bank, user, contract) };
 }
 
 export async function logout(deps: Deps, bank: BankContext, sessionId: string | undefined, base: RequestBase): Promise<void> {
