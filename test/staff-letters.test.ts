@@ -198,6 +198,64 @@ for (const db of DATABASES) {
       assert.ok(switches.every((a) => a.actorKind === "staff" && a.certSerial === op.serial));
     });
 
+    test("トークン登録 and ワンタイムパスワード再設定 for the master, on paper forms: the token letter shown once, audited, the secret in no log", async () => {
+      const op = staff.op!;
+      const users = await get("/contracts/P001/users", op);
+      assert.match(users.text, /href="\/otp-register\?loginId=lmaster01"/);
+      assert.match(users.text, /href="\/otp-reset\?loginId=lmaster01"/);
+      assert.match((await get("/otp-register?loginId=lmaster01", op)).text, /<h1>トークン登録<\/h1>/);
+      // nothing to reset yet: said on the confirmation, with the form again
+      const none = await post("/confirm/otp-reset", op, { loginId: "lmaster01", reference: "OTP-1", csrf: csrfOf(op) });
+      assert.equal(none.status, 409);
+      assert.match(none.text, /この利用者のワンタイムパスワードは登録されていません。/);
+
+      const reg = await confirmAndExecute(op, "otp-register", { loginId: "lmaster01", reference: "OTP-2026-0001" });
+      assert.match(reg.confirm.text, /未登録 \/ Not registered/);
+      assert.equal(reg.execute.status, 200, reg.execute.text);
+      assert.equal(reg.execute.headers["cache-control"], "no-store");
+      assert.match(reg.execute.text, /<h1>トークン登録通知書<\/h1>/);
+      assert.match(reg.execute.text, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="ワンタイムパスワード登録用QRコード"/);
+      assert.doesNotMatch(reg.execute.text, /otpauth:/, "the URI is only the picture");
+      const keys = [...reg.execute.text.matchAll(/data-letter="key">([A-Z2-7 ]+)</g)].map((m) => m[1]!.replace(/ /g, ""));
+      assert.equal(keys.length, 2, "both languages");
+      assert.equal(keys[0], keys[1]);
+      const secret = keys[0]!;
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "lmaster01"))!.totpSecret, secret, "the key on the letter is the token registered");
+      const again = await post("/execute/otp-register", op, reg.body);
+      assert.equal(again.status, 303);
+      const result = await get(again.headers.location as string, op);
+      assert.match(result.text, /lmaster01 のトークンを登録しました。トークン登録通知書は登録時に一度だけ表示しました/);
+      assert.ok(!result.text.includes(secret) && !again.text.includes(secret));
+
+      const reset = await confirmAndExecute(op, "otp-reset", { loginId: "lmaster01", reference: "OTP-2026-0002" });
+      assert.match(reset.confirm.text, /登録済み \/ Registered/);
+      assert.equal(reset.execute.status, 303);
+      assert.match((await get(reset.execute.headers.location as string, op)).text, /lmaster01 のワンタイムパスワードを再設定しました。/);
+      const after = (await h.rt.store.getUserByLoginId(BANK, "lmaster01"))!;
+      assert.equal(after.totpSecret, null);
+
+      const rows = (await audits(["user.otp_register", "user.otp_reset", "staff.paper_form"])).reverse();
+      assert.deepEqual(
+        rows.map((a) => [a.action, a.actorKind, a.actorId, a.result, a.action === "staff.paper_form" ? JSON.parse(a.detail).reference : "-"]),
+        [
+          ["user.otp_register", "staff", "op01", "ok", "-"],
+          ["staff.paper_form", "staff", "op01", "ok", "OTP-2026-0001"],
+          ["user.otp_reset", "staff", "op01", "ok", "-"],
+          ["staff.paper_form", "staff", "op01", "ok", "OTP-2026-0002"],
+        ],
+      );
+      const everything = JSON.stringify(await h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(8.64e15), limit: 1000 }));
+      for (const [where, text] of [["audit", everything], ["log", logLines.join("")]] as const) assert.ok(!text.includes(secret), `${where} holds no token secret`);
+
+      // an auditor has neither form and is refused (403, audited)
+      const au = staff.au!;
+      assert.equal((await get("/otp-register?loginId=lmaster01", au)).status, 403);
+      assert.doesNotMatch((await get("/contracts/P001/users", au)).text, /otp-reset/);
+      assert.equal((await post("/confirm/otp-reset", au, { loginId: "lmaster01", reference: "X", csrf: csrfOf(au) })).status, 403);
+      const refused = (await audits(["user.otp_reset"]))[0]!;
+      assert.deepEqual([refused.actorId, refused.result], ["au01", "refused"]);
+    });
+
     test("an auditor sees no switch and is refused one (403, audited)", async () => {
       const au = staff.au!;
       const page = await get("/contracts/P001", au);

@@ -110,7 +110,21 @@ export function managesUsers(actor: Actor): boolean {
  * (dashboard, contracts, users, audit search and verification) or change something of the bank.
  * Auditors read only; operators do everything; customers none of this; another bank is not found.
  */
-export type BankRight = "console.view" | "audit.view" | "contract.open" | "contract.change" | "user.register_master" | "certificate.revoke" | "certificate.reset" | "user.unlock" | "crl.rebuild";
+export type BankRight =
+  | "console.view"
+  | "audit.view"
+  | "contract.open"
+  /** a contract's details on a 申込書: its login method (certificate ↔ ID/password) */
+  | "contract.change"
+  | "user.register_master"
+  | "certificate.revoke"
+  | "certificate.reset"
+  | "user.unlock"
+  /** ワンタイムパスワード再設定 of any user (the master's is the bank's alone) */
+  | "user.otp_reset"
+  /** トークン登録: the bank registers a token and hands its secret over once, on a token letter */
+  | "user.otp_register"
+  | "crl.rebuild";
 
 const STAFF_READ_RIGHTS: ReadonlySet<BankRight> = new Set<BankRight>(["console.view", "audit.view"]);
 

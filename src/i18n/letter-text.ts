@@ -47,4 +47,24 @@ export const LETTER = {
     ja: "このお知らせは他人に見せず、パスワードの変更後は細断して破棄してください。当行の行員がお客様のパスワードをお尋ねすることはありません。",
     en: "Show this letter to no one and shred it once you have changed the password. The bank's staff will never ask you for your passwords.",
   },
+
+  tokenTitle: { ja: "ワンタイムパスワード登録のお知らせ", en: "Your one-time password token" },
+  tokenGreeting: {
+    ja: "{bank}は、お客様のワンタイムパスワード（トークン）を登録しました。スマートフォンの認証アプリ（Google Authenticator など）に、次のQRコードまたは登録キーを登録してください。",
+    en: "{bank} has registered a one-time password token for you. Add it to the authenticator app on your smartphone (Google Authenticator or the like) with the QR code or the key below.",
+  },
+  tokenKey: { ja: "登録キー", en: "Key" },
+  tokenQr: { ja: "ワンタイムパスワード登録用QRコード", en: "QR code for one-time password registration" },
+  tokenStepScan: {
+    ja: "認証アプリで「QRコードをスキャン」を選び、このQRコードを読み取ってください。読み取れない場合は、登録キーを入力してください（時間ベース）。",
+    en: "In the authenticator app, choose to scan a QR code and scan this one. If it cannot be read, type the key instead (time-based).",
+  },
+  tokenStepUse: {
+    ja: "電子証明書の取得・更新などの際に、認証アプリに表示される6桁の数字を入力してください。",
+    en: "When you acquire or renew a certificate and the like, enter the six digits the app shows.",
+  },
+  tokenKeep: {
+    ja: "このお知らせは他人に見せず、登録後は細断して破棄してください。当行の行員がワンタイムパスワードや登録キーをお尋ねすることはありません。",
+    en: "Show this letter to no one and shred it once the token is registered. The bank's staff will never ask you for one-time passwords or the key.",
+  },
 } satisfies Record<string, { ja: string; en: string }>;

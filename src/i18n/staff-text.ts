@@ -28,6 +28,9 @@ export const S = {
   errorTitle: { ja: "エラー", en: "Error" },
   loginMethodTitle: { ja: "ログイン方式の変更", en: "Change the login method" },
   letterTitle: { ja: "初期パスワード通知書", en: "Initial-password letter" },
+  otpResetTitle: { ja: "ワンタイムパスワード再設定", en: "Reset a one-time password" },
+  otpRegisterTitle: { ja: "トークン登録", en: "Register a token" },
+  tokenLetterTitle: { ja: "トークン登録通知書", en: "Token letter" },
 
   // menu
   menuDashboard: { ja: "ダッシュボード", en: "Dashboard" },
@@ -117,6 +120,13 @@ export const S = {
   generatedLead: { ja: "初期ログインパスワードと初期確認用パスワードはシステムが生成します。登録後に初期パスワード通知書を一度だけ表示しますので、印刷してお客様にお渡しください。", en: "The system makes the initial login and confirmation passwords. After registration the initial-password letter is shown once: print it and hand it to the customer." },
   letterOnce: { ja: "初期パスワードはこの画面に一度だけ表示します。再読み込みや「戻る」でも再表示はできません。今すぐ印刷（Ctrl+P）して、お客様にお渡しください。", en: "The initial passwords are shown on this screen once; reloading or going back will not show them again. Print it now (Ctrl+P) and hand it to the customer." },
   letterPrinted: { ja: "印刷が終わりました（登録結果へ）", en: "Printed (to the result)" },
+  tokenState: { ja: "ワンタイムパスワード", en: "One-time password" },
+  tokenRegistered: { ja: "登録済み", en: "Registered" },
+  tokenPending: { ja: "登録手続き中（未確認）", en: "Being registered (not confirmed)" },
+  tokenNone: { ja: "未登録", en: "Not registered" },
+  otpResetLead: { ja: "スマートフォンの紛失・機種変更などの際に、利用者のワンタイムパスワードの登録を取り消します。利用者は次回ログイン時に登録し直し、本人にはセキュリティのお知らせをお送りします。マスターユーザのワンタイムパスワードは、銀行だけが再設定できます。", en: "After a lost or replaced phone: the user's one-time password is cleared; the user registers again at the next login and is sent a security notice. Only the bank resets a master user's." },
+  otpRegisterLead: { ja: "銀行がこの利用者のワンタイムパスワード（トークン）を登録し、登録キーとQRコードをトークン登録通知書に一度だけ表示します。これまでの登録は使えなくなります。", en: "The bank registers a one-time password token for the user and shows its key and QR code once, on the token letter. Any earlier registration stops working." },
+  tokenLetterOnce: { ja: "登録キーとQRコードはこの画面に一度だけ表示します。再読み込みや「戻る」でも再表示はできません。今すぐ印刷（Ctrl+P）して、お客様にお渡しください。", en: "The key and the QR code are shown on this screen once; reloading or going back will not show them again. Print it now (Ctrl+P) and hand it to the customer." },
   failedLogins: { ja: "ログインパスワード誤り回数", en: "Wrong login passwords" },
   failedConfirms: { ja: "確認用パスワード誤り回数", en: "Wrong confirmation passwords" },
 
@@ -156,6 +166,8 @@ export const S = {
   resultMasterRegistered: { ja: "マスターユーザ {loginId}（{userNo}）を登録しました。初期パスワード通知書は登録時に一度だけ表示しました（再表示はできません）。初回ログイン時にパスワードの変更が必要です。", en: "Master user {loginId} ({userNo}) was registered. The initial-password letter was shown once at registration and cannot be shown again. The password must be changed at the first login." },
   resultRevoked: { ja: "{loginId} の証明書を失効しました（{serials}）。CRLとOCSPに反映済みです。", en: "The certificate of {loginId} was revoked ({serials}). The CRL and OCSP say so already." },
   resultReset: { ja: "{loginId} を初期化しました（未発行）。失効した証明書：{serials}", en: "{loginId} was reset to not issued. Revoked: {serials}" },
+  resultOtpReset: { ja: "{loginId} のワンタイムパスワードを再設定しました。次回ログイン時に登録し直します。", en: "The one-time password of {loginId} was reset. The user registers again at the next login." },
+  resultOtpRegistered: { ja: "{loginId} のトークンを登録しました。トークン登録通知書は登録時に一度だけ表示しました（再表示はできません）。", en: "A token was registered for {loginId}. The token letter was shown once at registration and cannot be shown again." },
   resultUnlocked: { ja: "{loginId} のロックを解除しました。", en: "{loginId} was unlocked." },
   resultCrl: { ja: "CRL番号 {number} を発行しました。", en: "CRL number {number} was published." },
   toDashboard: { ja: "ダッシュボードへ", en: "To the dashboard" },

@@ -18,6 +18,8 @@ import { issuerHorizonOf } from "./issuance.js";
 import type { IssuerHorizon } from "../domain/ca-generations.js";
 import { runUserOperation } from "./user-operations.js";
 import { submitOnce } from "./submissions.js";
+import { registerUserToken, resetUserToken } from "./token-administration.js";
+import { tokenLetter, type TokenLetter } from "./token-letter.js";
 import { userCertificateEntry, type UserCertificateEntry } from "./user-certificates.js";
 
 import type { StaffDeps, StaffIdentity } from "./staff-members.js";
@@ -330,6 +332,33 @@ export class StaffConsole {
     const revoked = await runUserOperation({ ...this.acting(), name: "reset", target: loginId.trim(), reference: ref });
     await this.paperForm("certificate.reset", loginId, ref);
     return revoked;
+  }
+
+  /**
+   * A user and the state of their one-time-password token, for the token screens' confirmations;
+   * a reset of a token never registered is refused here already (otp_reset refuses it again).
+   */
+  async userToken(loginId: string, purpose: "reset" | "register"): Promise<{ user: UserRecord; contract: ContractRecord; token: "registered" | "pending" | "none" }> {
+    const x = await this.userByLoginId(loginId);
+    const token = x.user.totpSecret !== null ? "registered" : x.user.totpPending !== null ? "pending" : "none";
+    if (purpose === "reset" && token === "none") throw new DomainError("otp_not_registered");
+    return { ...x, token };
+  }
+
+  /** ワンタイムパスワード再設定 on a paper form (a lost phone; the master's is the bank's to reset): the user enrols again at the next login. */
+  async resetToken(loginId: string, reference: string | undefined): Promise<void> {
+    const ref = this.who.role === "operator" ? this.reference(reference) : "";
+    await resetUserToken(this.acting(), loginId, ref);
+    await this.paperForm("user.otp_reset", loginId, ref);
+  }
+
+  /** トークン登録 on a paper form: a token the bank registers for the user, its secret handed back once for the token letter. */
+  async registerToken(loginId: string, reference: string | undefined): Promise<TokenLetter> {
+    const ref = this.who.role === "operator" ? this.reference(reference) : "";
+    const token = await registerUserToken(this.acting(), loginId, ref);
+    await this.paperForm("user.otp_register", loginId, ref);
+    const { user, contract } = await this.userByLoginId(token.loginId);
+    return tokenLetter(this.bank, contract, user, token, this.deps.clock.now());
   }
 
   /** ロック解除 (a locked master goes to the bank) on a paper form. */

@@ -7,6 +7,7 @@ import { formatLocalDateTime } from "../../domain/time-zone.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { UserRecord } from "../../store/store.js";
 import type { InitialLetter } from "../../lifecycle/initial-letter.js";
+import type { TokenLetter } from "../../lifecycle/token-letter.js";
 import * as P from "./screens/index.js";
 
 // The staff console's changes, one entry each: what the form, the confirmation and 実行 do.
@@ -14,8 +15,16 @@ import * as P from "./screens/index.js";
 
 /** The outcome of a submitted form, kept with its one-time token so a repeat shows it again. */
 export type Outcome = { ok: true; text: StaffTextKey; params: Record<string, string | number>; links: Array<[string, StaffTextKey]> } | { ok: false; code: ErrorCode; params: ErrorParams };
-/** What 実行 came to: the outcome, and a letter for this one answer (never kept: it holds the initial passwords). */
-export type Ran = Outcome & { letter?: InitialLetter };
+/** A letter that is the answer to 実行 itself: it holds initial passwords or a token's secret. */
+export type Once = { initial: InitialLetter } | { token: TokenLetter };
+/** What 実行 came to: the outcome, and a letter for this one answer (never kept). */
+export type Ran = Outcome & { once?: Once };
+
+/** The page of a letter answered once; `result` is where the repeat of this 実行 goes. */
+export function oncePage(c: P.PageCtx, once: Once, portalUrl: string, result: string): VNode {
+  if ("token" in once) return <P.TokenLetterPage c={c} letter={once.token} result={result} />;
+  return <P.InitialLetterPage c={c} letter={once.initial} portalUrl={`${portalUrl}/${encodeURIComponent(once.initial.bank.id)}/login`} result={result} />;
+}
 
 export interface ActionSpec {
   right: BankRight;
@@ -41,6 +50,15 @@ async function paperUserFacts(con: StaffConsole, v: P.Values, more: (u: UserReco
   if (!ref) throw new DomainError("paper_reference_required");
   const x = await con.userByLoginId(v.loginId ?? "");
   return [[S.loginId, x.user.loginId], [S.userName, x.user.name], [S.contract, `${x.contract.code} ${x.contract.name}`], ...more(x.user), [S.reference, ref]];
+}
+
+/** A token screen's confirmation: the user, the token's state, the form's reference. */
+async function tokenFacts(con: StaffConsole, v: P.Values, purpose: "reset" | "register"): Promise<P.Fact[]> {
+  const ref = (v.reference ?? "").trim();
+  if (!ref) throw new DomainError("paper_reference_required");
+  const x = await con.userToken(v.loginId ?? "", purpose);
+  const state = x.token === "registered" ? S.tokenRegistered : x.token === "pending" ? S.tokenPending : S.tokenNone;
+  return [[S.loginId, x.user.loginId], [S.userName, x.user.name], [S.contract, `${x.contract.code} ${x.contract.name}`], [S.userKind, both(kind(x.user.role))], [S.tokenState, both(state)], [S.reference, ref]];
 }
 
 export async function contractOf(con: StaffConsole, code: string) {
@@ -130,7 +148,7 @@ export const ACTIONS: Record<string, ActionSpec> = {
         [`/contracts/${encodeURIComponent(code)}`, "backToContract"],
       ]);
       // the letter goes out with this answer only; the kept outcome (a repeat's) has no password
-      return { ...done, letter: r.letter };
+      return { ...done, once: { initial: r.letter } };
     },
   },
   revoke: {
@@ -191,6 +209,34 @@ export const ACTIONS: Record<string, ActionSpec> = {
     run: async (con, v) => {
       await con.unlock(v.loginId ?? "", v.reference);
       return ok("resultUnlocked", { loginId: (v.loginId ?? "").trim() });
+    },
+  },
+  "otp-reset": {
+    right: "user.otp_reset",
+    audit: "user.otp_reset",
+    what: S.otpResetTitle,
+    fields: ["loginId", "reference"],
+    danger: true,
+    form: async (c, v, e) => <P.UserFormPage c={c} kind="otp-reset" values={v} error={e} />,
+    back: (v) => `/otp-reset?loginId=${encodeURIComponent(v.loginId ?? "")}`,
+    facts: (con, v) => tokenFacts(con, v, "reset"),
+    run: async (con, v) => {
+      await con.resetToken(v.loginId ?? "", v.reference);
+      return ok("resultOtpReset", { loginId: (v.loginId ?? "").trim() });
+    },
+  },
+  "otp-register": {
+    right: "user.otp_register",
+    audit: "user.otp_register",
+    what: S.otpRegisterTitle,
+    fields: ["loginId", "reference"],
+    form: async (c, v, e) => <P.UserFormPage c={c} kind="otp-register" values={v} error={e} />,
+    back: (v) => `/otp-register?loginId=${encodeURIComponent(v.loginId ?? "")}`,
+    facts: (con, v) => tokenFacts(con, v, "register"),
+    run: async (con, v) => {
+      const letter = await con.registerToken(v.loginId ?? "", v.reference);
+      // the secret goes out with this answer only; the kept outcome (a repeat's) has none
+      return { ...ok("resultOtpRegistered", { loginId: letter.user.loginId }), once: { token: letter } };
     },
   },
   crl: {

@@ -14,9 +14,8 @@ import { DomainError } from "../../domain/errors.js";
 import type { BankRight } from "../../domain/rights.js";
 import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { StaffServerDeps } from "../staff-server.js";
-import type { InitialLetter } from "../../lifecycle/initial-letter.js";
 import * as P from "./screens/index.js";
-import { ACTIONS, contractOf, outcomeOf, type ActionSpec, type Outcome } from "./actions.js";
+import { ACTIONS, contractOf, oncePage, outcomeOf, type ActionSpec, type Once, type Outcome } from "./actions.js";
 
 const PORTAL_CSS = readFileSync(new URL("../assets/portal.css", import.meta.url), "utf8");
 const STAFF_CSS = readFileSync(new URL("../assets/staff.css", import.meta.url), "utf8");
@@ -109,6 +108,8 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
   formPage("/revoke", "certificate.revoke", (c, q) => <P.RevokePage c={c} values={{ target: str(q.target) }} />);
   formPage("/reset", "certificate.reset", (c, q) => <P.UserFormPage c={c} kind="reset" values={{ loginId: str(q.loginId) }} />);
   formPage("/unlock", "user.unlock", (c, q) => <P.UserFormPage c={c} kind="unlock" values={{ loginId: str(q.loginId) }} />);
+  formPage("/otp-reset", "user.otp_reset", (c, q) => <P.UserFormPage c={c} kind="otp-reset" values={{ loginId: str(q.loginId) }} />);
+  formPage("/otp-register", "user.otp_register", (c, q) => <P.UserFormPage c={c} kind="otp-register" values={{ loginId: str(q.loginId) }} />);
   formPage("/crl", "crl.rebuild", (c) => <P.CrlPage c={c} crl={c.con.crlStatus()} />);
 
   app.get("/audit", async (req: Req, reply) => {
@@ -180,15 +181,15 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
     if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw new DomainError("csrf_invalid");
     // the first submission of this confirmation acts; any repeat (double click, reload, resend)
     // is sent to the first one's result. A refusal is the result too (shown again on a repeat).
-    let letter: InitialLetter | undefined;
+    let once: Once | undefined;
     await c.con.submitOnce({ token, action: name }, async () => {
-      const { letter: l, ...outcome } = await outcomeOf(spec, c.con, valuesOf(req, spec));
-      letter = l;
+      const { once: letter, ...outcome } = await outcomeOf(spec, c.con, valuesOf(req, spec));
+      once = letter;
       return JSON.stringify(outcome);
     });
     // a letter is this answer itself (no-store, like every answer here): only the first 実行 has
     // it, and a reload or resend of this POST is a repeat, sent to the result without it
-    if (letter) return send(reply, <P.InitialLetterPage c={c} letter={letter} portalUrl={`${deps.portalUrl}/${encodeURIComponent(letter.bank.id)}/login`} result={`/result/${token}`} />);
+    if (once) return send(reply, oncePage(c, once, deps.portalUrl, `/result/${token}`));
     return reply.code(303).header("location", `/result/${token}`).send();
   });
 

@@ -19,3 +19,4 @@ export { RefusalPage } from "./refusal.js";
 export { ErrorPage } from "./error.js";
 export { BareErrorPage } from "./bare-error.js";
 export { InitialLetterPage } from "./letter.js";
+export { TokenLetterPage } from "./token-letter.js";

@@ -39,6 +39,10 @@ export function UsersPage(p: { c: PageCtx; contract: ContractRecord; users: Staf
                     <a href={`/revoke?target=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuRevoke)}</a>
                     {" · "}
                     <a href={`/reset?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuReset)}</a>
+                    {" · "}
+                    <a href={`/otp-reset?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.otpResetTitle)}</a>
+                    {" · "}
+                    <a href={`/otp-register?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.otpRegisterTitle)}</a>
                     {u.locked && (
                       <>
                         {" · "}
