@@ -18,7 +18,8 @@ import { DAY, jstDay, nextMonday } from "./support/calendar.js";
  * search and verification, and the dashboard in English. A bank user's certificate on the staff
  * origin gets the refusal page. Then, in Japanese and again in English: 契約開設 → マスターユーザ登録
  * (no password typed) → the initial-password letter (its print layout too), gone after a reload or
- * a step back → ログイン方式の変更 on the contract screen with its confirmation and result. Every screen is photographed to
+ * a step back → ログイン方式の変更 on the contract screen with its confirmation and result → トークン登録
+ * from the users list (the token letter with its QR code) → ワンタイムパスワード再設定. Every screen is photographed to
  * test-artifacts/screenshots/staff-<db>-<screen>.png and checked by axe-core (no serious or critical
  * finding); page errors and Content-Security-Policy refusals fail the test.
  */
@@ -224,11 +225,11 @@ for (const db of DATABASES) {
 
     // the same path in each language: a certificate contract in Japanese, an ID/password one in English
     const LETTER_RUNS = [
-      { lang: "ja", locale: undefined, code: "K101", method: "certificate", next: "確認へ進む", execute: "実行", printed: "印刷が終わりました（登録結果へ）", switchTo: "ID・パスワード方式に変更する", once: "初期パスワードはこの画面に一度だけ表示します。", done: "ログイン方式をID・パスワード方式に変更しました" },
-      { lang: "en", locale: "en-US", code: "K102", method: "password", next: "Continue", execute: "Execute", printed: "Printed (to the result)", switchTo: "Switch to client certificates", once: "The initial passwords are shown on this screen once", done: "now logs in with client certificates" },
+      { lang: "ja", locale: undefined, code: "K101", method: "certificate", next: "確認へ進む", execute: "実行", printed: "印刷が終わりました（登録結果へ）", switchTo: "ID・パスワード方式に変更する", once: "初期パスワードはこの画面に一度だけ表示します。", done: "ログイン方式をID・パスワード方式に変更しました", showUsers: "利用者を表示する", register: "トークン登録", reset: "ワンタイムパスワード再設定", registered: "のトークンを登録しました", resetDone: "のワンタイムパスワードを再設定しました" },
+      { lang: "en", locale: "en-US", code: "K102", method: "password", next: "Continue", execute: "Execute", printed: "Printed (to the result)", switchTo: "Switch to client certificates", once: "The initial passwords are shown on this screen once", done: "now logs in with client certificates", showUsers: "Show the users", register: "Register a token", reset: "Reset a one-time password", registered: "A token was registered for", resetDone: "was reset. The user registers again" },
     ] as const;
     for (const r of LETTER_RUNS) {
-      test(`(${r.lang}) 契約開設 → マスターユーザ登録 → the initial-password letter, printed and shown once → ログイン方式の変更`, async () => {
+      test(`(${r.lang}) 契約開設 → マスターユーザ登録 → the initial-password letter, printed and shown once → ログイン方式の変更 → トークン登録 (token letter) → ワンタイムパスワード再設定`, async () => {
         const page = await open({ cert: operatorP12, locale: r.locale });
         const n = (s: string) => `${r.lang}-${s}`;
         await page.goto(`${origin}/contracts/new`);
@@ -302,6 +303,52 @@ for (const db of DATABASES) {
         await page.getByText(r.done).waitFor();
         await shot(page, n("28-contract-method-result"));
         assert.equal((await h.rt.store.getContractByCode(BANK, r.code))!.loginMethod, r.method === "certificate" ? "password" : "certificate");
+
+        // トークン登録 from the users list: the token letter with its QR code, once
+        const loginId = `${r.code.toLowerCase()}mast`;
+        await page.goto(`${origin}/contracts/${r.code}`);
+        await page.getByRole("link", { name: r.showUsers }).click();
+        await page.waitForURL(/\/users$/);
+        await shot(page, n("29-users-token-links"));
+        await page.locator("main tbody tr", { hasText: loginId }).getByRole("link", { name: r.register }).click();
+        await page.waitForURL(/\/otp-register\?loginId=/);
+        assert.equal(await page.locator("#loginId").inputValue(), loginId);
+        await page.locator("#reference").fill("OTP-2026-0100");
+        await shot(page, n("30-otp-register-form"));
+        await page.getByRole("button", { name: r.next }).click();
+        await page.waitForURL(/\/confirm\/otp-register$/);
+        await shot(page, n("31-otp-register-confirm"));
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/execute\/otp-register$/);
+        const key = (await page.locator("section[lang=ja] [data-letter=key]").innerText()).replace(/\s/g, "");
+        assert.equal((await h.rt.store.getUserByLoginId(BANK, loginId))!.totpSecret, key);
+        const qr = page.locator("section[lang=ja] p.qr img");
+        assert.equal(await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), true, "the QR code is drawn");
+        await shot(page, n("32-token-letter"));
+        await page.emulateMedia({ media: "print" });
+        assert.equal(await page.locator("nav.menu").isVisible(), false);
+        await shot(page, n("33-token-letter-print"));
+        await page.emulateMedia({ media: "screen" });
+        await page.getByRole("link", { name: r.printed }).click();
+        await page.waitForURL(/\/result\//);
+        await page.getByText(r.registered).waitFor();
+        assert.ok(!(await page.content()).includes(key));
+        await shot(page, n("34-otp-register-result"));
+
+        // ワンタイムパスワード再設定 of the same user
+        await page.goto(`${origin}/contracts/${r.code}/users`);
+        await page.locator("main tbody tr", { hasText: loginId }).getByRole("link", { name: r.reset }).click();
+        await page.waitForURL(/\/otp-reset\?loginId=/);
+        await page.locator("#reference").fill("OTP-2026-0101");
+        await shot(page, n("35-otp-reset-form"));
+        await page.getByRole("button", { name: r.next }).click();
+        await page.waitForURL(/\/confirm\/otp-reset$/);
+        await shot(page, n("36-otp-reset-confirm"));
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/result\//);
+        await page.getByText(r.resetDone).waitFor();
+        await shot(page, n("37-otp-reset-result"));
+        assert.equal((await h.rt.store.getUserByLoginId(BANK, loginId))!.totpSecret, null);
         assert.deepEqual(problems.splice(0), []);
       });
     }
