@@ -1,5 +1,6 @@
-import type { LoginMethod, UserRole } from "../domain/roles.js";
+import type { UserRole } from "../domain/roles.js";
 import { generateInitialPasswords } from "../credentials/initial-password.js";
+import { firstSteps, type FirstStep } from "../domain/first-steps.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { BankContext, RequestContext } from "./context.js";
@@ -12,11 +13,12 @@ import { addUser, type AddedUser } from "./administration.js";
  */
 export interface InitialLetter {
   bank: { id: string; nameJa: string; nameEn: string };
-  /** the login method says the first step: acquire a certificate, or log in with ID and password */
-  contract: { code: string; name: string; loginMethod: LoginMethod };
+  contract: { code: string; name: string };
   user: { loginId: string; userNo: string; name: string; role: UserRole };
   password: string;
   confirmPassword: string;
+  /** what the user does first, in order (domain/first-steps.ts) */
+  steps: FirstStep[];
   issuedAt: Date;
 }
 
@@ -40,9 +42,10 @@ export async function addUserWithLetter(deps: { store: Store; clock: Clock }, ba
     added,
     letter: {
       bank: { id: bank.config.id, nameJa: bank.config.nameJa, nameEn: bank.config.nameEn },
-      contract: { code: contract.code, name: contract.name, loginMethod: contract.loginMethod },
+      contract: { code: contract.code, name: contract.name },
       user: { loginId: u.loginId, userNo: added.userNo, name: u.name, role: u.role },
       ...passwords,
+      steps: firstSteps(contract.loginMethod, bank.policy),
       issuedAt: deps.clock.now(),
     },
   };

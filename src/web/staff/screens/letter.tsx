@@ -5,7 +5,15 @@ import { Notice } from "../../views/layout.js";
 import { tr, type Text } from "../../views/text.js";
 import { formatLocalDateTime } from "../../../domain/time-zone.js";
 import type { InitialLetter } from "../../../lifecycle/initial-letter.js";
+import type { FirstStep } from "../../../domain/first-steps.js";
 import { StaffPage, t, type PageCtx } from "./frame.js";
+
+const STEP_TEXT: Record<FirstStep, Text> = {
+  acquire_certificate: LETTER.stepCertificate,
+  log_in: LETTER.stepPasswordLogin,
+  change_password: LETTER.stepChangePassword,
+  enrol_otp: LETTER.stepOtp,
+};
 
 const kindOf = (role: string): Text => (role === "master" ? LETTER.kindMaster : role === "admin" ? LETTER.kindAdmin : LETTER.kindGeneral);
 
@@ -48,9 +56,9 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
       </dl>
       <h3>{w(LETTER.stepsHeading)}</h3>
       <ol class="letter-steps">
-        <li>{w(l.contract.loginMethod === "certificate" ? LETTER.stepCertificate : LETTER.stepPasswordLogin)}</li>
-        <li>{w(LETTER.stepChangePassword)}</li>
-        <li>{w(LETTER.stepOtp)}</li>
+        {l.steps.map((s) => (
+          <li data-step={s}>{w(STEP_TEXT[s])}</li>
+        ))}
       </ol>
       <p>{w(LETTER.confirmNote)}</p>
       <p class="letter-keep">{w(LETTER.keepNote)}</p>
