@@ -228,6 +228,31 @@ for (const db of DATABASES) {
       await certLogin(u, "Hanako2027");
       const userKey = await enrol(u, { confirm: "Kakunin567" });
 
+      // ---- the same 利用者管理 screens in English (the master's session in an English browser)
+      const me = await open(h.https, { cert: masterCert, locale: "en-US" });
+      await certLogin(me, "Hajime2027");
+      await me.waitForURL(/\/top$/);
+      await me.goto(url("/admin/users?task=otp_reset"));
+      assert.equal(await heading(me), "Reset a user's one-time password: Users");
+      await shot(me, "en-otp-reset-list");
+      await me.locator('input[type=radio][value="huser01"]').check();
+      await me.locator(`form[action="/${BANK}/admin/confirm"] button[type=submit]`).click();
+      await me.waitForURL(/\/admin\/confirm\?/);
+      await me.getByText("Registered", { exact: true }).waitFor();
+      await shot(me, "en-otp-reset-confirm");
+      await me.goto(url("/admin/done?task=otp_reset&user=huser01"));
+      await shot(me, "en-otp-reset-done");
+      await me.goto(url("/admin/users/new"));
+      await me.locator("#loginId").fill("huser02");
+      await me.locator("#name").fill("初日 三郎");
+      await me.locator("#email").fill("huser02@example.jp");
+      await me.locator("#initialPassword").fill("Shoki5678");
+      await me.locator("#initialConfirm").fill("Kakunin890");
+      await me.locator("#confirmPassword").fill(masterConfirm);
+      await me.locator(`form[action="/${BANK}/admin/users/new"] button[type=submit]`).click();
+      await me.getByText("using the login ID and the initial login password").waitFor();
+      await shot(me, "en-user-added");
+
       // ---- renewal, 20 days before the master's certificate expires: the code is asked
       const cert = (await h.rt.store.userCertificates(BANK, (await h.rt.store.getUserByLoginId(BANK, "hmaster01"))!.id)).find((c) => c.state === "active")!;
       clock.set(cert.notAfter.getTime() - 20 * DAY);
