@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dueStep, oneTimePasswordDemand, tokenRequired } from "./one-time-password.js";
+import { dueStep, holdsToken, oneTimePasswordDemand, tokenRequired } from "./one-time-password.js";
 
 const policy = (acquisition: boolean, renewal: boolean) => ({ otp: { acquisition, renewal } });
 
@@ -43,4 +43,9 @@ test("the first login: the password change first, then the token's enrolment, th
   // an ID/password contract acquires and renews nothing: no token is needed there
   assert.equal(dueStep(p, { mustChangePassword: false, hasToken: false, certificates: false }), null);
   assert.equal(dueStep(p, { mustChangePassword: true, hasToken: false, certificates: false }), "change_password");
+});
+
+test("a token is a confirmed secret; no secret is no token", () => {
+  assert.equal(holdsToken({ totpSecret: "JBSWY3DPEHPK3PXP" }), true);
+  assert.equal(holdsToken({ totpSecret: null }), false);
 });

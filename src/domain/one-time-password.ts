@@ -14,6 +14,9 @@ import type { BankPolicy } from "./policy.js";
  */
 export type OtpPurpose = "acquisition" | "renewal";
 
+/** Whether a user holds a token: a confirmed secret (an enrolment shown but not confirmed is none). */
+export const holdsToken = (user: { totpSecret: string | null }): boolean => user.totpSecret !== null;
+
 /**
  * "ask": the code is checked; "skip": not asked; "enrol_first": refused until a token is enrolled;
  * "if_enrolled": the user is not known yet (a form before the login ID is checked) — the code is

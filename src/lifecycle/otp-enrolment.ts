@@ -1,6 +1,6 @@
 import { newTotpSecret, totpStep, totpUri } from "../credentials/totp.js";
 import { DomainError } from "../domain/errors.js";
-import { oneTimePasswordDemand, type OtpDemand, type OtpPurpose } from "../domain/one-time-password.js";
+import { holdsToken, oneTimePasswordDemand, type OtpDemand, type OtpPurpose } from "../domain/one-time-password.js";
 import type { AuditedStep, BankContext, BankScope } from "./context.js";
 import { checkConfirmPassword, checkOneTimePassword } from "./authentication.js";
 import { refusal } from "./issuance.js";
@@ -13,7 +13,7 @@ import type { UserRecord } from "../store/store.js";
  */
 
 /** Whether the user holds a token (a secret shown but never confirmed is none). */
-export const hasToken = (user: UserRecord): boolean => user.totpSecret !== null;
+export const hasToken = (user: UserRecord): boolean => holdsToken(user);
 
 /**
  * The one-time password of an acquisition or a renewal, as the one rule (domain/one-time-password.ts)

@@ -3,6 +3,7 @@ import type { CertificateRecord, UserRecord } from "../store/store.js";
 import type { BankContext } from "./context.js";
 import type { Deps } from "./context.js";
 import { isLocked } from "../domain/lockout.js";
+import { holdsToken } from "../domain/one-time-password.js";
 import { DEFAULT_USER_ORDER, sortUsers, type UserOrder } from "../domain/user-order.js";
 
 /** The certificates that count for a user: those made after the user's last reset (再発行・初期化). */
@@ -26,7 +27,7 @@ export interface UserCertificateEntry {
 export async function userCertificateEntry(deps: Deps, bank: BankContext, user: UserRecord, now: Date): Promise<UserCertificateEntry> {
   const certs = sinceReset(await deps.store.userCertificates(bank.config.id, user.id), user);
   const current = certs.find((c) => c.state === "active") ?? certs.find((c) => c.state === "pending");
-  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold), token: user.totpSecret !== null };
+  return { user, status: displayStatus(certs, now, bank.policy.renewalWindow), current, locked: isLocked(user, bank.policy.lockoutThreshold), token: holdsToken(user) };
 }
 
 /** 利用者一覧: the contract's users with their certificate status, in the chosen 並び順 (login ID first; a general user sees only themselves). */

@@ -3,6 +3,7 @@ import type { Clock } from "../domain/clock.js";
 import type { BankPolicy } from "../domain/policy.js";
 import { parseDuration } from "../domain/duration.js";
 import { zoneOffsetMinutes } from "../domain/time-zone.js";
+import { holdsToken, oneTimePasswordDemand } from "../domain/one-time-password.js";
 import { renderNotice, type NoticeKind } from "./templates.js";
 import type { MailTransport } from "./transport.js";
 
@@ -87,7 +88,8 @@ export class NoticeDelivery {
       offsetMinutes: zoneOffsetMinutes(bank.policy.timeZone),
       windowDays: parseDuration(bank.policy.renewalWindow).days,
       graceDays: parseDuration(bank.policy.graceAfterExpiry).days,
-      otpAtRenewal: bank.policy.otp.renewal,
+      // the one rule: the owner's renewal asks the code (a user without a token enrols at login first)
+      otpAtRenewal: oneTimePasswordDemand(bank.policy, "renewal", holdsToken(owner)) !== "skip",
     });
     try {
       await this.transport.send({ from: this.from, to: recipient.email, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<notice-${n.id}.${n.bankId}@inkan>` });
