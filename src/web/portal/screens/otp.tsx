@@ -100,6 +100,7 @@ export function otpRoutes(app: FastifyInstance, deps: PortalDeps) {
       if (shownOnForm(e)) return otpPage(page, v, { step: "code" }, page.errorText(e));
       throw e;
     }
-    return otpPage(page, { ...v, due: null }, { step: "done" });
+    // the session as lifecycle/ sees it now: nothing is due any more, so the menu comes back
+    return otpPage(page, await page.session(false), { step: "done" });
   });
 }
