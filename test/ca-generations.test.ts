@@ -7,6 +7,7 @@ import { DATABASES, startHarness, run, testBank, until, type Harness } from "./s
 import { apiLogin, estEnroll, estReenroll, newKeyAndCsr } from "./support/client.js";
 import { writeTemp } from "./support/csr.js";
 import * as x509 from "../src/ca/x509.js";
+import { toPem } from "../src/ca/certificate-builder.js";
 
 const BANK = "tbank";
 
@@ -23,7 +24,7 @@ for (const db of DATABASES) {
       h = await startHarness({ db, serve: true, banks: [testBank(BANK, { policy: { validity: "P40D", renewalWindow: "P42D" } as any })] });
       const contractId = await h.addContract(BANK);
       await h.addUser(BANK, contractId, "master01", "master");
-      for (const u of ["user01", "user02"]) await h.addUser(BANK, contractId, u, "general");
+      for (const u of ["user01", "user02", "user03"]) await h.addUser(BANK, contractId, u, "general");
       dir = mkdtempSync(join(tmpdir(), "inkan-gen-"));
     });
     after(async () => h?.close());
@@ -36,7 +37,9 @@ for (const db of DATABASES) {
       const leafCrl = await crl(cdp(cert), "leaf.crl");
       const rootCrl = await crl(cdp(new x509.X509Certificate(Buffer.from(gen.issuing.der))), "root.crl");
       const file = writeTemp(dir, "leaf.pem", certPem);
-      return run("openssl", ["verify", "-crl_check_all", "-CAfile", join(h.dataDir, "ca", BANK, "chain.pem"), "-CRLfile", rootCrl, "-CRLfile", leafCrl, file], undefined, { allowFail: true });
+      // every generation the server knows, a revoked one too (chain.pem leaves that out), then the root
+      const cas = writeTemp(dir, "cas.pem", [...h.rt.ca.liveGenerations(BANK).map((g) => g.issuing.der), gen.root.der].map((d) => toPem(d)).join(""));
+      return run("openssl", ["verify", "-crl_check_all", "-CAfile", cas, "-CRLfile", rootCrl, "-CRLfile", leafCrl, file], undefined, { allowFail: true });
     }
 
     async function ocsp(certPem: string) {
@@ -103,6 +106,48 @@ for (const db of DATABASES) {
 
       const audit = await h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(Date.now() + 60_000), actions: ["ca.rollover", "ca.ocsp_responder_issued"], limit: 10 });
       assert.deepEqual(audit.map((e: any) => e.action).sort(), ["ca.ocsp_responder_issued", "ca.ocsp_responder_issued", "ca.rollover"]);
+      const verify = await h.cli(["audit", "verify", "--bank", BANK]);
+      assert.equal(verify.status, 0, verify.stderr);
+    });
+
+    test("compromise drill: `inkan ca revoke --generation` needs a newer one; the root's CRL lists it at once; its certificates are refused at the next request; their holders return to 未発行 with a security notice", async () => {
+      const g2 = (await estEnroll(h, BANK, "user03", "Pass1234", await newKeyAndCsr())).identity!;
+      assert.match(issuerCn(g2.certPem), /- G2$/);
+      assert.equal((await apiLogin(h, BANK, g2, "Pass1234")).status, 200);
+      // G2 is the newest: it cannot be revoked before a newer one exists
+      const early = await h.cli(["ca", "revoke", "--bank", BANK, "--generation", "G2", "--reason", "caCompromise"]);
+      assert.equal(early.status, 4, early.stdout + early.stderr);
+      assert.match(early.stderr, /世代 G2 は有効な最新の発行CAです。先に新しい世代を作成してから（inkan ca rollover --bank tbank）/);
+      assert.match(early.stderr, /Generation G2 is the newest live issuing CA: make a new one first/);
+      assert.equal((await h.cli(["ca", "rollover", "--bank", BANK])).status, 0);
+      await until("the server serves G3", 5000, async () => h.rt.ca.bank(BANK)!.generation.number === 3);
+
+      const drill = await h.cli(["ca", "revoke", "--bank", BANK, "--generation", "G2", "--reason", "caCompromise"]);
+      assert.equal(drill.status, 0, drill.stderr);
+      assert.match(drill.stdout, /generation G2 \(issuing CA \d+\) revoked; root CRL number \d+ lists it; \d+ certificates revoked, \d+ users returned to 未発行/);
+      // refused at the next request: the serving process sees the revoked issuer at its poll (one check, not one per certificate)
+      const refused = await until("a G2 certificate is refused", 3000, async () => {
+        const r = await apiLogin(h, BANK, g2, "Pass1234");
+        return r.status !== 200 && r;
+      });
+      assert.match(refused.value.text, /この電子証明書を発行した認証局を停止しました/);
+      assert.match(refused.value.text, /the authority that issued this certificate has been shut down/);
+      // whole-chain checkers refuse it too: the root's CRL lists G2
+      const v = await verifyWholeChain(g2.certPem);
+      assert.notEqual(v.status, 0);
+      assert.match(v.stdout + v.stderr, /certificate revoked/);
+      // user03 is back to 未発行 with the notice (mail outbox and 重要なお知らせ), and acquires a G3 certificate
+      const user = (await h.rt.store.getUserByLoginId(BANK, "user03"))!;
+      assert.ok(user.certsResetAt, "reset");
+      const notices = await h.rt.store.notices.forRecipient(BANK, user.id, ["ca_compromised"]);
+      assert.equal(notices.length, 1);
+      const again = await estEnroll(h, BANK, "user03", "Pass1234", await newKeyAndCsr());
+      assert.equal(again.status, 200, again.text);
+      assert.match(issuerCn(again.identity!.certPem), /- G3$/);
+      const ok = await verifyWholeChain(again.identity!.certPem);
+      assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+      const audit = await h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(Date.now() + 60_000), actions: ["ca.generation_revoked"], limit: 10 });
+      assert.equal(audit.length, 1);
       const verify = await h.cli(["audit", "verify", "--bank", BANK]);
       assert.equal(verify.status, 0, verify.stderr);
     });

@@ -42,8 +42,9 @@ export async function caCommand(rt: Runtime, sub: string | undefined, a: { bank?
     const name = reason === "caCompromise" ? "cACompromise" : reason;
     if (!isRevocationReason(name)) throw fail(`--reason ${reason} is not a revocation reason`);
     const done = await (await rootOperations(rt)).revokeGeneration(bank, generation, name, actor);
+    const reset = await rt.lifecycle.issuerRevoked(bank, done.caId, actor);
     writeCaFiles(rt);
-    console.log(`bank ${bank}: generation G${generation} (issuing CA ${done.caId}) revoked; root CRL number ${done.rootCrlNumber} lists it`);
+    console.log(`bank ${bank}: generation G${generation} (issuing CA ${done.caId}) revoked; root CRL number ${done.rootCrlNumber} lists it; ${reset.certificates} certificates revoked, ${reset.reset} users returned to 未発行 (Not issued) and notified, ${reset.kept} keep a newer certificate`);
     return;
   }
   throw fail(`unknown: ca ${sub ?? ""}`);

@@ -147,6 +147,11 @@ export const P = {
   noticeRenew: { ja: "電子証明書の更新をお願いします", en: "Please renew your certificate" },
   noticeRenewLink: { ja: "電子証明書の更新はこちら", en: "Renew your certificate here" },
   noticeExpired: { ja: "電子証明書の有効期限が切れました", en: "Your certificate has expired" },
+  noticeCaCompromised: { ja: "【重要】電子証明書を再取得してください", en: "Important: please acquire a new certificate" },
+  noticeCaCompromisedBody: {
+    ja: "当行の証明書発行システムの安全確保のため、お客さまの電子証明書を失効させました。ログイン画面の「電子証明書発行」から新しい電子証明書を取得してください。お客さまの操作に問題があったものではありません。",
+    en: "To keep our certificate system secure, we revoked your certificate. Please acquire a new one with Certificate issuance on the login screen. Nothing you did caused this.",
+  },
   noticeExpiredBody: { ja: "ログイン画面の「電子証明書発行」から電子証明書を取得してください。", en: "Please acquire a new certificate with Certificate issuance on the login screen." },
   noticeRenewBody: { ja: "電子証明書の有効期限は {expiry} です。有効期限までに更新してください。", en: "Your certificate expires at {expiry}. Please renew it before then." },
   noNotices: { ja: "お知らせはありません。", en: "There are no notices." },

@@ -2,7 +2,7 @@ import type { ErrorParams } from "../domain/errors.js";
 import type { Locale } from "./messages.js";
 
 /** Why a presented certificate is refused, and the way out: the text after the seeds' sentence. */
-export type CertificateRefusal = "none" | "foreign" | "unknown" | "not_yet_valid" | "expired" | "revoked" | "superseded";
+export type CertificateRefusal = "none" | "foreign" | "unknown" | "not_yet_valid" | "expired" | "revoked" | "superseded" | "issuer_revoked";
 
 export const REFUSAL_TEXT: Record<CertificateRefusal, { ja: string; en: string }> = {
   none: {
@@ -28,6 +28,10 @@ export const REFUSAL_TEXT: Record<CertificateRefusal, { ja: string; en: string }
   revoked: {
     ja: "この電子証明書は失効しています。ログイン画面の「電子証明書発行」から新しい電子証明書を取得してください。",
     en: "This certificate has been revoked. Please acquire a new one with Certificate issuance on the login screen.",
+  },
+  issuer_revoked: {
+    ja: "安全確保のため、この電子証明書を発行した認証局を停止しました。この電子証明書は利用できません。ログイン画面の「電子証明書発行」から新しい電子証明書を取得してください。",
+    en: "For security, the authority that issued this certificate has been shut down, and the certificate can no longer be used. Please acquire a new one with Certificate issuance on the login screen.",
   },
   superseded: {
     ja: "この電子証明書は更新済みのため利用できません。ブラウザをすべて閉じてから、有効期限が最も新しい電子証明書を選択してください。",

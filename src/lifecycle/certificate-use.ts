@@ -54,6 +54,8 @@ export async function judgePresented(deps: Deps, bank: BankContext, der: Uint8Ar
   if (!id || id.bankId !== bankId) return { refused: "foreign" };
   const cert = await deps.store.certificateBySerial(id.caId, id.serial);
   if (!cert || cert.state === "signing" || cert.bankId !== bankId) return { refused: "unknown" };
+  // the root revoked the generation that signed it (compromise drill): one check on the issuer, whatever the certificate's own state
+  if (id.issuerRevoked) return { refused: "issuer_revoked", cert };
   const now = deps.clock.now().getTime();
   if (cert.state === "revoked") return { refused: "revoked", cert };
   if (cert.state === "superseded") return { refused: "superseded", cert };

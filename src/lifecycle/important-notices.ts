@@ -5,7 +5,7 @@ import type { Deps } from "./context.js";
 /** 重要なお知らせ: the user's own reminders whose day has come, read and unread (fed by the same plan as the mail). */
 export async function importantNotices(deps: Deps, bankId: string, user: UserRecord): Promise<NoticeRow[]> {
   const now = deps.clock.now().getTime();
-  const rows = await deps.store.notices.forRecipient(bankId, user.id, ["expiry_warning", "expired"]);
+  const rows = await deps.store.notices.forRecipient(bankId, user.id, ["expiry_warning", "expired", "ca_compromised"]);
   return rows.filter((n) => n.dueAt.getTime() <= now);
 }
 

@@ -25,6 +25,7 @@ import { contractHistory, type HistoryQuery } from "../audit/history.js";
 import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
 import type { UserOrder } from "../domain/user-order.js";
 import { issuerHorizonOf } from "./issuance.js";
+import { resetAfterIssuerRevoked } from "./ca-compromise.js";
 
 export type { RequestContext, BankContext, RequestBase } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
@@ -217,6 +218,10 @@ export class Lifecycle {
   /** 証明書失効 of one certificate by serial (the CLI). */
   revoke(bankId: string, r: RevocationRequest, ctx: RequestContext) {
     return revokeCertificate(this.scope(bankId, ctx), r);
+  }
+  /** After `inkan ca revoke --generation`: the generation's holders revoked, reset to 未発行 and notified. */
+  issuerRevoked(bankId: string, caId: number, actor: string) {
+    return resetAfterIssuerRevoked(this.deps, this.banks.get(bankId), caId, actor);
   }
   /** The bank's active issuing generation against the no-outliving rule (the metric and the dashboard). */
   issuerHorizon(bankId: string) {

@@ -1,7 +1,7 @@
 import { formatJaDateTime, formatLocalDateTime } from "../domain/time-zone.js";
 import { P } from "../i18n/portal-text.js";
 
-export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked" | "otp_reset";
+export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked" | "otp_reset" | "ca_compromised";
 
 export interface NoticeFacts {
   kind: NoticeKind;
@@ -32,6 +32,7 @@ const SUBJECT: Record<NoticeKind, { ja: string; en: string }> = {
   issued: { ja: "電子証明書発行のお知らせ", en: "A client certificate was issued" },
   revoked: { ja: "電子証明書失効のお知らせ", en: "A client certificate was revoked" },
   otp_reset: { ja: "ワンタイムパスワード初期化のお知らせ", en: "Your one-time password was reset" },
+  ca_compromised: { ja: "【重要】電子証明書の再取得のお願い", en: "Important: please acquire a new client certificate" },
 };
 
 /**
@@ -105,6 +106,21 @@ function paragraphs(f: NoticeFacts): { ja: string[]; en: string[] } {
       return {
         ja: [`ログインID ${f.owner.loginId} のワンタイムパスワードが初期化されました。次回ログイン時に、ワンタイムパスワードを登録し直してください。`, "お心当たりのない場合は、直ちにお取引店へご連絡ください。", safety.ja],
         en: [`The one-time password of login ID ${f.owner.loginId} was reset. Please register it again at your next login.`, "If you did not expect this, contact your branch at once.", safety.en],
+      };
+    case "ca_compromised":
+      return {
+        ja: [
+          `当行の証明書発行システムの安全確保のため、${whoJa}（シリアル番号 ${f.serial}）を失効させました。`,
+          "この電子証明書ではログインできません。お手数ですが、ログイン画面の「電子証明書発行」から新しい電子証明書を取得してください。ログインID・パスワードは変わりません。",
+          "お客さまの操作に問題があったものではありません。ご不明な点はお取引店へお問い合わせください。",
+          safety.ja,
+        ],
+        en: [
+          `To keep our certificate system secure, we revoked ${whoEn} (serial ${f.serial}).`,
+          "It can no longer be used to log in. Please acquire a new certificate with Certificate issuance on the login screen; your login ID and password stay the same.",
+          "Nothing you did caused this. If you have questions, please contact your branch.",
+          safety.en,
+        ],
       };
     case "revoked":
       return {

@@ -241,6 +241,12 @@ export class Repositories {
   }
 
   /** The certificate a client presented, found by its issuing CA and serial (any bank's CA). */
+  /** The users who hold a live certificate (active, pending, being signed) of one issuing CA. */
+  async holdersOfCa(bankId: string, caId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom("certificates").select("user_id").distinct().where("bank_id", "=", bankId).where("ca_id", "=", caId).where("state", "in", ["active", "pending", "signing"]).execute();
+    return rows.map((r) => Number(r.user_id));
+  }
+
   async certificateBySerial(caId: number, serial: string): Promise<CertificateRecord | undefined> {
     const r = await this.db.selectFrom("certificates").selectAll().where("ca_id", "=", caId).where("serial", "=", serial).executeTakeFirst();
     return r && toCertificate(r);

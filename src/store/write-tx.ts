@@ -274,7 +274,7 @@ export class WriteTx extends Repositories {
    * Marks a certificate revoked (or superseded, which is published as revoked) and bumps its CA's
    * status revision so that every server drops what it cached about that CA's certificates.
    */
-  async revoke(p: { serial: string; caId: number; notAfter: Date; reason: number; state: "revoked" | "superseded"; actor: string; reference?: string | null; at: Date }): Promise<boolean> {
+  async revoke(p: { serial: string; caId: number; notAfter: Date; reason: number; state: "revoked" | "superseded"; actor: string; reference?: string | null; at: Date; /** false: the caller queues its own notice (a compromise drill's) */ notify?: boolean }): Promise<boolean> {
     const r = await this.db
       .updateTable("certificates")
       .set({ state: p.state, revoked_at: p.at.getTime(), revocation_reason: p.reason, updated_at: p.at.getTime() })
@@ -292,7 +292,7 @@ export class WriteTx extends Repositories {
       .set((eb) => ({ status_revision: eb("status_revision", "+", 1) }))
       .where("id", "=", p.caId)
       .execute();
-    if (p.state === "revoked") {
+    if (p.state === "revoked" && p.notify !== false) {
       const owner = await this.db.selectFrom("certificates").select("user_id").where("serial", "=", p.serial).executeTakeFirst();
       if (owner) await this.queueNotice({ kind: "revoked", serial: p.serial, userId: Number(owner.user_id), at: p.at });
     }
@@ -306,7 +306,7 @@ export class WriteTx extends Repositories {
   }
 
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
-  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
+  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset" | "ca_compromised"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
     await this.db
       .insertInto("notices")
       .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: n.offsetKey ?? "", user_id: n.userId, recipient_user_id: n.recipientUserId ?? n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })

@@ -116,8 +116,8 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
       notices: list.map((n) => ({
         id: n.id,
         kind: n.kind,
-        title: n.kind === "expired" ? P.noticeExpired : P.noticeRenew,
-        link: n.kind === "expired" ? null : P.noticeRenewLink,
+        title: n.kind === "ca_compromised" ? P.noticeCaCompromised : n.kind === "expired" ? P.noticeExpired : P.noticeRenew,
+        link: n.kind === "expired" || n.kind === "ca_compromised" ? null : P.noticeRenewLink,
         due: formatLocalDateTime(n.dueAt, b.offsetMinutes),
         read: n.readAt !== null,
       })),

@@ -43,9 +43,18 @@ function NoticesScreen({ page, v, list, expiry }: { page: PortalPage; v: Session
             <tr class={n.readAt === null ? "unread" : undefined}>
               <td>{page.date(n.dueAt)}</td>
               <td>
-                <p>{page.t(n.kind === "expired" ? P.noticeExpired : P.noticeRenew)}</p>
-                <p>{n.kind === "expired" ? page.t(P.noticeExpiredBody) : page.t(P.noticeRenewBody, { expiry })}</p>
-                {n.kind !== "expired" && <a href={page.url("/renewal")}>{page.t(P.noticeRenewLink)}</a>}
+                {n.kind === "ca_compromised" ? (
+                  <>
+                    <p>{page.t(P.noticeCaCompromised)}</p>
+                    <p>{page.t(P.noticeCaCompromisedBody)}</p>
+                  </>
+                ) : (
+                  <>
+                    <p>{page.t(n.kind === "expired" ? P.noticeExpired : P.noticeRenew)}</p>
+                    <p>{n.kind === "expired" ? page.t(P.noticeExpiredBody) : page.t(P.noticeRenewBody, { expiry })}</p>
+                    {n.kind !== "expired" && <a href={page.url("/renewal")}>{page.t(P.noticeRenewLink)}</a>}
+                  </>
+                )}
               </td>
               <td>
                 {n.readAt === null ? (
