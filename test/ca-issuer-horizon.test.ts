@@ -21,8 +21,14 @@ for (const db of DATABASES) {
     });
     after(async () => h?.close());
 
+    const scrape = async () => (await fetch(`http://127.0.0.1:${h.serving!.metricsPort}/metrics`)).text();
+    /** the value of one series, by its exact label text */
+    async function series(name: string, labels: string): Promise<number | undefined> {
+      const line = (await scrape()).split("\n").find((l) => l.startsWith(`${name}{${labels}} `));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
     async function gauge(): Promise<number> {
-      const text = await (await fetch(`http://127.0.0.1:${h.serving!.metricsPort}/metrics`)).text();
+      const text = await scrape();
       const m = /^inkan_issuing_ca_issuance_seconds_left\{bank="tbank"\} (-?\d+)$/m.exec(text);
       assert.ok(m, text.slice(0, 400));
       return Number(m[1]);
@@ -66,6 +72,21 @@ for (const db of DATABASES) {
       assert.match(new x509.X509Certificate(after.identity!.certPem).issuer, /TEST CA - G2$/);
       assert.equal(h.rt.lifecycle.issuerHorizon(BANK)!.state, "ok");
       assert.ok((await gauge()) > 8 * 365 * 86_400);
+    });
+
+    test("every CA and OCSP responder certificate's end and every CRL's nextUpdate is a gauge, each live generation's too", async () => {
+      const sec = (d: Date | number) => Math.floor(new Date(d).getTime() / 1000);
+      const gens = h.rt.ca.liveGenerations(BANK);
+      assert.deepEqual(gens.map((g) => g.generation.number), [2, 1]);
+      for (const g of gens) {
+        const n = `G${g.generation.number}`;
+        assert.equal(await series("inkan_ca_certificate_expiry_timestamp_seconds", `bank="tbank",kind="issuing",generation="${n}"`), sec(g.issuingNotAfter));
+        assert.equal(await series("inkan_ca_certificate_expiry_timestamp_seconds", `bank="tbank",kind="ocsp",generation="${n}"`), sec(new x509.X509Certificate(Buffer.from(g.ocsp.der)).notAfter));
+        assert.equal(await series("inkan_crl_next_update_timestamp_seconds", `bank="tbank",ca="${n}"`), sec(h.rt.ca.crl(BANK, g.issuing.id)!.nextUpdate));
+      }
+      const root = gens[0]!.root;
+      assert.equal(await series("inkan_ca_certificate_expiry_timestamp_seconds", `bank="tbank",kind="root",generation=""`), sec(new x509.X509Certificate(Buffer.from(root.der)).notAfter));
+      assert.equal(await series("inkan_crl_next_update_timestamp_seconds", `bank="tbank",ca="root"`), sec(h.rt.ca.crl(BANK, root.id)!.nextUpdate));
     });
   });
 }

@@ -42,6 +42,7 @@ export class BankCa {
   readonly issuingSpki: Uint8Array;
   readonly urls: UserProfileUrls;
   readonly issuingNotAfter: Date;
+  readonly ocspNotAfter: Date;
   /**
    * What every user certificate of this bank shares, encoded once: building these through the
    * ASN.1 object model on each issuance cost more than the signature.
@@ -67,6 +68,7 @@ export class BankCa {
     this.issuingSubject = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.subject;
     this.issuingSpki = certificateSpki(issuing.der);
     this.issuingNotAfter = AsnConvert.parse(issuing.der, asn.Certificate).tbsCertificate.validity.notAfter.getTime();
+    this.ocspNotAfter = AsnConvert.parse(ocsp.der, asn.Certificate).tbsCertificate.validity.notAfter.getTime();
     this.urls = bankUrls(httpBase, bankId, issuing.id);
     this.issuerDer = new Uint8Array(AsnConvert.serialize(this.issuingSubject));
     this.signatureAlgorithmDer = new Uint8Array(AsnConvert.serialize(issuing.signer.algorithm));

@@ -80,6 +80,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
   const metrics = new Metrics();
   metrics.watchCa(() => ({
     now: rt.clock.now(),
+    ...rt.ca.expiries(),
     issuance: rt.ca.bankIds().flatMap((bank) => {
       const h = rt.lifecycle.issuerHorizon(bank);
       return h ? [{ bank, lastIssuance: h.lastIssuance }] : [];

@@ -4,6 +4,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export interface CaReadings {
   /** per bank: when the active issuing generation stops being allowed to sign (issuer_expiring) */
   issuance: Array<{ bank: string; lastIssuance: Date }>;
+  /** every CA and OCSP responder certificate served (kind root | issuing | ocsp; generation G1, G2, … or "" for the root) */
+  certificates: Array<{ bank: string; kind: string; generation: string; notAfter: Date }>;
+  /** every CRL served (ca: root, G1, G2, …) */
+  crls: Array<{ bank: string; ca: string; nextUpdate: Date }>;
   now: Date;
 }
 
@@ -26,6 +30,7 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const read = () => this.caReadings?.();
+    this.caGauges(read);
     new Gauge({
       name: "inkan_issuing_ca_issuance_seconds_left",
       help: "seconds until the bank's active issuing CA generation may no longer sign (a certificate must not outlive it): roll over before 0",
@@ -35,6 +40,29 @@ export class Metrics {
         const r = read();
         this.reset();
         for (const i of r?.issuance ?? []) this.set({ bank: i.bank }, Math.round((i.lastIssuance.getTime() - r!.now.getTime()) / 1000));
+      },
+    });
+  }
+
+  private caGauges(read: () => CaReadings | undefined): void {
+    new Gauge({
+      name: "inkan_ca_certificate_expiry_timestamp_seconds",
+      help: "when each CA and OCSP responder certificate runs out (Unix time)",
+      labelNames: ["bank", "kind", "generation"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of read()?.certificates ?? []) this.set({ bank: c.bank, kind: c.kind, generation: c.generation }, Math.floor(c.notAfter.getTime() / 1000));
+      },
+    });
+    new Gauge({
+      name: "inkan_crl_next_update_timestamp_seconds",
+      help: "nextUpdate of each CRL served (Unix time): the root's and each live generation's",
+      labelNames: ["bank", "ca"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of read()?.crls ?? []) this.set({ bank: c.bank, ca: c.ca }, Math.floor(c.nextUpdate.getTime() / 1000));
       },
     });
   }
