@@ -1,10 +1,11 @@
 import Database from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { isAbsolute, join, dirname } from "node:path";
 import { mkdirSync } from "node:fs";
 import type { Database as Schema } from "./schema.js";
 import { migrations, type Dialect } from "./migrations.js";
+import { OwnSchemaPostgresDialect } from "./pg-introspection.js";
 
 // bigint columns hold epoch milliseconds and counters, all far below 2^53
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -44,7 +45,7 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
       await admin.end();
     }
     const pool = new pg.Pool({ connectionString: o.database, max: o.poolSize ?? 10, options });
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new OwnSchemaPostgresDialect({ pool }, o.pgSchema) });
     const u = new URL(o.database);
     return { db, dialect: "postgres", schema: o.pgSchema, describe: `postgresql://${u.host}${u.pathname}${o.pgSchema ? ` (schema ${o.pgSchema})` : ""}` };
   }
