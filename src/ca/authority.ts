@@ -1,4 +1,3 @@
-import { X509Certificate } from "node:crypto";
 import { loadBankGenerations, type BankCa } from "./bank-ca.js";
 import { runCeremony } from "./ceremony.js";
 import { OcspResponder } from "./ocsp-responder.js";
@@ -119,29 +118,6 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   /** Called after a bank's generations changed (the serving process rewrites CA files and its TLS CA list). */
   onGenerationsChanged(fn: () => void): void {
     this.changeListeners.push(fn);
-  }
-
-  /**
-   * Every CA and responder certificate's end and every CRL's nextUpdate this process serves, for
-   * the Prometheus gauges (and their alerting rules, docs/prometheus-alerts.yml).
-   */
-  expiries(): { certificates: Array<{ bank: string; kind: string; generation: string; notAfter: Date }>; crls: Array<{ bank: string; ca: string; nextUpdate: Date }> } {
-    const certificates: Array<{ bank: string; kind: string; generation: string; notAfter: Date }> = [];
-    const crls: Array<{ bank: string; ca: string; nextUpdate: Date }> = [];
-    const end = (der: Uint8Array) => new Date(new X509Certificate(Buffer.from(der)).validTo);
-    for (const [bank, active] of this.cas) {
-      certificates.push({ bank, kind: "root", generation: "", notAfter: end(active.root.der) });
-      const root = this.rootCrls.get(active.root.id);
-      if (root) crls.push({ bank, ca: "root", nextUpdate: new Date(root.nextUpdate) });
-      for (const g of this.liveGenerations(bank)) {
-        if (g.generation.revokedAt) continue;
-        const generation = `G${g.generation.number}`;
-        certificates.push({ bank, kind: "issuing", generation, notAfter: g.issuingNotAfter }, { bank, kind: "ocsp", generation, notAfter: end(g.ocsp.der) });
-        const c = this.crls.get(g.issuing.id);
-        if (c) crls.push({ bank, ca: generation, nextUpdate: new Date(c.nextUpdate) });
-      }
-    }
-    return { certificates, crls };
   }
 
   /** The bank's live generations, newest first. */

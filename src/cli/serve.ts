@@ -17,6 +17,7 @@ import { Throttle } from "../web/throttle.js";
 import { AuditCheckpointer } from "../audit/checkpoints.js";
 import { FileSink, StdoutSink, defaultSinkFile } from "../audit/checkpoint-sink.js";
 import { openAuditSigner } from "../ca/audit-key.js";
+import { caExpiries } from "../ca/ca-expiries.js";
 
 /**
  * Writes each bank's CA certificates as PEM files people and scripts can point OpenSSL at:
@@ -80,7 +81,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
   const metrics = new Metrics();
   metrics.watchCa(() => ({
     now: rt.clock.now(),
-    ...rt.ca.expiries(),
+    ...caExpiries(rt.ca),
     issuance: rt.ca.bankIds().flatMap((bank) => {
       const h = rt.lifecycle.issuerHorizon(bank);
       return h ? [{ bank, lastIssuance: h.lastIssuance }] : [];
