@@ -1,6 +1,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
+import { outboxMailCode } from "./support/smtp.js";
 import { newKeyAndCsr, estEnroll, estReenroll, apiLogin, api, https, type Identity, type Session } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/credentials/totp.js";
@@ -193,11 +194,16 @@ for (const db of DATABASES) {
     test("suspension ends the session at once and refuses login; resumption restores it", async () => {
       const s = await login("b1/user03");
       const master = await login("b1/master01");
-      assert.equal((await op(master, "b1", "user03", "suspend", { confirmPassword: "Conf5678" })).status, 200);
+      // 利用者停止・解除 are confirmed with a メール通知パスワード mailed to the master (here: the outbox folder)
+      const mailed = async (what: string) => {
+        assert.equal((await op(master, "b1", "user03", `${what}/mail-code`, {})).status, 200);
+        return { mailCode: await outboxMailCode(h.dataDir, "master01@example.jp") };
+      };
+      assert.equal((await op(master, "b1", "user03", "suspend", await mailed("suspend"))).status, 200);
       assert.notEqual((await api(h, s, "/api/b1/me")).status, 200);
       const r = await apiLogin(h, "b1", ids["b1/user03"], "Pass1234");
       assert.equal(r.json.error, "user_suspended");
-      assert.equal((await op(master, "b1", "user03", "resume", { confirmPassword: "Conf5678" })).status, 200);
+      assert.equal((await op(master, "b1", "user03", "resume", await mailed("resume"))).status, 200);
       assert.equal((await apiLogin(h, "b1", ids["b1/user03"], "Pass1234")).status, 200);
     });
 

@@ -308,6 +308,9 @@ for (const db of DATABASES) {
       const { page } = await open({ cert: ids.master01 });
       await certLogin(page, BANK, "master01");
       await page.locator("nav.menu").getByRole("link", { name: "管理" }).click();
+      await page.waitForURL(/\/business$/);
+      assert.equal(await heading(page), "業務選択");
+      await page.locator("main").getByRole("link", { name: "利用者管理" }).click();
       await page.waitForURL(/\/admin$/);
       assert.equal(await heading(page), "利用者管理　作業内容選択");
       await shot(page, "c-admin");
@@ -438,6 +441,8 @@ for (const db of DATABASES) {
       await page.getByText("Certificate expiry").first().waitFor();
       await shot(page, "e-top-english");
       await page.locator("nav.menu").getByRole("link", { name: "Administration" }).click();
+      await page.waitForURL(/\/business$/);
+      await page.locator("main").getByRole("link", { name: "User management" }).click();
       await page.waitForURL(/\/admin$/);
       assert.equal(await heading(page), "User management: choose a task");
       await page.getByRole("link", { name: "Revoke a certificate" }).click();

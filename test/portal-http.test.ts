@@ -180,6 +180,7 @@ for (const db of DATABASES) {
       const g = (await estEnroll(h, "tbank", "user0002", "Pass1234", gk)).identity!;
       const gs = await portalLogin(h, g);
       assert.doesNotMatch(gs.top.text, /href="\/tbank\/admin"/);
+      assert.doesNotMatch(gs.top.text, /href="\/tbank\/business"/);
       const notAllowed = await https(h, { path: "/tbank/admin", identity: g, headers: { cookie: gs.cookie } });
       assert.equal(notAllowed.status, 403);
 

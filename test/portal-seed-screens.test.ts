@@ -5,6 +5,7 @@ import { DATABASES, startHarness, testBank, type Harness } from "./support/harne
 import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
 import { inspect, launchChromium, newPortalContext, watchPage } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
+import { startSmtp } from "./support/smtp.js";
 import { formatJaDateTime, formatLocalDateTime } from "../src/domain/time-zone.js";
 
 /**
@@ -26,6 +27,7 @@ for (const db of DATABASES) {
   describe(`the seeds' screens in Chromium (${db})`, () => {
     let h: Harness;
     let browser: Browser;
+    let smtp: Awaited<ReturnType<typeof startSmtp>>;
     const start = wholeSeconds(new Date());
     const clock = new FakeClock(start);
     const ids: Record<string, Identity> = {};
@@ -35,7 +37,8 @@ for (const db of DATABASES) {
     const url = (path: string) => `${h.https}/${BANK}${path}`;
 
     before(async () => {
-      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK)] });
+      smtp = await startSmtp(() => clock.now().getTime());
+      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK)], config: { mail: { from: "Inkan <no-reply@bank.example>", smtp: { host: "127.0.0.1", port: smtp.port }, pollMs: 3_600_000 } } });
       const c = await h.addContract(BANK, "C0001");
       for (const [id, role] of [
         ["master01", "master"],
@@ -58,6 +61,7 @@ for (const db of DATABASES) {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser?.close().catch(() => undefined);
       await h?.close();
+      await smtp?.close();
     });
 
     async function open(o: { cert?: Identity; locale?: string } = {}): Promise<Page> {
@@ -148,6 +152,158 @@ for (const db of DATABASES) {
       await en.getByLabel("Sort by").waitFor();
       await en.getByRole("button", { name: "Show again" }).waitFor();
       await shot(en, "user-list-sorted-en");
+      noPageProblems();
+    });
+
+    test("業務選択 (BSSK001) from 管理: 企業管理 — 企業情報の照会 (read only), 利用者管理, 操作履歴照会 for the master and admins; a general user has none of it", async () => {
+      for (const [id, locale] of [
+        ["master01", "ja-JP"],
+        ["admin01", "en-US"],
+      ] as const) {
+        const ja = locale === "ja-JP";
+        const page = await open({ cert: ids[id], locale });
+        await certLogin(page);
+        await page.locator("nav.menu").getByRole("link", { name: ja ? "管理" : "Administration" }).click();
+        await page.waitForURL(/\/business$/);
+        assert.equal(await heading(page), ja ? "業務選択" : "Choose a service");
+        assert.equal(await screenId(page), "BSSK001");
+        const rows = await page.$$eval("table.menu-table tbody tr", (trs) => trs.map((tr) => (tr.textContent ?? "").trim()));
+        if (ja) {
+          // the seeds' three, with their words
+          assert.deepEqual(rows, ["企業管理企業情報の照会などを行うことができます。", "利用者管理利用者情報の照会などを行うことができます。", "操作履歴照会ご自身または他の利用者が行った操作の履歴照会を行うことができます。"]);
+        } else assert.equal(rows.length, 3);
+        await shot(page, `business-${locale.slice(0, 2)}`);
+        await page.locator("main").getByRole("link", { name: ja ? "企業管理" : "Company administration" }).click();
+        await page.waitForURL(/\/business\/contract$/);
+        assert.equal(await heading(page), ja ? "企業情報の照会" : "Company details");
+        const facts = await page.$$eval("dl.facts dd", (dds) => dds.map((d) => (d.textContent ?? "").trim()));
+        assert.deepEqual(facts, ja ? ["C0001", "株式会社テスト", "電子証明書方式", "7人（上限 100人）"] : ["C0001", "株式会社テスト", "Client certificate", "7 (limit 100)"]);
+        assert.equal(await page.locator("main form").count(), 0, "read only: nothing to submit");
+        await shot(page, `contract-${locale.slice(0, 2)}`);
+      }
+      // a general user: no 管理 in the menu, and the contract screen refused
+      const g = await open({ cert: ids.renew01 });
+      await certLogin(g);
+      assert.equal(await g.locator("nav.menu").getByRole("link", { name: "管理" }).count(), 0);
+      const refused = await g.goto(url("/business/contract"));
+      assert.equal(refused?.status(), 403);
+      noPageProblems();
+    });
+
+    test("自身の情報の変更・照会 for every user: own facts; name and e-mail changed with the 確認用パスワード, audited without it; a wrong one refused", async () => {
+      const page = await open({ cert: ids.late01 });
+      await certLogin(page);
+      await page.locator("nav.menu").getByRole("link", { name: "自身の情報" }).click();
+      await page.waitForURL(/\/self$/);
+      assert.equal(await heading(page), "自身の情報の変更・照会");
+      const facts = async () => Object.fromEntries(await page.$$eval("dl.facts", (dls) => dls.flatMap((dl) => [...dl.querySelectorAll("dt")].map((dt) => [(dt.textContent ?? "").trim(), (dt.nextElementSibling?.textContent ?? "").trim()]))));
+      const f = await facts();
+      assert.equal(f["ログインID"], "late01");
+      assert.equal(f["利用者名"], "利用者 late01");
+      assert.equal(f["メールアドレス"], "late01@example.jp");
+      assert.equal(f["利用者区分"], "一般ユーザ");
+      assert.equal(f["証明書状態"], "発行済み");
+      assert.equal(f["証明書シリアル番号"], ids.late01!.serial);
+      await shot(page, "self-ja");
+      // a wrong 確認用パスワード: refused, nothing changed
+      await page.locator("#name").fill("データ 花子");
+      await page.locator("#confirmPassword").fill("Wrong999");
+      await page.getByRole("button", { name: "実行" }).click();
+      await page.locator(".notice.error").waitFor();
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "late01"))!.name, "利用者 late01");
+      await page.locator("#name").fill("データ 花子");
+      await page.locator("#email").fill("hanako@example.jp");
+      await page.locator("#confirmPassword").fill("Conf5678");
+      await page.getByRole("button", { name: "実行" }).click();
+      await page.waitForURL(/\/self\/done$/);
+      assert.equal(await heading(page), "自身の情報の変更結果");
+      await page.getByText("自身の情報を変更しました。").waitFor();
+      assert.equal((await facts())["利用者名"], "データ 花子");
+      await shot(page, "self-done-ja");
+      const u = (await h.rt.store.getUserByLoginId(BANK, "late01"))!;
+      assert.deepEqual([u.name, u.email], ["データ 花子", "hanako@example.jp"]);
+      const kdb = (h.rt.store as any).kdb;
+      const audits = await kdb.selectFrom("audit_events").selectAll().where("bank_id", "=", BANK).where("action", "=", "user.change_self").orderBy("seq").execute();
+      assert.deepEqual(audits.map((a: { result: string }) => a.result), ["refused", "ok"], "the wrong password and the change, each audited");
+      assert.match(JSON.stringify(audits.at(-1)), /name,email/);
+      assert.doesNotMatch(JSON.stringify(audits), /Conf5678|Wrong999/, "no password in the audit record");
+      // in English
+      const en = await open({ cert: ids.admin01, locale: "en-US" });
+      await certLogin(en);
+      await en.locator("nav.menu").getByRole("link", { name: "My details" }).click();
+      await en.waitForURL(/\/self$/);
+      assert.equal(await heading(en), "Your own details");
+      await shot(en, "self-en");
+      noPageProblems();
+    });
+
+    test("ヘルプ (BHLP001): deleting old certificates in Edge with the bank's issuer, network and domain changes (4-9), expired ones stay (4-14), a garbled result → reload (4-15)", async () => {
+      const page = await open();
+      await page.goto(url("/help"));
+      assert.equal(await heading(page), "ヘルプ（困ったときは）");
+      const steps = (await page.locator("#delete + p + ol.steps li").allInnerTexts()).map((t) => t.trim());
+      assert.equal(steps.length, 5);
+      assert.match(steps[0]!, /「…」（設定など）から「設定」/);
+      assert.match(steps[1]!, /「プライバシー、検索、サービス」を選び、「証明書の管理」/);
+      assert.match(steps[2]!, /「個人」タブ/);
+      assert.match(steps[3]!, /発行者が「Test Bank TEST CA - G1」の証明書/, "the bank's own issuer, as Windows shows it");
+      await page.getByText("有効期限が切れてもパソコン（ブラウザ）から自動的には削除されず").waitFor();
+      await page.getByRole("heading", { name: "ドメインの変更や社内LANの回線変更をした場合" }).waitFor();
+      await page.getByText("通常はそのまま電子証明書でログインできます").waitFor();
+      await page.getByRole("heading", { name: "証明書発行結果の画面が文字化けしているとき" }).waitFor();
+      await page.getByText("ブラウザの「更新」（再読み込み）ボタンを押して").waitFor();
+      await shot(page, "help-ja");
+      const en = await open({ locale: "en-US" });
+      await en.goto(url("/help"));
+      await en.getByText('choose "Privacy, search, and services", then "Manage certificates"').waitFor();
+      await en.getByText('issued by "Test Bank TEST CA - G1"').waitFor();
+      await shot(en, "help-en");
+      noPageProblems();
+    });
+
+    test("利用者停止・解除 ask for a メール通知パスワード mailed to the acting user (real SMTP), not the 確認用パスワード; in English too", async () => {
+      const page = await open({ cert: ids.master01 });
+      await certLogin(page);
+      await page.goto(url("/admin/users?task=suspend"));
+      await page.getByRole("radio", { name: "選択 issue02" }).check();
+      await page.getByRole("button", { name: "次へ" }).click();
+      await page.waitForURL(/\/admin\/confirm\?/);
+      assert.equal(await heading(page), "利用者停止確認");
+      assert.equal(await page.locator("#confirmPassword").count(), 0, "no 確認用パスワード here");
+      await page.getByText("利用者のサービス停止、停止解除には、メール通知パスワードが必要です。").waitFor();
+      await page.getByText("プロバイダーの事情によりメールが遅延する場合があります。").waitFor();
+      const before = smtp.mails.length;
+      await page.getByRole("button", { name: "メール通知パスワードを送信" }).click();
+      await page.waitForURL(/sent=1$/);
+      await page.getByText("メール通知パスワードを送信しました。").waitFor();
+      assert.equal(smtp.mails.length, before + 1);
+      const mail = smtp.mails.at(-1)!;
+      assert.equal(mail.to, "master01@example.jp");
+      const code = /メール通知パスワード：(\d{6})/.exec(mail.text)![1]!;
+      await page.getByLabel("メール通知パスワード").fill(code);
+      await shot(page, "suspend-mail-code-ja");
+      await page.getByRole("button", { name: "実行" }).click();
+      await page.waitForURL(/\/admin\/done\?/);
+      await page.locator("dl.facts dd", { hasText: "利用停止中" }).waitFor();
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "issue02"))!.status, "suspended");
+      await shot(page, "suspend-done-ja");
+      // a wrong code: the form again with the reason
+      await page.goto(url("/admin/confirm?task=resume&user=issue02"));
+      await page.getByLabel("メール通知パスワード").fill("000000" === code ? "111111" : "000000");
+      await page.getByRole("button", { name: "実行" }).click();
+      await page.getByText("メール通知パスワードが正しくないか、有効期限が切れています。").waitFor();
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "issue02"))!.status, "suspended");
+
+      const en = await open({ cert: ids.master01, locale: "en-US" });
+      await certLogin(en);
+      await en.goto(url("/admin/confirm?task=resume&user=issue02"));
+      await en.getByRole("button", { name: "Send a mailed password" }).click();
+      await en.waitForURL(/sent=1$/);
+      await en.getByLabel("Mailed password").fill(/メール通知パスワード：(\d{6})/.exec(smtp.mails.at(-1)!.text)![1]!);
+      await shot(en, "resume-mail-code-en");
+      await en.getByRole("button", { name: "Execute" }).click();
+      await en.waitForURL(/\/admin\/done\?/);
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "issue02"))!.status, "active");
       noPageProblems();
     });
 

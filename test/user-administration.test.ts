@@ -117,6 +117,21 @@ for (const db of DATABASES) {
       assert.equal((await h.rt.store.getUserByLoginId(BANK, "master01"))!.name, "利用者 master01");
     });
 
+    test("利用者一覧's 並び順 over the API; 自身の情報の変更 changes oneself only, with the 確認用パスワード", async () => {
+      const master = sessions.master01!;
+      const byRole = (await api(h, master, `/api/${BANK}/users?sort=role&order=desc`)).json.users as Array<{ loginId: string; role: string }>;
+      assert.equal(byRole.at(-1)!.role, "master");
+      assert.equal(byRole.at(-2)!.role, "admin");
+      assert.deepEqual((await listed(master)).map((u) => u.loginId), [...(await listed(master)).map((u) => u.loginId)].sort(), "login ID ascending unless asked");
+      const self = (body: object, target = "master01") => api(h, master, `/api/${BANK}/users/${target}/self_change`, { confirmPassword: CONFIRM, ...body });
+      expect(await self({ name: "マスター 一郎" }), 200);
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "master01"))!.name, "マスター 一郎");
+      expect(await self({ name: "他人 の名前" }, "user01"), 403, "not_permitted");
+      assert.notEqual((await h.rt.store.getUserByLoginId(BANK, "user01"))!.name, "他人 の名前");
+      expect(await self({ email: "bad address" }), 400, "email_invalid");
+      expect(await self({ name: "利用者 master01" }), 200);
+    });
+
     test("a user of another contract is not found, never forbidden; nor is anyone unknown", async () => {
       for (const s of [sessions.master01!, sessions.admin01!]) {
         const confirmPassword = s === sessions.admin01 ? "Kaku5678" : CONFIRM;
@@ -243,7 +258,7 @@ for (const db of DATABASES) {
       has("certificate.revoke", "master01", null, "refused");
       has("user.change", "admin01", "admin01", "refused"); // the wrong confirmation passwords count against the actor
       const users = await api(h, sessions.master01!, `/api/${BANK}/history?operation=users`);
-      assert.ok((users.json.entries as Array<{ action: string }>).every((e) => ["user.add", "user.change", "user.delete", "user.password_reset"].includes(e.action)));
+      assert.ok((users.json.entries as Array<{ action: string }>).every((e) => ["user.add", "user.change", "user.change_self", "user.delete", "user.password_reset"].includes(e.action)));
       assert.ok((users.json.entries as Array<{ action: string; target: string }>).some((e) => e.action === "user.delete" && e.target === "user01"), "the deleted user is still named");
       // another contract's master sees none of it: only its own contract's registrations by the bank
       const other = await api(h, sessions.master02!, `/api/${BANK}/history?operation=users`);

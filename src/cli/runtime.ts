@@ -11,6 +11,7 @@ import { loadStaffCa, type StaffCa } from "../ca/staff-ca.js";
 import { publicUrls } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { systemClock, type Clock } from "../domain/clock.js";
+import { fileOutbox, smtpTransport } from "../notify/transport.js";
 
 export interface Runtime {
   config: Config;
@@ -104,7 +105,9 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   await ca.load(config.banks, { create: opts.createCas, actor: "init", rootKeys: missing.length > 0 ? await openRootKeys(config, true) : undefined });
   // made here when missing: at init, or at the first start of an installation older than it
   const staffCa = await loadStaffCa(store, keys, clock, config.banks.map((b) => b.id));
-  const lifecycle = new Lifecycle({ store, ca: ca.operations(), clock, banks: config.banks }, staffCa);
+  // メール通知パスワード leave at once through the same mail settings as the notices
+  const codeTransport = config.mail.smtp ? smtpTransport(config.mail.smtp) : fileOutbox(join(config.dataDir, "outbox"));
+  const lifecycle = new Lifecycle({ store, ca: ca.operations(), clock, banks: config.banks, codeMail: { from: config.mail.from, transport: codeTransport } }, staffCa);
   return {
     config,
     store,
@@ -118,6 +121,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
     urls,
     async close() {
       await ca.close();
+      codeTransport.close();
       await store.close();
     },
   };

@@ -54,6 +54,7 @@ export const policySchema = z
     ocspValidity: duration,
     sessionIdle: duration,
     sessionMax: duration,
+    mailCodeValidity: duration,
   })
   .strict() satisfies z.ZodType<BankPolicy>;
 

@@ -29,6 +29,8 @@ export interface BankPolicy {
   sessionIdle: string;
   /** a web session ends this long after its login, however busy (issue 13: no absolute lifetime) */
   sessionMax: string;
+  /** a メール通知パスワード (利用者停止・解除) is good this long after it was mailed, and once */
+  mailCodeValidity: string;
 }
 
 export const DEFAULT_POLICY: BankPolicy = {
@@ -48,6 +50,7 @@ export const DEFAULT_POLICY: BankPolicy = {
   ocspValidity: "P1D",
   sessionIdle: "PT15M",
   sessionMax: "PT8H",
+  mailCodeValidity: "PT10M",
 };
 
 /** The seeds' other family: a 40-day window with a single notice at 40 days. */

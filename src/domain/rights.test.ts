@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide, grantableRoles, historyScope, managesUsers, type Actor, type Right, type Target } from "./rights.js";
+import { decide, decideOnContract, viewsOwnContract, grantableRoles, historyScope, managesUsers, type Actor, type Right, type Target } from "./rights.js";
 import type { UserRole } from "./roles.js";
 
-const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register", "history.view"];
+const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register", "user.change_self", "history.view"];
 const ROLES: UserRole[] = ["master", "admin", "general"];
 
 const me = (role: UserRole): Actor => ({ kind: "user", bankId: "b1", contractId: 1, userId: 10, role });
@@ -19,6 +19,8 @@ function expected(actor: UserRole, right: Right, rel: "self" | "same", trole: Us
   if (rel === "self" && trole !== actor) return "n/a";
   // the bank's token letter: no customer registers a token for anyone
   if (right === "user.otp_register") return "deny";
+  // 自身の情報の変更: one's own details, for every role, and nobody else's
+  if (right === "user.change_self") return rel === "self" ? "allow" : "deny";
   if (actor === "master") {
     if (right === "certificate.revoke") return rel === "self" ? (selfRevoke ? "allow" : "paper") : "allow";
     if (right === "history.view") return "allow";
@@ -54,8 +56,8 @@ test("rights: every role × operation × target relation, with zero escalations 
       }
     }
   }
-  // 2 policies × 3 roles × 12 rights × (3 same-contract targets + self + 3 × 2 foreign)
-  assert.equal(rows, 720);
+  // 2 policies × 3 roles × 13 rights × (3 same-contract targets + self + 3 × 2 foreign)
+  assert.equal(rows, 780);
   // a general user can do nothing to anyone else
   for (const right of RIGHTS) for (const trole of ROLES) assert.equal(decide(me("general"), right, target("same", trole), { masterSelfRevokeOnline: true }), "deny");
 });
@@ -102,4 +104,18 @@ test("who manages users and which roles they may give: master admin and general,
   }
   // the same answer as the table gives for a registration
   for (const a of ROLES) for (const r of ["admin", "general"] as const) assert.equal(grantableRoles(me(a)).includes(r), decide(me(a), "user.add", target("same", r), { masterSelfRevokeOnline: true }) === "allow", `${a} ${r}`);
+});
+
+test("企業情報の照会: the master and admins their own contract, general users not; staff their bank's; others not found", () => {
+  const own = { bankId: "b1", contractId: 1 };
+  assert.equal(decideOnContract(me("master"), "contract.view", own), "allow");
+  assert.equal(decideOnContract(me("admin"), "contract.view", own), "allow");
+  assert.equal(decideOnContract(me("general"), "contract.view", own), "deny");
+  for (const role of ROLES) {
+    assert.equal(decideOnContract(me(role), "contract.view", { bankId: "b1", contractId: 2 }), "not_found");
+    assert.equal(decideOnContract(me(role), "contract.view", { bankId: "b2", contractId: 1 }), "not_found");
+  }
+  assert.deepEqual(ROLES.map((r) => viewsOwnContract(me(r))), [true, true, false]);
+  assert.equal(decideOnContract({ kind: "staff", bankId: "b1", staffId: "s2", role: "auditor" }, "contract.view", { bankId: "b1", contractId: 7 }), "allow");
+  assert.equal(decideOnContract({ kind: "staff", bankId: "b1", staffId: "s2", role: "auditor" }, "contract.view", { bankId: "b2", contractId: 7 }), "not_found");
 });

@@ -15,6 +15,8 @@ export type Right =
   | "user.otp_reset"
   /** the bank registers a token for the user and hands its secret over once (a token letter) */
   | "user.otp_register"
+  /** 自身の情報の変更: one's own name and e-mail address, and nobody else's */
+  | "user.change_self"
   | "history.view";
 
 export type StaffRole = "operator" | "auditor";
@@ -63,6 +65,8 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
   if (right === "history.view") return self || historyScope(actor) === "contract" ? "allow" : "deny";
   // a token letter comes from the bank only: a customer never learns another user's secret
   if (right === "user.otp_register") return "deny";
+  // 自身の情報の変更・照会 is every user's own, whatever the role
+  if (right === "user.change_self") return self ? "allow" : "deny";
   switch (actor.role) {
     case "master":
       switch (right) {
@@ -103,6 +107,26 @@ export function grantableRoles(actor: Actor): UserRole[] {
 /** Whether 利用者管理 is the actor's at all: whoever may register a user manages the contract's users. */
 export function managesUsers(actor: Actor): boolean {
   return grantableRoles(actor).length > 0;
+}
+
+/** What can be done with a contract as a whole: 企業管理 — 企業情報の照会 (read only). */
+export type ContractRight = "contract.view";
+
+/**
+ * 企業情報の照会: the master and admins read their own contract (its code, name, login method and
+ * users against the limit); a general user does not; bank staff read their bank's contracts.
+ * Another contract or bank is not found.
+ */
+export function decideOnContract(actor: Actor, right: ContractRight, contract: { bankId: string; contractId: number }): Decision {
+  if (actor.bankId !== contract.bankId) return "not_found";
+  if (actor.kind !== "user") return "allow";
+  if (actor.contractId !== contract.contractId) return "not_found";
+  return right === "contract.view" && actor.role !== "general" ? "allow" : "deny";
+}
+
+/** Whether the actor sees 企業管理 in 業務選択: the table's contract.view row for their own contract. */
+export function viewsOwnContract(actor: Actor): boolean {
+  return actor.kind === "user" && decideOnContract(actor, "contract.view", { bankId: actor.bankId, contractId: actor.contractId }) === "allow";
 }
 
 /**

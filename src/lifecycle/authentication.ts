@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode } from "../domain/errors.js";
 import { burnPasswordCheck, verifyPassword } from "../credentials/passwords.js";
 import { totpStep } from "../credentials/totp.js";
+import { mailCodeMatches } from "../credentials/mail-code.js";
 import type { UserRecord, ContractRecord } from "../store/store.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { AuditedStep } from "./context.js";
@@ -72,6 +73,35 @@ async function checkPassword(s: AuditedStep, user: UserRecord, password: string,
 /** The login password of a known user, with the lockout. */
 export function checkLoginPassword(s: AuditedStep, user: UserRecord, password: string): Promise<void> {
   return checkPassword(s, user, password, "login");
+}
+
+/** What a メール通知パスワード confirms: one right on one target, so a code for one never confirms another. */
+export function mailCodePurpose(right: string, target: string): string {
+  return `${right}:${target}`;
+}
+
+/**
+ * メール通知パスワード (利用者停止・解除): the newest code mailed for this purpose, good once and
+ * until it expires. A wrong, expired or spent code counts toward the 確認用パスワード's lockout (it
+ * stands in for it) and gets the same answer; the code itself is never logged or audited.
+ */
+export async function checkMailCode(s: AuditedStep, user: UserRecord, purpose: string, code: string): Promise<void> {
+  const { deps, bank } = s;
+  const now = deps.clock.now();
+  const spent = await deps.store.write(bank.config.id, async (w) => {
+    const open = await w.openMailCode(user.id, purpose);
+    if (!open || now.getTime() > open.expiresAt.getTime() || !/^\d{6}$/.test(code.trim()) || !mailCodeMatches(open.id, open.codeHash, code)) return false;
+    return w.useMailCode(open.id, now);
+  });
+  if (!spent) {
+    await countFailure(s, user, { kind: "confirm", reason: "wrong_mail_code" });
+    throw new DomainError("mail_code_failed");
+  }
+  if (isLocked(user, bank.policy.lockoutThreshold, "confirm")) {
+    await auditRefusal(s, user, { reason: "confirm_locked" });
+    throw new DomainError("confirm_locked");
+  }
+  if (user.failedConfirms > 0) await deps.store.write(bank.config.id, (w) => w.setFailedConfirms(user.id, 0, now));
 }
 
 /** 確認用パスワード: asked before revocations and other changes; its own lockout count. */

@@ -1,3 +1,4 @@
+import type { CodeMail } from "./mail-codes.js";
 import type { Store } from "../store/store.js";
 import type { CaOperations } from "../ca/ca-views.js";
 import type { Clock } from "../domain/clock.js";
@@ -27,6 +28,8 @@ export interface LifecycleDeps {
   ca: CaOperations;
   clock: Clock;
   banks: BankConfig[];
+  /** where メール通知パスワード are mailed at once (the server's mail settings) */
+  codeMail?: CodeMail;
 }
 
 /** What the flows use: the store, the CA's signing operations, the clock. */

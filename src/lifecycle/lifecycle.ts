@@ -26,6 +26,8 @@ import { renewalWindow, type RenewalWindow } from "../domain/renewal-window.js";
 import type { UserOrder } from "../domain/user-order.js";
 import { issuerHorizonOf } from "./issuance.js";
 import { resetAfterIssuerRevoked } from "./ca-compromise.js";
+import { contractFacts, ownInformation, type ContractFacts } from "./contract-info.js";
+import { sendMailCode } from "./mail-codes.js";
 
 export type { RequestContext, BankContext, RequestBase } from "./context.js";
 export type { IssuedCertificate } from "./issuance.js";
@@ -161,6 +163,14 @@ export class Lifecycle {
 
   // ---- the contract's own users
 
+  /** 企業管理 — 企業情報の照会: the viewer's contract, read only (master and admins, by the rights table). */
+  contractFacts(bankId: string, view: SessionView): Promise<ContractFacts> {
+    return contractFacts(this.deps, this.banks.get(bankId), view);
+  }
+  /** 自身の情報の照会: the viewer's own details and certificate, read now. */
+  ownInformation(bankId: string, view: SessionView): Promise<UserListEntry> {
+    return ownInformation(this.deps, this.banks.get(bankId), view.user);
+  }
   /** 利用者一覧: the contract's users with their certificate status, in the chosen 並び順 (by login ID unless told). */
   userList(bankId: string, view: SessionView, order?: UserOrder): Promise<UserListEntry[]> {
     return contractUserList(this.deps, this.banks.get(bankId), view.user, order);
@@ -169,12 +179,16 @@ export class Lifecycle {
    * One operation of the user-operations table (user-operations.ts) on a user of the viewer's
    * contract, confirmed with the viewer's 確認用パスワード: `input` is the surface's raw fields.
    */
-  userOperation<N extends UserOperationName>(bankId: string, view: SessionView, op: { name: N; target: string; input?: unknown; confirmPassword: string }, base: RequestBase): Promise<UserOperationResult<N>> {
+  userOperation<N extends UserOperationName>(bankId: string, view: SessionView, op: { name: N; target: string; input?: unknown; confirmPassword: string; mailCode?: string }, base: RequestBase): Promise<UserOperationResult<N>> {
     return runUserOperation({ ...op, ...this.userScope(bankId, view, base), who: { actor: view.actor, user: view.user } });
   }
   /** 利用者登録 in the viewer's contract (master: admin or general; admin: general). */
   addContractUser(bankId: string, view: SessionView, r: { user: NewUserDetails; confirmPassword: string }, base: RequestBase): Promise<AddedUser> {
     return addContractUser({ ...this.userScope(bankId, view, base), ...r, who: { actor: view.actor, user: view.user } });
+  }
+  /** メール通知パスワードの送信 for an operation the table confirms by mail (利用者停止・解除) on `target`. */
+  sendMailCode(bankId: string, view: SessionView, r: { operation: string; target: string }, base: RequestBase) {
+    return sendMailCode({ ...this.userScope(bankId, view, base), mail: this.deps.codeMail, who: { actor: view.actor, user: view.user }, ...r });
   }
   /** A confirmation form of the viewer's acts once (submissions.ts). */
   submitOnce(bankId: string, view: SessionView, form: { token: string; action: string }, act: () => Promise<string>) {
@@ -291,7 +305,10 @@ export type PortalLifecycle = Pick<
   | "oneTimePasswordDemand"
   | "renewalWindow"
   | "userList"
+  | "contractFacts"
+  | "ownInformation"
   | "userOperation"
+  | "sendMailCode"
   | "addContractUser"
   | "submitOnce"
   | "history"

@@ -2,7 +2,7 @@ import { DomainError, type ErrorCode } from "../domain/errors.js";
 import { decide, type Actor, type Right } from "../domain/rights.js";
 import type { UserRecord, WriteTx } from "../store/store.js";
 import type { BankContext, RequestContext } from "./context.js";
-import { checkConfirmPassword } from "./authentication.js";
+import { checkConfirmPassword, checkMailCode, mailCodePurpose } from "./authentication.js";
 import type { Deps } from "./issuance.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { UserRole } from "../domain/roles.js";
@@ -23,6 +23,8 @@ export interface UserOperationContext {
   target: string;
   /** the acting customer's 確認用パスワード; bank staff act on a paper form instead */
   confirmPassword?: string;
+  /** the メール通知パスワード, for an operation the table confirms by mail instead */
+  mailCode?: string;
   ctx: RequestContext;
   /** the paper form's reference (bank staff), recorded with a revocation */
   reference?: string | null;
@@ -41,7 +43,13 @@ export interface AuthorizeParams {
   ctx: RequestContext;
   /** further roles to decide for (a role change: the role the user would get) */
   also?: UserRole[];
+  /** how a customer confirms: the 確認用パスワード (default), the メール通知パスワード, or not yet (a code is about to be mailed) */
+  confirmBy?: ConfirmBy;
+  mailCode?: string;
 }
+
+/** How a customer actor confirms an operation (the user-operations table says which). */
+export type ConfirmBy = "password" | "mail_code";
 
 /**
  * The rights table, then the 確認用パスワード of a customer actor (staff act on a paper form), in
@@ -64,10 +72,17 @@ export async function authorize(p: AuthorizeParams): Promise<void> {
     if (verdict === "deny") throw await refuse("not_permitted");
     if (verdict === "paper") throw await refuse("master_revocation_by_paper");
   }
-  if (who.user) {
+  if (who.user && p.confirmBy === "mail_code") {
+    await checkMailCode({ deps, bank, ctx, action: right }, who.user, mailCodePurpose(right, p.label), p.mailCode ?? "");
+  } else if (who.user) {
     if (p.confirmPassword === undefined) throw new DomainError("confirm_password_failed");
     await checkConfirmPassword({ deps, bank, ctx, action: right }, who.user, p.confirmPassword);
   }
+}
+
+/** The rights table only, with every refusal audited: for a step before the confirmation (mailing a code). */
+export async function authorizeRight(p: Omit<AuthorizeParams, "confirmPassword" | "confirmBy" | "mailCode">): Promise<void> {
+  await authorize({ ...p, confirmPassword: undefined, who: { actor: p.who.actor } });
 }
 
 /** The change an operation makes inside its transaction; `detail` is its audit record's detail. */
@@ -78,12 +93,12 @@ export type UserChangeStep<T> = (w: WriteTx, target: UserRecord, now: Date, deta
  * write transaction with its audit record (the right is its action). A user deleted meanwhile is
  * not found.
  */
-export async function onUser<T>(c: UserOperationContext & { right: Right; newRole?: UserRole }, change: UserChangeStep<T>): Promise<T> {
+export async function onUser<T>(c: UserOperationContext & { right: Right; newRole?: UserRole; confirmBy?: ConfirmBy }, change: UserChangeStep<T>): Promise<T> {
   const { deps, bank, ctx, right } = c;
   const bankId = bank.config.id;
   const target = await deps.store.getUserByLoginId(bankId, c.target);
   const also = c.newRole && c.newRole !== target?.role ? [c.newRole] : [];
-  await authorize({ deps, bank, who: c.who, right, target, label: c.target, confirmPassword: c.confirmPassword, ctx, also });
+  await authorize({ deps, bank, who: c.who, right, target, label: c.target, confirmPassword: c.confirmPassword, confirmBy: c.confirmBy, mailCode: c.mailCode, ctx, also });
   const refusedInside = { code: undefined as ErrorCode | undefined };
   const acted = deps.store.write(bankId, async (w) => {
     const now = deps.clock.now();

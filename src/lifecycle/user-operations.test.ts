@@ -4,10 +4,10 @@ import { DomainError } from "../domain/errors.js";
 import { USER_OPERATIONS, USER_OPERATION_NAMES, isUserOperation, runUserOperation } from "./user-operations.js";
 import type { UserOperationContext } from "./user-management.js";
 
-test("the table: ten operations on one user, each with its right", () => {
+test("the table: eleven operations on one user, each with its right", () => {
   assert.deepEqual(
     Object.fromEntries(USER_OPERATION_NAMES.map((n) => [n, USER_OPERATIONS[n].right])),
-    { revoke: "certificate.revoke", reset: "certificate.reset", suspend: "user.suspend", resume: "user.resume", unlock: "user.unlock", password: "user.password_reset", otp_reset: "user.otp_reset", otp_register: "user.otp_register", change: "user.change", delete: "user.delete" },
+    { revoke: "certificate.revoke", reset: "certificate.reset", suspend: "user.suspend", resume: "user.resume", unlock: "user.unlock", password: "user.password_reset", otp_reset: "user.otp_reset", otp_register: "user.otp_register", change: "user.change", self_change: "user.change_self", delete: "user.delete" },
   );
 });
 
@@ -43,6 +43,8 @@ test("a wrong input is refused before anything is read or written", async () => 
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { role: "master" } }), (e) => code(e) === "user_role_invalid");
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { email: "not an address" } }), (e) => code(e) === "email_invalid");
   await assert.rejects(runUserOperation({ ...c, name: "change", input: { name: "" } }), (e) => code(e) === "user_name_invalid");
+  await assert.rejects(runUserOperation({ ...c, name: "self_change", input: { email: "not an address" } }), (e) => code(e) === "email_invalid");
+  await assert.rejects(runUserOperation({ ...c, name: "self_change", input: { name: "" } }), (e) => code(e) === "user_name_invalid");
   // a body that is no object reads as no fields: the reason defaults, the password is empty
   for (const input of ["keyCompromise", ["x"], 7, null]) await assert.rejects(runUserOperation({ ...c, name: "password", input }), (e) => code(e) === "password_invalid");
   await assert.rejects(runUserOperation({ ...c, name: "revoke", input: "superseded" }), (e) => !(e instanceof DomainError) || e.code !== "revocation_reason_invalid");

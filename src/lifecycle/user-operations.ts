@@ -6,7 +6,7 @@ import { passwordProblems, type UserRole } from "../domain/roles.js";
 import { hashPassword } from "../credentials/passwords.js";
 import { newTotpSecret, totpUri } from "../credentials/totp.js";
 import { checkEmail, checkUserName } from "./administration.js";
-import { onUser, revokeLive, type UserOperationContext } from "./user-management.js";
+import { onUser, revokeLive, type ConfirmBy, type UserOperationContext } from "./user-management.js";
 
 /**
  * The one table of what can be done to one existing user of a contract: per operation, the right
@@ -31,10 +31,13 @@ const optionalText = (max: number) => z.string().transform((s) => s.slice(0, max
 export interface UserOperationCall<I> extends UserOperationContext {
   right: Right;
   input: I;
+  confirmBy?: ConfirmBy;
 }
 
 export interface UserOperation<S extends z.ZodType, R> {
   right: Right;
+  /** how a customer confirms it: the 確認用パスワード unless "mail_code" (the seeds' メール通知パスワード) */
+  confirmBy?: ConfirmBy;
   input: S;
   run(c: UserOperationCall<z.output<S>>): Promise<R>;
 }
@@ -76,9 +79,10 @@ export const USER_OPERATIONS = {
       return revoked;
     },
   }),
-  /** 利用者停止: the user can do nothing until resumed; open sessions end now. */
+  /** 利用者停止: the user can do nothing until resumed; open sessions end now. Confirmed by a メール通知パスワード. */
   suspend: operation({
     right: "user.suspend",
+    confirmBy: "mail_code",
     input: NO_INPUT,
     run: (c) =>
       onUser(c, async (w, target, now) => {
@@ -88,6 +92,7 @@ export const USER_OPERATIONS = {
   }),
   resume: operation({
     right: "user.resume",
+    confirmBy: "mail_code",
     input: NO_INPUT,
     run: (c) => onUser(c, (w, target, now) => w.setUserStatus(target.id, "active", now)),
   }),
@@ -174,6 +179,26 @@ export const USER_OPERATIONS = {
     },
   }),
   /**
+   * 自身の情報の変更: the acting user's own name and e-mail address (the target is oneself; the rights
+   * table allows nobody else), confirmed with the 確認用パスワード like every change.
+   */
+  self_change: operation({
+    right: "user.change_self",
+    input: z.object({ name: optionalText(300), email: optionalText(300) }),
+    async run(c) {
+      const { name, email } = c.input;
+      if (name !== undefined) checkUserName(name);
+      if (email !== undefined) checkEmail(email);
+      return onUser(c, async (w, target, now, detail) => {
+        const d: { name?: string; email?: string } = {};
+        if (name !== undefined && name !== target.name) d.name = name;
+        if (email !== undefined && email !== target.email) d.email = email;
+        detail.changed = Object.keys(d).join(",") || null;
+        if (Object.keys(d).length > 0) await w.setUserDetails(target.id, d, now);
+      });
+    },
+  }),
+  /**
    * 利用者削除 (never the master, never oneself): whatever certificate the user holds is revoked
    * (cessationOfOperation) in the same transaction, as 証明書失効 does, so the CRL and OCSP say
    * revoked before this returns; sessions end. The row stays, marked deleted, so that history and
@@ -217,5 +242,5 @@ export async function runUserOperation<N extends UserOperationName>(p: RunUserOp
   const op = USER_OPERATIONS[name] as UserOperation<z.ZodType, unknown>;
   // a body that is no object at all (a JSON string, an array) has none of the fields, as before
   const fields = typeof input === "object" && input !== null && !Array.isArray(input) ? input : {};
-  return op.run({ ...c, right: op.right, input: op.input.parse(fields) }) as Promise<UserOperationResult<N>>;
+  return op.run({ ...c, right: op.right, confirmBy: op.confirmBy, input: op.input.parse(fields) }) as Promise<UserOperationResult<N>>;
 }

@@ -306,5 +306,25 @@ export function migrations(dialect: Dialect): MigrationProvider {
       await sql`update cas set parent_id = (select p.id from cas p where p.bank_id = cas.bank_id and p.kind = 'issuing' and p.current = 1) where kind = 'ocsp'`.execute(db);
     },
   };
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008, "009_ca_generations": m009 }) };
+  /**
+   * Issue 11: メール通知パスワード — a short code mailed to the acting user to confirm 利用者停止・解除.
+   * Only a keyed hash of the code is kept; a row is good once (used_at) and until expires_at.
+   */
+  const m010: Migration = {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("mail_codes")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("bank_id", "text", (c) => c.notNull().references("banks.id"))
+        .addColumn("user_id", big, (c) => c.notNull().references("users.id"))
+        .addColumn("purpose", "text", (c) => c.notNull())
+        .addColumn("code_hash", "text", (c) => c.notNull())
+        .addColumn("created_at", big, (c) => c.notNull())
+        .addColumn("expires_at", big, (c) => c.notNull())
+        .addColumn("used_at", big)
+        .execute();
+      await db.schema.createIndex("mail_codes_user").on("mail_codes").columns(["bank_id", "user_id", "purpose", "created_at"]).execute();
+    },
+  };
+  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008, "009_ca_generations": m009, "010_mail_codes": m010 }) };
 }

@@ -203,4 +203,18 @@ export interface Database {
   submissions: SubmissionTable;
   notices: NoticeTable;
   notice_cursors: NoticeCursorTable;
+  mail_codes: MailCodeTable;
+}
+
+/** メール通知パスワード: a keyed hash of the mailed code, good once and until expires_at. */
+export interface MailCodeTable {
+  id: string;
+  bank_id: string;
+  user_id: number;
+  /** what the code confirms: "<operation>:<target login ID>" */
+  purpose: string;
+  code_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }

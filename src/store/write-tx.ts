@@ -143,6 +143,24 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ failed_confirms: n, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
+  /** メール通知パスワード: a new code for (user, purpose); older unused ones of the same purpose end with it. */
+  async addMailCode(c: { id: string; userId: number; purpose: string; codeHash: string; at: Date; expiresAt: Date }): Promise<void> {
+    await this.db.updateTable("mail_codes").set({ used_at: c.at.getTime() }).where("bank_id", "=", this.bankId).where("user_id", "=", c.userId).where("purpose", "=", c.purpose).where("used_at", "is", null).execute();
+    await this.db.insertInto("mail_codes").values({ id: c.id, bank_id: this.bankId, user_id: c.userId, purpose: c.purpose, code_hash: c.codeHash, created_at: c.at.getTime(), expires_at: c.expiresAt.getTime(), used_at: null }).execute();
+  }
+
+  /** The newest unused code of (user, purpose), expired or not (the caller decides). */
+  async openMailCode(userId: number, purpose: string): Promise<{ id: string; codeHash: string; expiresAt: Date } | undefined> {
+    const r = await this.db.selectFrom("mail_codes").select(["id", "code_hash", "expires_at"]).where("bank_id", "=", this.bankId).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).orderBy("created_at", "desc").executeTakeFirst();
+    return r && { id: r.id, codeHash: r.code_hash, expiresAt: new Date(Number(r.expires_at)) };
+  }
+
+  /** Spends a code: true only for the one call that marked it used. */
+  async useMailCode(id: string, at: Date): Promise<boolean> {
+    const r = await this.db.updateTable("mail_codes").set({ used_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", id).where("used_at", "is", null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   async setUserStatus(userId: number, status: "active" | "suspended" | "deleted", at: Date): Promise<void> {
     await this.db.updateTable("users").set({ status, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }

@@ -6,7 +6,7 @@ import { USER_OPERATION_NAMES, type Lifecycle, type SessionView } from "../lifec
 import { presentedCertificate } from "./client-cert.js";
 import { P } from "../i18n/portal-text.js";
 import { SESSION_COOKIE, cookieValue, setCookie } from "./views/cookies.js";
-import { HISTORY_QUERY, fieldOf, parseFields } from "./views/request-input.js";
+import { HISTORY_QUERY, USER_LIST_QUERY, fieldOf, parseFields } from "./views/request-input.js";
 import { historyCsv } from "../audit/history.js";
 import type { UserRole } from "../domain/roles.js";
 
@@ -135,7 +135,8 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     const v = await view(req, false);
     mustHaveChangedPassword(v);
     const b = lifecycle.bank(req.params.bank);
-    const list = await lifecycle.userList(req.params.bank, v);
+    const { sort, order } = parseFields(USER_LIST_QUERY, req.query);
+    const list = await lifecycle.userList(req.params.bank, v, { key: sort, direction: order });
     return {
       users: list.map((e) => ({
         loginId: e.user.loginId,
@@ -170,8 +171,16 @@ export function apiRoutes(app: FastifyInstance, deps: { lifecycle: Lifecycle }) 
     app.post(`/api/:bank/users/:loginId/${name}`, async (req: Req) => {
       const v = await view(req, true);
       mustHaveChangedPassword(v);
-      const r: unknown = await lifecycle.userOperation(req.params.bank, v, { name, target: String(req.params.loginId), input: req.body, confirmPassword: str(req.body, "confirmPassword") }, ctx(req));
+      const r: unknown = await lifecycle.userOperation(req.params.bank, v, { name, target: String(req.params.loginId), input: req.body, confirmPassword: str(req.body, "confirmPassword"), mailCode: str(req.body, "mailCode", 20) }, ctx(req));
       return { ok: true, ...(r && typeof r === "object" && !Array.isArray(r) ? r : {}) };
     });
   }
+  // メール通知パスワード for the operations the table confirms by mail (suspend, resume): mailed to the actor
+  app.post("/api/:bank/users/:loginId/:operation/mail-code", async (req: Req, reply) => {
+    const v = await view(req, true);
+    mustHaveChangedPassword(v);
+    const p = req.params as unknown as { loginId: string; operation: string };
+    const r = await lifecycle.sendMailCode(req.params.bank, v, { operation: String(p.operation), target: String(p.loginId) }, ctx(req));
+    return reply.header("cache-control", "no-store").send({ ok: true, expiresAt: r.expiresAt.toISOString() });
+  });
 }

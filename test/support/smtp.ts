@@ -35,3 +35,24 @@ export async function startSmtp(now: () => number): Promise<{ port: number; mail
   const port = (server.server.address() as { port: number }).port;
   return { port, mails, setDown: (v) => (down = v), close: () => new Promise((r) => server.close(() => r())) };
 }
+
+/**
+ * The メール通知パスワード of the newest mail to `to` in a data directory's outbox (the .eml files
+ * written when no SMTP server is configured), read from the parsed mail as a person would.
+ */
+export async function outboxMailCode(dataDir: string, to: string): Promise<string> {
+  const { readdirSync, readFileSync, statSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const dir = join(dataDir, "outbox");
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith("mail-code-") && f.endsWith(".eml"))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const f of files) {
+    const m = await simpleParser(readFileSync(f));
+    const addressed = Array.isArray(m.to) ? m.to.map((x) => x.text).join(",") : (m.to?.text ?? "");
+    const code = /メール通知パスワード：(\d{6})/.exec(m.text ?? "")?.[1];
+    if (addressed.includes(to) && code) return code;
+  }
+  throw new Error(`no mailed password for ${to} in ${dir}`);
+}

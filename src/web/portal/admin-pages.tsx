@@ -9,6 +9,7 @@ import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } 
 import { grantableRoles } from "../../domain/rights.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 import { USER_LIST_QUERY, parseFields } from "../views/request-input.js";
+import { MailCodeField, MailCodeSend, confirmedByMail, mailCodeRoutes } from "./screens/mail-code.js";
 import { ROLE_LABELS, TASKS, RoleSelect, UserFacts, isTask, manager, taskInput, type Task } from "./screens/admin-parts.js";
 import { AdminMenuScreen } from "./screens/admin-menu.js";
 import { UserListScreen } from "./screens/user-list.js";
@@ -66,6 +67,8 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       current: "admin",
       status: error ? 400 : 200,
       children: (
+        <>
+        {confirmedByMail(task) && <MailCodeSend page={page} v={v} task={task} loginId={loginId} />}
         <form method="post" action={page.url("/admin/confirm")}>
           <ErrorNotice text={error} />
           <p>{page.t(P.confirmLead)}</p>
@@ -88,7 +91,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
               {grantableRoles(v.actor).includes("admin") && <RoleSelect page={page} value={e.user.role} />}
             </>
           )}
-          <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
+          {confirmedByMail(task) ? <MailCodeField page={page} /> : <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />}
           <div class="actions">
             <button type="submit" class={TASKS[task].danger ? "danger" : "primary"}>
               {page.t(P.execute)}
@@ -96,9 +99,12 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
             <ButtonLink page={page} href={`/admin/users?task=${task}`} label={P.back} />
           </div>
         </form>
+        </>
       ),
     });
   };
+
+  mailCodeRoutes(app, deps, (page, v, task, loginId, error) => (isTask(task) ? confirmPage(page, v, task, loginId, error) : page.redirect(page.url("/admin"))));
 
   app.get(
     "/:bank/admin/confirm",
@@ -120,7 +126,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
       const confirm = field(page.req, "confirmPassword", 64);
       const done = page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}`);
       const act = async () => {
-        await lifecycle.userOperation(page.bankId, v, { name: task, target, input: taskInput(page, task), confirmPassword: confirm }, page.ctx);
+        await lifecycle.userOperation(page.bankId, v, { name: task, target, input: taskInput(page, task), confirmPassword: confirm, mailCode: field(page.req, "mailCode", 20) }, page.ctx);
         return done;
       };
       try {

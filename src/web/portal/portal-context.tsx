@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { managesUsers } from "../../domain/rights.js";
+import { managesUsers, viewsOwnContract } from "../../domain/rights.js";
+import { B } from "../../i18n/business-text.js";
 import type { ComponentChildren } from "preact";
 import { DomainError } from "../../domain/errors.js";
 import { formatJaDateTime, formatLocalDateTime } from "../../domain/time-zone.js";
@@ -91,8 +92,10 @@ export class PortalPage {
       { key: "top", href: this.url("/top"), label: P.menuTop },
       { key: "notices", href: this.url("/notices"), label: P.menuNotices },
     ];
-    if (managesUsers(view.actor)) items.push({ key: "admin", href: this.url("/admin"), label: P.menuAdmin });
+    // 管理 opens 業務選択 (企業管理, 利用者管理, 操作履歴照会), as the seeds' menu does
+    if (managesUsers(view.actor) || viewsOwnContract(view.actor)) items.push({ key: "admin", href: this.url("/business"), label: P.menuAdmin });
     items.push({ key: "history", href: this.url("/history"), label: P.menuHistory });
+    items.push({ key: "self", href: this.url("/self"), label: B.menuSelf });
     items.push({ key: "otp", href: this.url("/otp"), label: P.menuOtp });
     items.push({ key: "help", href: this.url("/help"), label: P.menuHelp });
     return items.map((i) => ({ href: i.href, label: i.label, current: i.key === current }));

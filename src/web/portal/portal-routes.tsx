@@ -15,6 +15,7 @@ import { homeRoutes } from "./home-pages.js";
 import { adminRoutes, addUserRoutes } from "./admin-pages.js";
 import { historyRoutes } from "./history-pages.js";
 import { helpRoutes } from "./help-pages.js";
+import { businessRoutes } from "./business-pages.js";
 
 /** The customer portal: server-rendered pages under /<bank>/…, JavaScript only where the key is made. */
 export async function portalRoutes(app: FastifyInstance, deps: PortalDeps) {
@@ -59,4 +60,5 @@ export async function portalRoutes(app: FastifyInstance, deps: PortalDeps) {
   addUserRoutes(app, deps);
   historyRoutes(app, deps);
   helpRoutes(app, deps);
+  businessRoutes(app, deps);
 }
