@@ -29,3 +29,19 @@ export function SubmitButton({ page, label, kind = "primary" }: { page: PortalPa
     </button>
   );
 }
+
+/** A table's caption and column headings, in the screen's language. */
+export function TableHead({ page, caption, columns }: { page: PortalPage; caption: Text; columns: Text[] }) {
+  return (
+    <>
+      <caption>{page.t(caption)}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col">{page.t(c)}</th>
+          ))}
+        </tr>
+      </thead>
+    </>
+  );
+}

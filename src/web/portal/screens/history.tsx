@@ -2,7 +2,7 @@ import { OPERATIONS, RESULT_LABELS, type HistoryEntry } from "../../../audit/his
 import { P } from "../../../i18n/portal-text.js";
 import type { UserListEntry } from "../../../lifecycle/lifecycle.js";
 import type { PortalPage } from "../portal-context.js";
-import { ErrorNotice, SubmitButton } from "../page-parts.js";
+import { ErrorNotice, SubmitButton, TableHead } from "../page-parts.js";
 
 export interface HistoryScreenProps {
   page: PortalPage;
@@ -70,18 +70,7 @@ export function HistoryScreen({ page, f, seesAll, users, entries, error, qs }: H
         <p>{page.t(P.historyEmpty)}</p>
       ) : (
         <table id="history">
-          <caption>{page.t(P.historyTitle)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{page.t(P.when)}</th>
-              <th scope="col">{page.t(P.user)}</th>
-              <th scope="col">{page.t(P.operation)}</th>
-              <th scope="col">{page.t(P.target)}</th>
-              <th scope="col">{page.t(P.result)}</th>
-              <th scope="col">{page.t(P.address)}</th>
-              <th scope="col">{page.t(P.serial)}</th>
-            </tr>
-          </thead>
+          <TableHead page={page} caption={P.historyTitle} columns={[P.when, P.user, P.operation, P.target, P.result, P.address, P.serial]} />
           <tbody>
             {entries.map((e) => (
               <tr>

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { P } from "../../../i18n/portal-text.js";
 import { PortalPage, sessionRoutes, type PortalDeps, type ScreenFrame } from "../portal-context.js";
-import { SubmitButton } from "../page-parts.js";
+import { SubmitButton, TableHead } from "../page-parts.js";
 
 const NOTICES: ScreenFrame = { title: P.noticesTitle, screenId: "BNTC001", current: "notices" };
 
@@ -30,14 +30,7 @@ function NoticesScreen({ page, v, list, expiry }: { page: PortalPage; v: Session
       <p>{page.t(P.noNotices)}</p>
     ) : (
       <table>
-        <caption>{page.t(P.noticesTitle)}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{page.t(P.noticeDate)}</th>
-            <th scope="col">{page.t(P.noticeTitle)}</th>
-            <th scope="col">{page.t(P.state)}</th>
-          </tr>
-        </thead>
+        <TableHead page={page} caption={P.noticesTitle} columns={[P.noticeDate, P.noticeTitle, P.state]} />
         <tbody>
           {list.map((n) => (
             <tr class={n.readAt === null ? "unread" : undefined}>
