@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { Locale } from "../../../i18n/messages.js";
 import { S } from "../../../i18n/staff-text.js";
 import { LETTER } from "../../../i18n/letter-text.js";
@@ -17,6 +18,23 @@ const STEP_TEXT: Record<FirstStep, Text> = {
 
 const kindOf = (role: string): Text => (role === "master" ? LETTER.kindMaster : role === "admin" ? LETTER.kindAdmin : LETTER.kindGeneral);
 
+/** A letter's top, both kinds alike: the bank and the date, the addressee, the title, the greeting. */
+export function LetterHead(p: { locale: Locale; bank: string; issuedAt: Date; offset: number; contractName: string; headingId: string; title: Text; greeting: Text }) {
+  const w = (x: Text, params: Record<string, string | number> = {}) => tr(p.locale, x, params);
+  return (
+    <>
+      <p class="letter-from">
+        {p.bank}
+        <br />
+        {w(LETTER.issuedOn, { date: formatLocalDateTime(p.issuedAt, p.offset).slice(0, 10) })}
+      </p>
+      <p class="letter-to">{w(LETTER.addressee, { contract: p.contractName })}</p>
+      <h2 id={p.headingId}>{w(p.title)}</h2>
+      <p>{w(p.greeting, { bank: p.bank })}</p>
+    </>
+  );
+}
+
 /** One language's side of the letter: what a customer reads, with nothing of the console in it. */
 function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: string; offset: number }) {
   const { letter: l, locale } = p;
@@ -34,14 +52,7 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
   ];
   return (
     <section class="letter-side" lang={locale} aria-labelledby={`letter-${locale}-h`}>
-      <p class="letter-from">
-        {bank}
-        <br />
-        {w(LETTER.issuedOn, { date: formatLocalDateTime(l.issuedAt, p.offset).slice(0, 10) })}
-      </p>
-      <p class="letter-to">{w(LETTER.addressee, { contract: l.contract.name })}</p>
-      <h2 id={`letter-${locale}-h`}>{w(LETTER.initialTitle)}</h2>
-      <p>{w(LETTER.greeting, { bank })}</p>
+      <LetterHead locale={locale} bank={bank} issuedAt={l.issuedAt} offset={p.offset} contractName={l.contract.name} headingId={`letter-${locale}-h`} title={LETTER.initialTitle} greeting={LETTER.greeting} />
       <dl class="facts letter-facts">
         {rows.map(([label, value, hook]) => (
           <>
@@ -71,18 +82,27 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
  * holds both languages, Japanese first; the print stylesheet leaves out the console around it.
  */
 export function InitialLetterPage(p: { c: PageCtx; letter: InitialLetter; portalUrl: string; result: string }) {
-  const { c } = p;
-  const offset = c.con.bank.offsetMinutes;
+  const offset = p.c.con.bank.offsetMinutes;
   return (
-    <StaffPage c={c} title={S.letterTitle} screenId="STF014">
+    <LetterSheet c={p.c} title={S.letterTitle} screenId="STF014" once={S.letterOnce} result={p.result}>
+      {(locale) => <LetterSide locale={locale} letter={p.letter} portalUrl={p.portalUrl} offset={offset} />}
+    </LetterSheet>
+  );
+}
+
+/** A letter's sheet: the once-only warning, Japanese then English, and the way on once printed. */
+export function LetterSheet(p: { c: PageCtx; title: Text; screenId: string; once: Text; result: string; children: (locale: Locale) => ComponentChildren }) {
+  const { c } = p;
+  return (
+    <StaffPage c={c} title={p.title} screenId={p.screenId}>
       <div class="no-print">
         <Notice kind="warning">
-          <p>{t(c, S.letterOnce)}</p>
+          <p>{t(c, p.once)}</p>
         </Notice>
       </div>
       <article class="letter">
-        <LetterSide locale="ja" letter={p.letter} portalUrl={p.portalUrl} offset={offset} />
-        <LetterSide locale="en" letter={p.letter} portalUrl={p.portalUrl} offset={offset} />
+        {p.children("ja")}
+        {p.children("en")}
       </article>
       <p class="no-print">
         <a class="button primary" href={p.result}>

@@ -1,12 +1,11 @@
 import type { Locale } from "../../../i18n/messages.js";
 import { S } from "../../../i18n/staff-text.js";
 import { LETTER } from "../../../i18n/letter-text.js";
-import { Notice } from "../../views/layout.js";
 import { tr, type Text } from "../../views/text.js";
-import { formatLocalDateTime } from "../../../domain/time-zone.js";
 import type { TokenLetter } from "../../../lifecycle/token-letter.js";
 import { otpQrSvg } from "../../otp-qr.js";
 import { StaffPage, t, type PageCtx } from "./frame.js";
+import { LetterHead, LetterSheet } from "./letter.js";
 
 /** The key in groups of four, as a person types it from paper. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, "$1 ");
@@ -17,14 +16,7 @@ function TokenSide(p: { locale: Locale; letter: TokenLetter; qr: string; offset:
   const bank = locale === "ja" ? l.bank.nameJa : l.bank.nameEn;
   return (
     <section class="letter-side" lang={locale} aria-labelledby={`token-${locale}-h`}>
-      <p class="letter-from">
-        {bank}
-        <br />
-        {w(LETTER.issuedOn, { date: formatLocalDateTime(l.issuedAt, p.offset).slice(0, 10) })}
-      </p>
-      <p class="letter-to">{w(LETTER.addressee, { contract: l.contract.name })}</p>
-      <h2 id={`token-${locale}-h`}>{w(LETTER.tokenTitle)}</h2>
-      <p>{w(LETTER.tokenGreeting, { bank })}</p>
+      <LetterHead locale={locale} bank={bank} issuedAt={l.issuedAt} offset={p.offset} contractName={l.contract.name} headingId={`token-${locale}-h`} title={LETTER.tokenTitle} greeting={LETTER.tokenGreeting} />
       <dl class="facts letter-facts">
         <dt>{w(LETTER.contractCode)}</dt>
         <dd>{l.contract.code}</dd>
@@ -55,26 +47,12 @@ function TokenSide(p: { locale: Locale; letter: TokenLetter; qr: string; offset:
 
 /** トークン登録通知書 (STF015): the answer to トークン登録's 実行, and only to it; both languages, printable. */
 export function TokenLetterPage(p: { c: PageCtx; letter: TokenLetter; result: string }) {
-  const { c } = p;
-  const offset = c.con.bank.offsetMinutes;
+  const offset = p.c.con.bank.offsetMinutes;
   // the otpauth:// URI (it holds the secret) is only dark modules of the picture, never text
   const qr = `data:image/svg+xml;base64,${Buffer.from(otpQrSvg(p.letter.uri)).toString("base64")}`;
   return (
-    <StaffPage c={c} title={S.tokenLetterTitle} screenId="STF015">
-      <div class="no-print">
-        <Notice kind="warning">
-          <p>{t(c, S.tokenLetterOnce)}</p>
-        </Notice>
-      </div>
-      <article class="letter">
-        <TokenSide locale="ja" letter={p.letter} qr={qr} offset={offset} />
-        <TokenSide locale="en" letter={p.letter} qr={qr} offset={offset} />
-      </article>
-      <p class="no-print">
-        <a class="button primary" href={p.result}>
-          {t(c, S.letterPrinted)}
-        </a>
-      </p>
-    </StaffPage>
+    <LetterSheet c={p.c} title={S.tokenLetterTitle} screenId="STF015" once={S.tokenLetterOnce} result={p.result}>
+      {(locale) => <TokenSide locale={locale} letter={p.letter} qr={qr} offset={offset} />}
+    </LetterSheet>
   );
 }
