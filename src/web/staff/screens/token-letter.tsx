@@ -4,7 +4,7 @@ import { LETTER } from "../../../i18n/letter-text.js";
 import { tr, type Text } from "../../views/text.js";
 import type { TokenLetter } from "../../../lifecycle/token-letter.js";
 import { otpQrSvg } from "../../otp-qr.js";
-import { StaffPage, t, type PageCtx } from "./frame.js";
+import type { PageCtx } from "./frame.js";
 import { LetterHead, LetterSheet } from "./letter.js";
 
 /** The key in groups of four, as a person types it from paper. */
