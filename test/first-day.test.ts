@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DATABASES, run, startHarness, testBank, type Harness } from "./support/harness.js";
+import { addStaffMember } from "./support/staff.js";
 import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/credentials/totp.js";
@@ -50,11 +51,8 @@ for (const db of DATABASES) {
     before(async () => {
       h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { otp: { acquisition: true, renewal: true } } })] });
       staffOrigin = `https://localhost:${h.serving!.staffPort}`;
-      const out = join(h.dataDir, "op01.p12");
-      process.env.INKAN_FIRST_DAY_P12 = STAFF_P12;
-      const r = await h.cli(["staff", "add", BANK, "op01", "--name", "行員 一郎", "--role", "operator", "--out", out, "--passphrase-env", "INKAN_FIRST_DAY_P12"]);
-      assert.equal(r.status, 0, r.stderr);
-      operatorP12 = { pfx: readFileSync(out), passphrase: STAFF_P12 };
+      const { pfx, passphrase } = (await addStaffMember(h, { bank: BANK, id: "op01", role: "operator", passphrase: STAFF_P12, name: "行員 一郎" })).p12;
+      operatorP12 = { pfx, passphrase };
       // the staff certificate was made by the real clock just now: the server's clock catches up
       clock.set(wholeSeconds(new Date(Date.now() + 2_000)));
       browser = await launchChromium();

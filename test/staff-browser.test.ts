@@ -1,9 +1,8 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
+import { addStaffMember } from "./support/staff.js";
 import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
 import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
@@ -54,11 +53,8 @@ for (const db of DATABASES) {
       // certificates of this bank live three weeks exactly, so the weeks they end in are known
       h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { validity: "PT504H", renewalWindow: "PT24H" } })] });
       origin = `https://localhost:${h.serving!.staffPort}`;
-      const out = join(h.dataDir, "op01.p12");
-      process.env.INKAN_STAFF_BROWSER_P12 = P12_PASS;
-      const r = await h.cli(["staff", "add", BANK, "op01", "--name", "行員 一郎", "--role", "operator", "--out", out, "--passphrase-env", "INKAN_STAFF_BROWSER_P12"]);
-      assert.equal(r.status, 0, r.stderr);
-      operatorP12 = { pfx: readFileSync(out), passphrase: P12_PASS };
+      const { pfx, passphrase } = (await addStaffMember(h, { bank: BANK, id: "op01", role: "operator", passphrase: P12_PASS, name: "行員 一郎" })).p12;
+      operatorP12 = { pfx, passphrase };
 
       const contract = await h.addContract(BANK, "K001");
       await h.addUser(BANK, contract, "kmaster01", "master"); // without a certificate: nothing on the charts

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
+import { addStaffMember } from "./support/staff.js";
 import { newKeyAndCsr, estEnroll, https, type Identity, type Answer } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { DAY, jstDay, nextMonday } from "./support/calendar.js";
@@ -24,14 +25,8 @@ for (const db of DATABASES) {
 
     /** A staff member made by the real `inkan staff add`, the key and certificate read back from the PKCS#12 by OpenSSL. */
     async function addStaff(id: string, role: "operator" | "auditor"): Promise<Identity> {
-      const out = join(h.dataDir, `${id}.p12`);
       process.env.INKAN_TEST_P12 = P12_PASS;
-      const r = await h.cli(["staff", "add", BANK, id, "--name", `行員 ${id}`, "--role", role, "--out", out, "--passphrase-env", "INKAN_TEST_P12"]);
-      assert.equal(r.status, 0, r.stderr);
-      const certPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-clcerts", "-nokeys"])).stdout;
-      const keyPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-nocerts", "-nodes"])).stdout;
-      const serial = (await run("openssl", ["x509", "-noout", "-serial"], certPem)).stdout.trim().replace(/^serial=/, "").toLowerCase();
-      return { certPem, keyPem, serial };
+      return (await addStaffMember(h, { bank: BANK, id, role, passphrase: P12_PASS })).identity;
     }
 
     const get = (path: string, identity?: Identity) => https(h, { origin, path, identity });

@@ -1,7 +1,8 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
+import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
+import { addStaffMember } from "./support/staff.js";
 import { api, apiLogin, estEnroll, https, newKeyAndCsr, type Identity, type Answer } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { verifyPassword } from "../src/credentials/passwords.js";
@@ -29,16 +30,7 @@ for (const db of DATABASES) {
     let password = "";
     let confirmPassword = "";
 
-    async function addStaff(id: string, role: "operator" | "auditor"): Promise<Identity> {
-      const out = join(h.dataDir, `${id}.p12`);
-      process.env.INKAN_LETTERS_P12 = P12_PASS;
-      const r = await h.cli(["staff", "add", BANK, id, "--name", `行員 ${id}`, "--role", role, "--out", out, "--passphrase-env", "INKAN_LETTERS_P12"]);
-      assert.equal(r.status, 0, r.stderr);
-      const certPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-clcerts", "-nokeys"])).stdout;
-      const keyPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", `pass:${P12_PASS}`, "-nocerts", "-nodes"])).stdout;
-      const serial = (await run("openssl", ["x509", "-noout", "-serial"], certPem)).stdout.trim().replace(/^serial=/, "").toLowerCase();
-      return { certPem, keyPem, serial };
-    }
+    const addStaff = async (id: string, role: "operator" | "auditor"): Promise<Identity> => (await addStaffMember(h, { bank: BANK, id, role, passphrase: P12_PASS })).identity;
     const get = (path: string, identity: Identity) => https(h, { origin, path, identity });
     const post = (path: string, identity: Identity, form: Record<string, string>) =>
       https(h, { origin, path, identity, body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
