@@ -21,7 +21,7 @@ async function pemCsr(): Promise<{ keyPem: string; pem: string }> {
 async function portalLogin(h: Harness, id: Identity) {
   const r = await https(h, { path: "/tbank/login", identity: id, body: form({ password: "Pass1234" }), headers: FORM });
   assert.equal(r.status, 303, r.text);
-  const cookie = cookieOf(r, "inkan_session")!;
+  const cookie = cookieOf(r, "__Host-inkan_session")!;
   const top = await https(h, { path: "/tbank/top", identity: id, headers: { cookie } });
   assert.equal(top.status, 200, top.text);
   return { cookie, csrf: hidden(top.text, "csrf"), top };
@@ -57,17 +57,17 @@ for (const db of DATABASES) {
       const toggle = await https(h, { path: "/lang/en?back=%2F%2Fevil.example%2F" });
       assert.equal(toggle.status, 303);
       assert.equal(toggle.headers.location, "/");
-      const toggled = await https(h, { path: "/tbank/login", headers: { cookie: cookieOf(toggle, "inkan_lang")!, "accept-language": "ja" } });
+      const toggled = await https(h, { path: "/tbank/login", headers: { cookie: cookieOf(toggle, "__Host-inkan_lang")!, "accept-language": "ja" } });
       assert.match(toggled.text, /<html lang="en">/);
       // a cookie that is not valid percent-encoding is ignored (it made a 500 on every page): the
       // browser's language then, and the other cookies still read
-      const badCookie = await https(h, { path: "/tbank/login", headers: { cookie: "inkan_lang=%E0%A4%A; inkan_session=%", "accept-language": "en" } });
+      const badCookie = await https(h, { path: "/tbank/login", headers: { cookie: "__Host-inkan_lang=%E0%A4%A; __Host-inkan_session=%", "accept-language": "en" } });
       assert.equal(badCookie.status, 200, badCookie.text);
       assert.match(badCookie.text, /<html lang="en">/);
-      const badCookieTop = await https(h, { path: "/tbank/top", headers: { cookie: "inkan_lang=%E0%A4%A; inkan_session=%ZZ" } });
+      const badCookieTop = await https(h, { path: "/tbank/top", headers: { cookie: "__Host-inkan_lang=%E0%A4%A; __Host-inkan_session=%ZZ" } });
       assert.equal(badCookieTop.status, 303);
       assert.equal(badCookieTop.headers.location, "/tbank/login?ended=1");
-      const badCookieApi = await https(h, { path: "/api/tbank/me", headers: { cookie: "inkan_session=%E0%A4%A" } });
+      const badCookieApi = await https(h, { path: "/api/tbank/me", headers: { cookie: "__Host-inkan_session=%E0%A4%A" } });
       assert.equal(badCookieApi.status, 401);
       assert.equal(badCookieApi.json.error, "session_invalid");
 
@@ -77,7 +77,7 @@ for (const db of DATABASES) {
       assert.match(bad.text, /ログインIDまたはログインパスワードが正しくありません/);
       const auth = await https(h, { path: "/tbank/certificate/issue", body: form({ loginId: "user0001", password: "Pass1234" }), headers: FORM });
       assert.equal(auth.status, 303, auth.text);
-      const grant = cookieOf(auth, "inkan_grant")!;
+      const grant = cookieOf(auth, "__Secure-inkan_grant")!;
       assert.ok(grant);
       const confirm = await https(h, { path: "/tbank/certificate/issue/confirm", headers: { cookie: grant } });
       assert.equal(confirm.status, 200);

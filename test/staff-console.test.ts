@@ -8,7 +8,7 @@ import { newKeyAndCsr, estEnroll, https, type Identity, type Answer } from "./su
 import { FakeClock } from "../src/domain/clock.js";
 import { DAY, jstDay, nextMonday } from "./support/calendar.js";
 import { verifyAuditChain } from "../src/audit/verify.js";
-import { staffCsrfKey, staffCsrfToken } from "../src/web/staff-server.js";
+import { staffBrowser } from "./support/staff-browser.js";
 
 const BANK = "tbank";
 const P12_PASS = "staff-P12-secret";
@@ -29,12 +29,8 @@ for (const db of DATABASES) {
       return (await addStaffMember(h, { bank: BANK, id, role, passphrase: P12_PASS })).identity;
     }
 
-    const get = (path: string, identity?: Identity) => https(h, { origin, path, identity });
-    const post = (path: string, identity: Identity, form: Record<string, string>) =>
-      https(h, { origin, path, identity, body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const { get, post, csrfOf } = staffBrowser(() => h, () => origin);
     const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
-    /** The form token of a staff certificate (the same the console puts into its forms; an auditor's pages have none). */
-    const csrfOf = async (who: Identity) => staffCsrfToken(staffCsrfKey(h.rt.passphrase), who.serial);
 
     /** form → confirmation → 実行: the confirmation's one-time token, then the 303 to the result. */
     async function act(who: Identity, action: string, form: Record<string, string>): Promise<{ confirm: Answer; execute: Answer; token: string; body: Record<string, string> }> {
@@ -100,7 +96,7 @@ for (const db of DATABASES) {
       assert.match(page.text, /<svg[^>]*role="img"[^>]*aria-labelledby="expiring-chart-title expiring-chart-desc"/);
       assert.match(page.text, /<th scope="col">件数<\/th>/);
       assert.doesNotMatch(page.text, /<script|style="/);
-      const en = await https(h, { origin, path: "/", identity: staff.op01, headers: { cookie: "inkan_lang=en" } });
+      const en = await https(h, { origin, path: "/", identity: staff.op01, headers: { cookie: "__Host-inkan_lang=en" } });
       assert.match(en.text, /<html lang="en">/);
       assert.match(en.text, /<h1>Dashboard<\/h1>/);
     });
@@ -238,7 +234,7 @@ for (const db of DATABASES) {
       const before = await number();
       const page = await get("/crl", staff.op01!);
       assert.match(page.text, new RegExp(`data-crl-number="${before}"`));
-      assert.equal(field(page.text, "csrf"), await csrfOf(staff.op01!), "the form carries the certificate's token");
+      assert.equal(field(page.text, "csrf"), await csrfOf(staff.op01!), "the form carries the session's token");
       const r = await act(staff.op01!, "crl", {});
       assert.equal(await number(), before + 1);
       assert.match((await get(r.execute.headers.location as string, staff.op01!)).text, new RegExp(`CRL番号 ${before + 1} を発行しました。`));

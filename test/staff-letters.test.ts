@@ -6,7 +6,7 @@ import { addStaffMember } from "./support/staff.js";
 import { api, apiLogin, estEnroll, https, newKeyAndCsr, type Identity, type Answer } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { verifyPassword } from "../src/credentials/passwords.js";
-import { staffCsrfKey, staffCsrfToken } from "../src/web/staff-server.js";
+import { staffBrowser } from "./support/staff-browser.js";
 
 /**
  * The staff console's initial-password letter and 申込書 login-method switch, over HTTPS on the
@@ -31,14 +31,11 @@ for (const db of DATABASES) {
     let confirmPassword = "";
 
     const addStaff = async (id: string, role: "operator" | "auditor"): Promise<Identity> => (await addStaffMember(h, { bank: BANK, id, role, passphrase: P12_PASS })).identity;
-    const get = (path: string, identity: Identity) => https(h, { origin, path, identity });
-    const post = (path: string, identity: Identity, form: Record<string, string>) =>
-      https(h, { origin, path, identity, body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const { get, post, csrfOf } = staffBrowser(() => h, () => origin);
     const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
-    const csrfOf = (who: Identity) => staffCsrfToken(staffCsrfKey(h.rt.passphrase), who.serial);
     /** confirmation, then 実行 (its answer as it comes: a 303 to the result, or the letter itself) */
     async function confirmAndExecute(who: Identity, action: string, form: Record<string, string>): Promise<{ confirm: Answer; execute: Answer; body: Record<string, string> }> {
-      const csrf = csrfOf(who);
+      const csrf = await csrfOf(who);
       const confirm = await post(`/confirm/${action}`, who, { ...form, csrf });
       assert.equal(confirm.status, 200, confirm.text);
       const body = { ...form, csrf, token: field(confirm.text, "token")! };
@@ -146,7 +143,7 @@ for (const db of DATABASES) {
       assert.match(page.text, /name="method" value="certificate"/);
       assert.match(page.text, /電子証明書方式に変更する/);
       // the form's reference is required (the form again, with the error)
-      const noRef = await post("/confirm/contract-method", op, { code: "P001", method: "certificate", reference: " ", csrf: csrfOf(op) });
+      const noRef = await post("/confirm/contract-method", op, { code: "P001", method: "certificate", reference: " ", csrf: await csrfOf(op) });
       assert.equal(noRef.status, 400);
       assert.match(noRef.text, /依頼書番号を入力してください/);
       assert.equal((await h.rt.store.getContractByCode(BANK, "P001"))!.loginMethod, "password", "the confirmation changes nothing");
@@ -198,7 +195,7 @@ for (const db of DATABASES) {
       assert.match(users.text, /href="\/otp-reset\?loginId=lmaster01"/);
       assert.match((await get("/otp-register?loginId=lmaster01", op)).text, /<h1>トークン登録<\/h1>/);
       // nothing to reset yet: said on the confirmation, with the form again
-      const none = await post("/confirm/otp-reset", op, { loginId: "lmaster01", reference: "OTP-1", csrf: csrfOf(op) });
+      const none = await post("/confirm/otp-reset", op, { loginId: "lmaster01", reference: "OTP-1", csrf: await csrfOf(op) });
       assert.equal(none.status, 409);
       assert.match(none.text, /この利用者のワンタイムパスワードは登録されていません。/);
 
@@ -244,7 +241,7 @@ for (const db of DATABASES) {
       const au = staff.au!;
       assert.equal((await get("/otp-register?loginId=lmaster01", au)).status, 403);
       assert.doesNotMatch((await get("/contracts/P001/users", au)).text, /otp-reset/);
-      assert.equal((await post("/confirm/otp-reset", au, { loginId: "lmaster01", reference: "X", csrf: csrfOf(au) })).status, 403);
+      assert.equal((await post("/confirm/otp-reset", au, { loginId: "lmaster01", reference: "X", csrf: await csrfOf(au) })).status, 403);
       const refused = (await audits(["user.otp_reset"]))[0]!;
       assert.deepEqual([refused.actorId, refused.result], ["au01", "refused"]);
     });
@@ -254,7 +251,7 @@ for (const db of DATABASES) {
       const page = await get("/contracts/P001", au);
       assert.equal(page.status, 200);
       assert.doesNotMatch(page.text, /contract-method/);
-      const refused = await post("/confirm/contract-method", au, { code: "P001", method: "password", reference: "APP-X", csrf: csrfOf(au) });
+      const refused = await post("/confirm/contract-method", au, { code: "P001", method: "password", reference: "APP-X", csrf: await csrfOf(au) });
       assert.equal(refused.status, 403);
       assert.equal((await h.rt.store.getContractByCode(BANK, "P001"))!.loginMethod, "certificate");
       const last = (await audits(["contract.login_method"]))[0]!;

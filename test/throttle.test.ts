@@ -21,6 +21,13 @@ function assertThrottled(r: Answer, what: string) {
   assert.equal(r.status, 429, `${what}: ${r.text}`);
   const after = Number(r.headers["retry-after"]);
   assert.ok(Number.isInteger(after) && after >= 1 && after <= 600, `${what}: Retry-After ${r.headers["retry-after"]}`);
+  if (String(r.headers["content-type"]).startsWith("text/html")) {
+    // a portal page: the bank's frame, in the person's language (Japanese unless they chose English)
+    assert.match(r.text, /<html lang="ja">/, what);
+    assert.match(r.text, /試行回数が多すぎます。\d+秒後に再度お試しください。/, what);
+    assert.match(r.text, /テスト銀行/, what);
+    return;
+  }
   const text = r.json ? `${r.json.message.ja}\n${r.json.message.en}` : r.text;
   assert.match(text, /試行回数が多すぎます/);
   assert.match(text, /Too many attempts/);
@@ -113,6 +120,15 @@ for (const { db, redis } of cases) {
       assertThrottled(portal, "portal login");
       const issue = await https(h, { origin: node(1), path: `/${BANK}/certificate/issue`, method: "POST", body: "loginId=user02&password=Wrong1xx", localAddress: "127.0.0.9", headers: { "content-type": "application/x-www-form-urlencoded" } });
       assertThrottled(issue, "証明書取得認証");
+      // the same page in English for whoever chose it; the page script's CSR post gets JSON
+      const en = await https(h, { origin: node(0), path: `/${BANK}/login`, body: "loginId=user02&password=Wrong1xx", localAddress: "127.0.0.9", headers: { "content-type": "application/x-www-form-urlencoded", cookie: "__Host-inkan_lang=en" } });
+      assert.equal(en.status, 429);
+      assert.match(en.text, /<html lang="en">/);
+      assert.match(en.text, /Too many attempts\. Please wait \d+ seconds and try again\./);
+      assert.ok(Number(en.headers["retry-after"]) >= 1);
+      const csr = await https(h, { origin: node(1), path: `/${BANK}/certificate/issue/csr`, body: { csr: "x", password: "Wrong1xx" }, localAddress: "127.0.0.9", headers: { accept: "application/json" } });
+      assert.equal(csr.status, 429);
+      assert.equal(csr.json.error, "too_many_attempts");
       // what tries no secret is not counted
       assert.equal((await https(h, { origin: node(0), path: `/.well-known/est/${BANK}/cacerts`, localAddress: "127.0.0.9" })).status, 200);
       // another address is untouched, and the right password from it still works

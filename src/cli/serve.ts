@@ -123,6 +123,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     logger: rt.log,
     bodyLimit: rt.config.bodyLimit,
     csrfKey: staffCsrfKey(rt.passphrase),
+    clock: rt.clock,
     timeouts: rt.config.timeouts,
     portalUrl: rt.urls.https,
   });

@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   "certificate_refused",
   "session_invalid",
   "csrf_invalid",
+  "cross_site_refused",
   "password_change_required",
   "contract_code_invalid",
   "contract_code_taken",

@@ -60,6 +60,7 @@ export const en: MessageTable = {
   confirm_locked: t("The confirmation password has been locked after too many wrong entries. Ask your master user or an administrator to unlock it (a master user asks the bank)."),
   certificate_refused: (p) => fill("The certificate you selected cannot be used for this service. {reason}", { ...p, ...refusalWords("en", p) }),
   session_invalid: t("Your session has ended or another certificate was chosen. Close all browser windows and log in again."),
+  cross_site_refused: t("This request cannot be accepted: it did not come from this site's own screen. Please open the site again from your bookmark and start again."),
   csrf_invalid: t("The screen was not used as expected. Please reload it and start again."),
   password_change_required: t("You must change your login password. Please set a new one."),
   contract_code_invalid: t("A contract code is 1–20 half-width letters, digits or hyphens."),

@@ -76,6 +76,7 @@ const ERRORS: Record<ErrorCode, ErrorAnswer> = {
   certificate_refused: page(403),
   session_invalid: page(401),
   csrf_invalid: page(403),
+  cross_site_refused: page(403),
   password_change_required: page(403),
   contract_code_invalid: form(400),
   contract_code_taken: form(409),

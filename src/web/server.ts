@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Logger } from "pino";
 import { errorHandler, sendError } from "./errors.js";
 import { estRoutes } from "./est-routes.js";
@@ -15,6 +15,9 @@ import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
 import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
 import type { Throttle } from "./throttle.js";
+import { checkOrigin, mainSurface } from "./origin-check.js";
+import { portalRefusalPage } from "./portal/portal-context.js";
+import type { ErrorCode, ErrorParams } from "../domain/errors.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
@@ -49,6 +52,18 @@ function common(app: FastifyInstance, deps: HttpDeps) {
     return reply.code(h.ok ? 200 : 503).header("cache-control", "no-store").send({ status: h.ok ? "ok" : "unavailable", ...h.detail });
   });
 }
+
+/**
+ * A refusal made before any route (the cross-site check, the throttle): a page in the person's
+ * language on the portal's paths, JSON for the API and the page script, plain ja/en text for EST.
+ */
+const refusalOnMain =
+  (deps: { lifecycle: Lifecycle }) =>
+  (req: FastifyRequest, reply: FastifyReply, code: ErrorCode, params: ErrorParams = {}): FastifyReply => {
+    const wantsJson = (req.headers.accept ?? "").includes("application/json");
+    if (mainSurface(req.url.split("?")[0]!) === "browser" && !wantsJson) return portalRefusalPage(deps, req, reply, code, params);
+    return sendError(req, reply, code, params);
+  };
 
 function options(deps: HttpDeps): FastifyServerOptions {
   return {
@@ -86,7 +101,10 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
     reply.header("strict-transport-security", "max-age=31536000");
     reply.header("x-content-type-options", "nosniff");
   });
-  deps.throttle?.register(https);
+  // before anything is read or throttled: a state-changing request from another site goes no further
+  const refuse = refusalOnMain(deps);
+  checkOrigin(https, mainSurface, (req, reply) => refuse(req, reply, "cross_site_refused"));
+  deps.throttle?.register(https, refuse);
   estRoutes(https, deps);
   apiRoutes(https, deps);
   await portalRoutes(https, deps);

@@ -3,11 +3,14 @@ import formbody from "@fastify/formbody";
 import { createHmac } from "node:crypto";
 import type { Logger } from "pino";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
+import type { Clock } from "../domain/clock.js";
 import type { ServerTls } from "../ca/server-tls.js";
+import { h } from "preact";
+import { renderToString } from "preact-render-to-string";
 import { staffRoutes } from "./staff/routes.js";
+import { BareErrorPage } from "./staff/screens/bare-error.js";
+import { checkOrigin } from "./origin-check.js";
 import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
-
-export { staffCsrfToken } from "./staff/routes.js";
 
 /**
  * The key of the staff console's form tokens, derived from the CA passphrase: every node of an
@@ -27,8 +30,10 @@ export interface StaffServerDeps {
   tls: ServerTls;
   logger: Logger;
   bodyLimit: number;
-  /** derives each staff certificate's form token (HMAC): the same on every node of the installation */
+  /** signs staff sessions and derives their form tokens (staff/staff-session.ts): the same on every node */
   csrfKey: Uint8Array;
+  /** the injected clock: how old a staff session is */
+  clock: Clock;
   timeouts: ListenerTimeouts;
   /** the customer portal's public https origin, printed on the initial-password letter */
   portalUrl: string;
@@ -38,8 +43,8 @@ export interface StaffServerDeps {
  * The bank staff console: its own HTTPS listener (its own origin), which asks browsers for a
  * certificate from the staff CA only. Every request is identified afresh from the presented
  * certificate (staff CA signature checked in code, record looked up, clock injected); there is no
- * login and no session: the certificate is the session, and the form token is derived from its
- * serial. Changes go form → confirmation (POST) → 実行 (POST with a one-time token) → result (GET).
+ * login: the certificate identifies the staff member on every request, and a short signed
+ * session cookie (staff/staff-session.ts) carries what the form token rotates with. Changes go form → confirmation (POST) → 実行 (POST with a one-time token) → result (GET).
  */
 export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyInstance> {
   const app = (Fastify as any)({
@@ -68,6 +73,10 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
     reply.header("cache-control", "no-store");
   });
 
+  // every change of the console comes from its own pages (origin-check.ts): before identification
+  checkOrigin(app, () => "browser", (req, reply) =>
+    reply.code(403).type("text/html; charset=utf-8").send("<!doctype html>" + renderToString(h(BareErrorPage, { error: { code: "cross_site_refused" }, path: req.url }))),
+  );
   await staffRoutes(app, deps);
   return app;
 }

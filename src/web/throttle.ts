@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { sendError } from "./errors.js";
+import type { ErrorCode, ErrorParams } from "../domain/errors.js";
 import { presentedCertificate } from "./client-cert.js";
 
 export interface ThrottleConfig {
@@ -22,7 +23,7 @@ export interface ThrottleParams {
 
 /** The request fields that carry a secret: login and confirmation passwords, the current one on a change. */
 const SECRET_FIELDS = ["password", "confirmPassword", "current"];
-const SESSION_COOKIES = /^(?:__Host-)?inkan_(?:session|grant)$/;
+const SESSION_COOKIES = /^(?:__Host-|__Secure-)?inkan_(?:session|grant)$/;
 
 const digest = (v: string | Uint8Array) => createHash("sha256").update(v).digest("base64url").slice(0, 32);
 
@@ -93,8 +94,11 @@ export class Throttle {
     return new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration: seconds, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: seconds }) });
   }
 
-  /** Registers the check on every route of `app` (after the body is parsed, before the handler). */
-  register(app: FastifyInstance): void {
+  /**
+   * Registers the check on every route of `app` (after the body is parsed, before the handler);
+   * `answer` says too_many_attempts in the listener's way (a page on the portal, JSON on the API).
+   */
+  register(app: FastifyInstance, answer: Answer = sendError): void {
     app.addHook("preHandler", async (req, reply) => {
       const attempt = secretAttempt(req);
       if (!attempt) return;
@@ -105,7 +109,7 @@ export class Throttle {
         await this.byAddress.consume(req.ip);
         await perId.consume(idKey);
       } catch (e) {
-        if (e instanceof RateLimiterRes) return this.refuse(req, reply, e);
+        if (e instanceof RateLimiterRes) return refuse(req, reply, e, answer);
         throw e;
       }
       // a right secret gives its point back: only wrong ones approach the lockout
@@ -118,8 +122,12 @@ export class Throttle {
     });
   }
 
-  private refuse(req: FastifyRequest, reply: FastifyReply, r: RateLimiterRes): FastifyReply {
-    reply.header("retry-after", String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))));
-    return sendError(req, reply, "too_many_attempts", { seconds: Math.max(1, Math.ceil(r.msBeforeNext / 1000)) });
-  }
+}
+
+type Answer = (req: FastifyRequest, reply: FastifyReply, code: ErrorCode, params: ErrorParams) => FastifyReply;
+
+function refuse(req: FastifyRequest, reply: FastifyReply, r: RateLimiterRes, answer: Answer): FastifyReply {
+  const seconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+  reply.header("retry-after", String(seconds));
+  return answer(req, reply, "too_many_attempts", { seconds });
 }

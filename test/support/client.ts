@@ -43,10 +43,14 @@ export interface Answer {
  * One HTTPS request over a new TLS connection (no agent, no session reuse), presenting the given
  * client certificate if any: each call is a fresh handshake, as a new browser session would be.
  */
-export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string; localAddress?: string }): Promise<Answer> {
+export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string; localAddress?: string; noOrigin?: boolean }): Promise<Answer> {
   const url = new URL((o.origin ?? h.https) + o.path);
   const body = typeof o.body === "object" ? JSON.stringify(o.body) : o.body;
-  const headers: Record<string, string> = { ...(typeof o.body === "object" ? { "content-type": "application/json" } : {}), ...o.headers };
+  const method = o.method ?? (body === undefined ? "GET" : "POST");
+  // the Host a browser sends, and on a change of the portal or staff console its Origin, as every
+  // browser does (src/web/origin-check.ts refuses such a change without one); noOrigin: a bare client
+  const browserChange = method !== "GET" && method !== "HEAD" && !o.noOrigin && !/^\/(?:\.well-known\/est|api|ocsp)\//.test(url.pathname);
+  const headers: Record<string, string> = { host: url.host, ...(browserChange ? { origin: url.origin } : {}), ...(typeof o.body === "object" ? { "content-type": "application/json" } : {}), ...o.headers };
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -55,7 +59,7 @@ export function https(h: Harness, o: { method?: string; path: string; identity?:
         port: Number(url.port),
         localAddress: o.localAddress,
         path: url.pathname + url.search,
-        method: o.method ?? (body === undefined ? "GET" : "POST"),
+        method,
         headers,
         ca: readFileSync(h.serverCaFile),
         key: o.identity?.keyPem,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { managesUsers, viewsOwnContract } from "../../domain/rights.js";
 import { B } from "../../i18n/business-text.js";
 import type { ComponentChildren } from "preact";
-import { DomainError } from "../../domain/errors.js";
+import { DomainError, type ErrorCode, type ErrorParams } from "../../domain/errors.js";
 import { formatJaDateTime, formatLocalDateTime } from "../../domain/time-zone.js";
 import { message } from "../../i18n/index.js";
 import type { Locale } from "../../i18n/messages.js";
@@ -238,24 +238,45 @@ export function portalHandler(deps: PortalDeps, handler: (page: PortalPage) => P
   };
 }
 
-function errorPage(deps: PortalDeps, req: PortalReq, reply: FastifyReply, e: DomainError, page?: PortalPage) {
+/**
+ * The error page in the plain frame (no bank to dress it in: an unknown prefix, or a refusal made
+ * before any route, as the cross-site check and the throttle make), in the person's language.
+ */
+function plainErrorPage(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, params: ErrorParams = {}) {
   const locale = localeOf(req);
-  const text = message(locale, e.code, e.params);
-  if (!page) {
-    // no bank to dress the page in (an unknown prefix): a plain frame
-    return sendPage(
-      reply,
-      <Layout locale={locale} title={P.errorTitle} screenId="BERR002" brand={{ ja: "Inkan", en: "Inkan" }} path={req.url}>
-        <Notice kind="error">
-          <p>{text}</p>
-        </Notice>
-        <p>
-          <a href="/">{tr(locale, P.banksTitle)}</a>
-        </p>
-      </Layout>,
-      statusOf(e.code),
-    );
+  reply.header("cache-control", "no-store");
+  return sendPage(
+    reply,
+    <Layout locale={locale} title={P.errorTitle} screenId="BERR002" brand={{ ja: "Inkan", en: "Inkan" }} path={req.url}>
+      <Notice kind="error">
+        <p>{message(locale, code, params)}</p>
+      </Notice>
+      <p>
+        <a href="/">{tr(locale, P.banksTitle)}</a>
+      </p>
+    </Layout>,
+    statusOf(code),
+  );
+}
+
+/**
+ * A refusal made before the route's handler (the cross-site check, the throttle) as a page: in the
+ * bank's frame when the path names a bank we serve, else the plain one.
+ */
+export function portalRefusalPage(deps: PortalDeps, req: FastifyRequest, reply: FastifyReply, code: ErrorCode, params: ErrorParams = {}) {
+  let page: PortalPage | undefined;
+  try {
+    page = typeof (req.params as { bank?: unknown } | undefined)?.bank === "string" ? new PortalPage(deps, req as PortalReq, reply) : undefined;
+  } catch {
+    page = undefined;
   }
+  reply.header("cache-control", "no-store");
+  return errorPage(deps, req as PortalReq, reply, new DomainError(code, params), page);
+}
+
+function errorPage(deps: PortalDeps, req: PortalReq, reply: FastifyReply, e: DomainError, page?: PortalPage) {
+  const text = message(localeOf(req), e.code, e.params);
+  if (!page) return plainErrorPage(req, reply, e.code, e.params);
   return page.render({
     title: P.errorTitle,
     screenId: "BERR002",

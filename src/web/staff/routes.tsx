@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
@@ -16,6 +16,7 @@ import type { StaffConsole } from "../../lifecycle/staff-console.js";
 import type { StaffServerDeps } from "../staff-server.js";
 import * as P from "./screens/index.js";
 import { ACTIONS, contractOf, oncePage, outcomeOf, type ActionSpec, type Once, type Outcome } from "./actions.js";
+import { staffSession, staffTokenMatches, type StaffSession } from "./staff-session.js";
 
 const PORTAL_CSS = readFileSync(new URL("../assets/portal.css", import.meta.url), "utf8");
 const STAFF_CSS = readFileSync(new URL("../assets/staff.css", import.meta.url), "utf8");
@@ -23,20 +24,11 @@ const STAFF_CSS = readFileSync(new URL("../assets/staff.css", import.meta.url), 
 declare module "fastify" {
   interface FastifyRequest {
     staff?: StaffConsole;
+    staffSession?: StaffSession;
   }
 }
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: Record<string, string | undefined> }>;
-
-/** The form token of a staff certificate: HMAC of its serial. No session to keep: every request carries the certificate. */
-export function staffCsrfToken(key: Uint8Array, serial: string): string {
-  return createHmac("sha256", key).update(`inkan-staff-csrf:${serial}`).digest("base64url");
-}
-
-function sameToken(a: string | undefined, b: string): boolean {
-  if (typeof a !== "string" || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 function send(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
   return reply.code(status).type("text/html; charset=utf-8").send("<!doctype html>" + renderToString(page));
@@ -49,7 +41,7 @@ const str = (v: unknown) => text(4096).parse(v);
 export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): Promise<void> {
   const ctxOf = (req: FastifyRequest): P.PageCtx => {
     const con = req.staff!;
-    return { locale: localeOf(req), path: req.url, con, csrf: staffCsrfToken(deps.csrfKey, con.who.serial) };
+    return { locale: localeOf(req), path: req.url, con, csrf: req.staffSession!.csrf };
   };
 
   app.setErrorHandler((err, req, reply) => {
@@ -69,6 +61,8 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
       return send(reply, <P.RefusalPage cause={r.refused} path={req.url} />, 403);
     }
     req.staff = deps.lifecycle.staffConsole(r.who, { address: req.ip });
+    // every form of every page carries this session's token (PageCtx.csrf → PostForm)
+    req.staffSession = staffSession(req, reply, deps.csrfKey, r.who.serial, deps.clock.now());
   });
 
   app.get("/assets/portal.css", async (_req, reply) => reply.type("text/css; charset=utf-8").send(PORTAL_CSS));
@@ -134,8 +128,8 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
   // ---- changes: form → confirmation → 実行 → result
   const checkForm = async (req: Req, reply: FastifyReply, spec: ActionSpec): Promise<P.PageCtx | undefined> => {
     const c = ctxOf(req);
-    // the token ties the form to this certificate; a browser sends no such field from another site
-    if (!sameToken(req.body?.csrf, c.csrf) || req.headers["sec-fetch-site"] === "cross-site") {
+    // the token ties the form to this staff session (another site's page was refused before: origin-check.ts)
+    if (!staffTokenMatches(req.body?.csrf, req.staffSession!)) {
       req.log.warn({ staff: c.con.who.staffId, address: req.ip }, "staff form without a valid token");
       send(reply, <P.RefusalPage cause="csrf" path={req.url} />, 403);
       return undefined;

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import type { Locale } from "../../i18n/messages.js";
-import { cookieValue } from "./cookies.js";
+import { LANG_COOKIE, cookieValue } from "./cookies.js";
 
-export const LANG_COOKIE = "inkan_lang";
+export { LANG_COOKIE };
 
 /**
  * Japanese unless the person chose English with the toggle (a cookie) or, before choosing, their
