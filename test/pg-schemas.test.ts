@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { migrate, openDatabase } from "../src/store/open.js";
+import { SecretBox } from "../src/store/secret-box.js";
 import { PG_URL } from "./support/harness.js";
 
 /**
@@ -40,7 +41,7 @@ test("installs in their own schemas migrate while other schemas come and go; eac
       mine.push(schema);
       const opened = await openDatabase({ database: `${PG_URL}?schema=${schema}`, dataDir: "." });
       try {
-        await migrate(opened.db, opened.dialect, opened.schema);
+        await migrate(opened.db, opened.dialect, new SecretBox(randomBytes(32)), opened.schema);
         const tables = await opened.db.introspection.getTables({ withInternalKyselyTables: true });
         assert.ok(tables.length > 5, "the install's tables are there");
         assert.deepEqual([...new Set(tables.map((t) => t.schema))], [schema], "only the install's own schema is read");

@@ -10,6 +10,7 @@ import { Lifecycle } from "../lifecycle/lifecycle.js";
 import { loadStaffCa, type StaffCa } from "../ca/staff-ca.js";
 import { publicUrls } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { openTotpKey } from "../ca/totp-key.js";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { fileOutbox, smtpTransport } from "../notify/transport.js";
 
@@ -96,7 +97,8 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? makeLogger(config.logLevel);
   const passphrase = caPassphrase(config, opts.createCas ?? false);
-  const store = await Store.open({ database: config.database, dataDir: config.dataDir, pgSchema: opts.pgSchema });
+  // TOTP secrets are sealed in the database under a key of the key store (ca/totp-key.ts): handed to the store
+  const store = await Store.open({ database: config.database, dataDir: config.dataDir, pgSchema: opts.pgSchema, totpKey: openTotpKey(config.dataDir, passphrase) });
   const keys = opts.keys ?? (await bankKeyStores(config, passphrase));
   const urls = publicUrls(config);
   const ca = new CertificateAuthority(store, keys, urls.http, clock, log);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { SecretBox } from "./secret-box.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -6,7 +7,7 @@ export type Dialect = "sqlite" | "postgres";
  * Migrations are code, numbered, applied at start inside Kysely's migrator (which takes a lock so
  * two starting nodes do not race). Column types differ by dialect only where they must.
  */
-export function migrations(dialect: Dialect): MigrationProvider {
+export function migrations(dialect: Dialect, box: SecretBox): MigrationProvider {
   const blob = dialect === "postgres" ? "bytea" : "blob";
   const big = "bigint";
   const autoId = (t: any) =>
@@ -326,5 +327,23 @@ export function migrations(dialect: Dialect): MigrationProvider {
       await db.schema.createIndex("mail_codes_user").on("mail_codes").columns(["bank_id", "user_id", "purpose", "created_at"]).execute();
     },
   };
-  return { getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008, "009_ca_generations": m009, "010_mail_codes": m010 }) };
+  /**
+   * Issue 13: one-time-password secrets sealed at rest (secret-box.ts) under the key the store is
+   * handed. Every clear secret still in either column is sealed, in the migrator's one transaction;
+   * a value sealed already is left alone.
+   */
+  const m011: Migration = {
+    async up(db: Kysely<any>) {
+      for (const column of ["totp_secret", "totp_pending"] as const) {
+        const rows: Array<{ id: number | string; bank_id: string; v: string }> = await db.selectFrom("users").select(["id", "bank_id", `${column} as v`]).where(column, "is not", null).execute();
+        for (const r of rows) {
+          if (SecretBox.isSealed(r.v)) continue;
+          await db.updateTable("users").set({ [column]: box.seal(r.v, r.bank_id, Number(r.id), column) }).where("id", "=", r.id).execute();
+        }
+      }
+    },
+  };
+  return {
+    getMigrations: async () => ({ "001_initial": m001, "002_lifecycle": m002, "003_notices": m003, "004_portal": m004, "005_staff": m005, "007_audit_checkpoints": m007, "008_totp_pending": m008, "009_ca_generations": m009, "010_mail_codes": m010, "011_totp_sealed": m011 }),
+  };
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import type { Database as Schema } from "./schema.js";
 import { migrations, type Dialect } from "./migrations.js";
 import { OwnSchemaPostgresDialect } from "./pg-introspection.js";
+import type { SecretBox } from "./secret-box.js";
 
 // bigint columns hold epoch milliseconds and counters, all far below 2^53
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -62,9 +63,9 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
   return { db, dialect: "sqlite", describe: `sqlite:${file}` };
 }
 
-export async function migrate(db: Kysely<Schema>, dialect: Dialect, schema?: string): Promise<void> {
+export async function migrate(db: Kysely<Schema>, dialect: Dialect, box: SecretBox, schema?: string): Promise<void> {
   // the migrator looks for its own tables across all schemas unless told which one is ours
-  const migrator = new Migrator({ db, provider: migrations(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({ db, provider: migrations(dialect, box), ...(schema ? { migrationTableSchema: schema } : {}) });
   // the common start finds nothing to do: ask first, read-only, so that a node starting while
   // others write takes no lock (the migrator's own lock is a read-then-write transaction, which
   // SQLite refuses at once instead of waiting when another process committed in between)

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { BankRecord, CaRecord, CertificateRecord, ContractRecord, CrlRecord, SessionRecord, UserRecord } from "./records.js";
 import type { CertState } from "../domain/certificate.js";
+import type { SecretBox } from "./secret-box.js";
 
 type Db = Kysely<Database>;
 
@@ -38,7 +39,8 @@ export function toCertificate(r: Database["certificates"]): CertificateRecord {
   };
 }
 
-export function toUser(r: Database["users"] & { id: number }): UserRecord {
+/** A user row as the program sees it: the TOTP secret opened (it is stored sealed: secret-box.ts). */
+export function toUser(r: Database["users"] & { id: number }, box: SecretBox): UserRecord {
   return {
     id: Number(r.id),
     bankId: r.bank_id,
@@ -50,8 +52,8 @@ export function toUser(r: Database["users"] & { id: number }): UserRecord {
     role: r.role as UserRecord["role"],
     passwordHash: r.password_hash,
     confirmHash: r.confirm_hash,
-    totpSecret: r.totp_secret,
-    totpPending: r.totp_pending ?? null,
+    totpSecret: r.totp_secret === null ? null : box.open(r.totp_secret, r.bank_id, Number(r.id), "totp_secret"),
+    totpPending: r.totp_pending === null || r.totp_pending === undefined ? null : box.open(r.totp_pending, r.bank_id, Number(r.id), "totp_pending"),
     status: r.status as UserRecord["status"],
     mustChangePassword: r.must_change_password === 1,
     failedLogins: r.failed_logins,
@@ -93,7 +95,11 @@ function toCa(r: Database["cas"] & { id: number }): CaRecord {
 
 /** Reads and writes, every one scoped to a bank. Works on the database or inside a transaction. */
 export class Repositories {
-  constructor(protected readonly db: Db) {}
+  constructor(
+    protected readonly db: Db,
+    /** seals and opens TOTP secrets; its key is handed in, never read from the database */
+    protected readonly box: SecretBox,
+  ) {}
 
   // ---- banks
   async getBank(id: string): Promise<BankRecord | undefined> {
@@ -131,7 +137,7 @@ export class Repositories {
       .where("login_id", "=", loginId)
       .where("status", "!=", "deleted")
       .executeTakeFirst();
-    return r && toUser(r as any);
+    return r && toUser(r as any, this.box);
   }
 
   /** A login ID stays taken after its user is deleted: history and audit keep naming that person. */
@@ -142,14 +148,14 @@ export class Repositories {
 
   async getUser(bankId: string, id: number): Promise<UserRecord | undefined> {
     const r = await this.db.selectFrom("users").selectAll().where("bank_id", "=", bankId).where("id", "=", id).executeTakeFirst();
-    return r && toUser(r as any);
+    return r && toUser(r as any, this.box);
   }
 
   async listUsers(bankId: string, contractId?: number): Promise<UserRecord[]> {
     let q = this.db.selectFrom("users").selectAll().where("bank_id", "=", bankId).where("status", "!=", "deleted");
     if (contractId !== undefined) q = q.where("contract_id", "=", contractId);
     const rows = await q.orderBy("contract_id").orderBy("user_no").execute();
-    return rows.map((r) => toUser(r as any));
+    return rows.map((r) => toUser(r as any, this.box));
   }
 
   async countUsers(bankId: string, contractId: number): Promise<number> {

@@ -10,6 +10,7 @@ import { StaffRepository, StaffWriter } from "./staff.js";
 import { SubmissionRepository } from "./submissions.js";
 import { conflictsAsDomain } from "./unique-conflict.js";
 import { CheckpointRepository } from "./checkpoints.js";
+import { SecretBox } from "./secret-box.js";
 
 export type { WriteTx } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
@@ -26,8 +27,9 @@ export class Store extends Repositories {
     private readonly kdb: Kysely<Database>,
     readonly dialect: Dialect,
     readonly describe: string,
+    box: SecretBox,
   ) {
-    super(kdb);
+    super(kdb, box);
     this.notices = new NoticeRepository(kdb, dialect);
     this.staff = new StaffRepository(kdb);
     this.submissions = new SubmissionRepository(kdb);
@@ -43,16 +45,18 @@ export class Store extends Repositories {
   readonly staff: StaffRepository;
   readonly submissions: SubmissionRepository;
 
-  static async open(o: OpenOptions): Promise<Store> {
+  /** totpKey: the 32-byte key that seals TOTP secrets (from the key store; never in the database) */
+  static async open(o: OpenOptions & { totpKey: Uint8Array }): Promise<Store> {
+    const box = new SecretBox(o.totpKey);
     const { db, dialect, describe, schema } = await openDatabase(o);
-    await migrate(db, dialect, schema);
-    return new Store(db, dialect, describe);
+    await migrate(db, dialect, box, schema);
+    return new Store(db, dialect, describe, box);
   }
 
   async write<T>(bankId: string, fn: (w: WriteTx) => Promise<T>): Promise<T> {
     return conflictsAsDomain(() =>
       this.kdb.transaction().execute(async (trx) => {
-        const w = new WriteTx(trx, bankId);
+        const w = new WriteTx(trx, bankId, this.box);
         await w.lock();
         return fn(w);
       }),
@@ -63,7 +67,7 @@ export class Store extends Repositories {
   async writeStaff<T>(bankId: string, fn: (w: WriteTx, staff: StaffWriter) => Promise<T>): Promise<T> {
     return conflictsAsDomain(() =>
       this.kdb.transaction().execute(async (trx) => {
-        const w = new WriteTx(trx, bankId);
+        const w = new WriteTx(trx, bankId, this.box);
         await w.lock();
         return fn(w, new StaffWriter(trx, bankId));
       }),

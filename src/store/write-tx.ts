@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
+import type { SecretBox } from "./secret-box.js";
 import { Repositories } from "./repositories.js";
 import { chainHash, type AuditEntry } from "../domain/audit.js";
 import type { CertState } from "../domain/certificate.js";
@@ -44,8 +45,9 @@ export class WriteTx extends Repositories {
   constructor(
     db: Kysely<Database>,
     readonly bankId: string,
+    box: SecretBox,
   ) {
-    super(db);
+    super(db, box);
   }
 
   async lock(): Promise<void> {
@@ -121,7 +123,8 @@ export class WriteTx extends Repositories {
         role: u.role,
         password_hash: u.passwordHash,
         confirm_hash: u.confirmHash,
-        totp_secret: u.totpSecret,
+        // sealed below, once the row's ID (part of what the seal binds) is known
+        totp_secret: null,
         totp_pending: null,
         status: "active",
         must_change_password: u.mustChangePassword ? 1 : 0,
@@ -132,6 +135,7 @@ export class WriteTx extends Repositories {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    if (u.totpSecret !== null) await this.sealTotp(Number(r.id), u.totpSecret);
     return Number(r.id);
   }
 
@@ -181,18 +185,27 @@ export class WriteTx extends Repositories {
     await this.db.updateTable("users").set({ ...set, updated_at: p.at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", p.userId).execute();
   }
 
+  /** The columns hold secrets sealed (secret-box.ts), never in clear: bound to this bank, row and column. */
+  private seal(userId: number, secret: string, column: "totp_secret" | "totp_pending"): string {
+    return this.box.seal(secret, this.bankId, userId, column);
+  }
+
+  private async sealTotp(userId: number, secret: string): Promise<void> {
+    await this.db.updateTable("users").set({ totp_secret: this.seal(userId, secret, "totp_secret") }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  }
+
   /**
    * The user's token from now on: registered by the bank (its token letter, lastStep 0) or an
    * enrolment confirmed by a code (lastStep: that code's time step, so it is not accepted again).
    * Any enrolment under way is dropped.
    */
   async setTotpSecret(userId: number, secret: string, at: Date, lastStep = 0): Promise<void> {
-    await this.db.updateTable("users").set({ totp_secret: secret, totp_pending: null, totp_last_step: lastStep, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+    await this.db.updateTable("users").set({ totp_secret: this.seal(userId, secret, "totp_secret"), totp_pending: null, totp_last_step: lastStep, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
   /** An enrolment's secret, shown to the user; the working token (if any) stays until it is confirmed. */
   async setTotpPending(userId: number, secret: string, at: Date): Promise<void> {
-    await this.db.updateTable("users").set({ totp_pending: secret, updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+    await this.db.updateTable("users").set({ totp_pending: this.seal(userId, secret, "totp_pending"), updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
   }
 
   /** トークン初期化: no token and no enrolment under way; the user enrols again. */
