@@ -72,6 +72,9 @@ for (const db of DATABASES) {
       // what a browser sends from our own page: Origin, Sec-Fetch-Site, or both
       assert.equal((await login()).status, 303);
       assert.equal((await login({ "sec-fetch-site": "same-origin" }, true)).status, 303);
+      // a hidden origin ("null": a no-referrer page, a sandboxed frame) counts only with Sec-Fetch-Site
+      assert.equal((await login({ origin: "null", "sec-fetch-site": "same-origin" })).status, 303);
+      assert.equal((await login({ origin: "null", "sec-fetch-site": "cross-site" })).status, 403);
     });
 
     test("the session and language cookies are __Host- (Path=/, Secure, no Domain); the grant __Secure- on its own path", async () => {

@@ -30,10 +30,14 @@ export function crossSiteRefusal(req: { method: string; headers: Record<string, 
   const origin = req.headers.origin;
   const site = req.headers["sec-fetch-site"];
   const host = req.headers.host;
-  if (origin !== undefined) {
+  // "null": the browser hides the origin (a page with a no-referrer policy, a sandboxed frame, a
+  // redirect across origins): it proves nothing either way, so Sec-Fetch-Site must speak
+  const opaque = origin === "null";
+  if (origin !== undefined && !opaque) {
     if (typeof origin !== "string" || typeof host !== "string" || origin.toLowerCase() !== `https://${host}`.toLowerCase()) return "foreign origin";
   }
   if (site !== undefined && (typeof site !== "string" || !SAME.has(site))) return `sec-fetch-site ${String(site).slice(0, 20)}`;
+  if (opaque && site === undefined) return "opaque origin";
   if (surface === "browser" && origin === undefined && site === undefined) return "no origin";
   return undefined;
 }

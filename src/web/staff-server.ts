@@ -69,7 +69,9 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
     reply.header("strict-transport-security", "max-age=31536000");
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");
-    reply.header("referrer-policy", "no-referrer");
+    // same-origin, not no-referrer: our own forms then carry a real Origin (origin-check.ts), and
+    // no other site is ever sent a Referer
+    reply.header("referrer-policy", "same-origin");
     reply.header("cache-control", "no-store");
   });
 

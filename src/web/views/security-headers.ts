@@ -12,6 +12,7 @@ export function pageHeaders(reply: FastifyReply): FastifyReply {
     .header("strict-transport-security", "max-age=31536000")
     .header("x-content-type-options", "nosniff")
     .header("x-frame-options", "DENY")
-    .header("referrer-policy", "no-referrer")
+    // a Referer to ourselves only; not no-referrer, under which a browser sends our own forms Origin: null
+    .header("referrer-policy", "same-origin")
     .header("cache-control", "no-store");
 }
