@@ -335,7 +335,8 @@ for (const db of DATABASES) {
       assert.equal((await h.rt.store.getCertificate(BANK, ids.user02!.serial))?.state, "revoked");
 
       // the same confirmation form sent once more (a double click, a reload of the POST): answered, not acted on
-      const again = await page.request.post(url(BANK, "/admin/confirm"), { form });
+      // (Playwright's request API is no browser: it is told the Origin a browser sends on a resend)
+      const again = await page.request.post(url(BANK, "/admin/confirm"), { form, headers: { origin: h.https, "sec-fetch-site": "same-origin" } });
       assert.equal(again.status(), 200);
       assert.match(await again.text(), /この操作はすでに実行済みです/);
       await page.goto(again.url());
