@@ -11,14 +11,15 @@ export const FUZZ_BANK = "fz";
 /**
  * What the fuzzed server is configured with: its one bank, 127.0.0.2 as the trusted proxy (the
  * fuzzer sends a proxy's X-Forwarded-For and certificate header from there, as nginx would), and
- * the throttle of a real installation per address (a flood from one address is cut off early) but
- * none per login ID (the enrolling user's CSRs are all refused yet must not throttle it).
+ * a throttle per address loose enough that a good share of password tries reach the CSR and form
+ * checks behind them (5 a second; each costs a 32 MiB scrypt), none per login ID (the enrolling
+ * user's CSRs are mostly refused, yet must not throttle it).
  */
 export const fuzzServerConfig = (keyPrefix: string) => ({
   banks: [testBank(FUZZ_BANK)],
   config: {
     proxy: { trustedAddresses: ["127.0.0.2"], certificateHeader: "x-ssl-client-cert" },
-    throttle: { keyPrefix, perAddress: { points: 30, seconds: 60 }, perLoginId: { points: 100_000, seconds: 60 } },
+    throttle: { keyPrefix, perAddress: { points: 300, seconds: 60 }, perLoginId: { points: 100_000, seconds: 60 } },
   },
 });
 
