@@ -56,6 +56,8 @@ for (const db of DATABASES as DbKind[]) {
       await h.addUser(BANK, c, "master01", "master");
       await h.addUser(BANK, c, "user0001", "general");
       await h.addUser(BANK, c, "user0003", "general");
+      // registration makes no token (issue 11): the bank registers one for each, as by a token letter
+      for (const id of ["master01", "user0001", "user0003"]) await h.rt.lifecycle.staff(BANK, "op01").registerToken(id);
       secret = (await h.rt.store.getUserByLoginId(BANK, "master01"))!.totpSecret!;
     });
     after(async () => h?.close());
@@ -81,11 +83,17 @@ for (const db of DATABASES as DbKind[]) {
       const wrong = await estEnroll(h, BANK, "master01", "Pass1234", await newKeyAndCsr(), "000000");
       assert.equal(wrong.status, 401);
 
-      // a new secret (ワンタイムパスワード登録) is sealed too, and a fresh seal each time
+      // a new secret (ワンタイムパスワード登録) is sealed too while it waits for its code, and once it is the token
       clock.advance(60_000);
       const s = (await apiLogin(h, BANK, enrolled.identity, "Pass1234")).session!;
       const otp = await api(h, s, `/api/${BANK}/otp`, { confirmPassword: "Conf5678" });
       assert.equal(otp.status, 200, otp.text);
+      const pending = String((await raw(h, "SELECT totp_pending FROM users WHERE bank_id = $1 AND login_id = $2", [BANK, "master01"]))[0]!.totp_pending);
+      assert.match(pending, /^enc1:/);
+      assert.ok(!pending.includes(otp.json.secret));
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "master01"))!.totpPending, otp.json.secret);
+      clock.advance(30_000);
+      assert.equal((await api(h, s, `/api/${BANK}/otp/confirm`, { otp: totpCode(otp.json.secret, clock.now()) })).status, 200);
       const again = await column(h, "master01");
       assert.notEqual(again, stored);
       assert.ok(!again.includes(otp.json.secret));
@@ -131,10 +139,10 @@ for (const db of DATABASES as DbKind[]) {
     });
 
     test("the migration seals the clear secrets an older installation kept", async () => {
-      // the database as it was before 008_totp_sealed: the secret in clear, the migration not run
+      // the database as it was before 010_totp_sealed: the secret in clear, the migration not run
       const clear = (await h.rt.store.getUserByLoginId(BANK, "user0003"))!.totpSecret!;
       await raw(h, "UPDATE users SET totp_secret = $1 WHERE bank_id = $2 AND login_id = $3", [clear, BANK, "user0003"]);
-      await raw(h, "DELETE FROM kysely_migration WHERE name = $1", ["008_totp_sealed"]);
+      await raw(h, "DELETE FROM kysely_migration WHERE name = $1", ["010_totp_sealed"]);
       assert.equal(await column(h, "user0003"), clear);
       const reopened = await storeWith(h, openTotpKey(h.dataDir, h.rt.passphrase), h.dataDir);
       try {
@@ -142,7 +150,7 @@ for (const db of DATABASES as DbKind[]) {
         assert.match(sealed, /^enc1:/);
         assert.ok(!sealed.includes(clear));
         assert.equal((await reopened.getUserByLoginId(BANK, "user0003"))!.totpSecret, clear);
-        assert.equal((await raw(h, "SELECT name FROM kysely_migration WHERE name = $1", ["008_totp_sealed"])).length, 1);
+        assert.equal((await raw(h, "SELECT name FROM kysely_migration WHERE name = $1", ["010_totp_sealed"])).length, 1);
         // the secrets sealed already were left as they were
         assert.equal((await reopened.getUserByLoginId(BANK, "master01"))!.totpSecret, secret);
       } finally {
