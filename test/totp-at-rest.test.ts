@@ -139,10 +139,10 @@ for (const db of DATABASES as DbKind[]) {
     });
 
     test("the migration seals the clear secrets an older installation kept", async () => {
-      // the database as it was before 010_totp_sealed: the secret in clear, the migration not run
+      // the database as it was before 011_totp_sealed: the secret in clear, the migration not run
       const clear = (await h.rt.store.getUserByLoginId(BANK, "user0003"))!.totpSecret!;
       await raw(h, "UPDATE users SET totp_secret = $1 WHERE bank_id = $2 AND login_id = $3", [clear, BANK, "user0003"]);
-      await raw(h, "DELETE FROM kysely_migration WHERE name = $1", ["010_totp_sealed"]);
+      await raw(h, "DELETE FROM kysely_migration WHERE name = $1", ["011_totp_sealed"]);
       assert.equal(await column(h, "user0003"), clear);
       const reopened = await storeWith(h, openTotpKey(h.dataDir, h.rt.passphrase), h.dataDir);
       try {
@@ -150,7 +150,7 @@ for (const db of DATABASES as DbKind[]) {
         assert.match(sealed, /^enc1:/);
         assert.ok(!sealed.includes(clear));
         assert.equal((await reopened.getUserByLoginId(BANK, "user0003"))!.totpSecret, clear);
-        assert.equal((await raw(h, "SELECT name FROM kysely_migration WHERE name = $1", ["010_totp_sealed"])).length, 1);
+        assert.equal((await raw(h, "SELECT name FROM kysely_migration WHERE name = $1", ["011_totp_sealed"])).length, 1);
         // the secrets sealed already were left as they were
         assert.equal((await reopened.getUserByLoginId(BANK, "master01"))!.totpSecret, secret);
       } finally {
