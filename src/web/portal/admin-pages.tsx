@@ -5,7 +5,7 @@ import { P } from "../../i18n/portal-text.js";
 import type { SessionView } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
-import { Field, field, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
+import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { grantableRoles } from "../../domain/rights.js";
 import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
 import { USER_LIST_QUERY, parseFields } from "../views/request-input.js";
@@ -19,44 +19,37 @@ import { UserAddedScreen } from "./screens/user-added.js";
 /** 管理 → 利用者管理: 作業内容選択 → 利用者一覧 → 確認 (確認用パスワード) → 結果. */
 export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const managed = sessionRoutes(app, deps, manager);
   const find = async (page: PortalPage, v: SessionView, loginId: string) => {
     const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);
     if (!e) throw new DomainError("user_not_found");
     return e;
   };
 
-  app.get(
-    "/:bank/admin",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page);
-      return page.render({
-        title: P.adminTitle,
-        screenId: "BADM001",
-        view: v,
-        current: "admin",
-        children: <AdminMenuScreen page={page} />,
-      });
-    }),
-  );
+  managed.get("/:bank/admin", async (page, v) => {
+    return page.render({
+      title: P.adminTitle,
+      screenId: "BADM001",
+      view: v,
+      current: "admin",
+      children: <AdminMenuScreen page={page} />,
+    });
+  });
 
   // 利用者一覧 (選択, ログインID, 利用者名, 利用者区分, 証明書状態, 証明書有効期限) in the chosen 並び順
-  app.get(
-    "/:bank/admin/users",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page);
-      const task = query(page.req, "task");
-      if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const { sort, order } = parseFields(USER_LIST_QUERY, page.req.query);
-      const list = (await lifecycle.userList(page.bankId, v, { key: sort, direction: order })).filter((e) => e.user.status !== "deleted" && (e.user.id !== v.user.id || task === "revoke"));
-      return page.render({
-        title: { ja: `${TASKS[task].label.ja}　${P.userListTitle.ja}`, en: `${TASKS[task].label.en}: ${P.userListTitle.en}` },
-        screenId: TASKS[task].screen,
-        view: v,
-        current: "admin",
-        children: <UserListScreen page={page} task={task} list={list} order={{ key: sort, direction: order }} />,
-      });
-    }),
-  );
+  managed.get("/:bank/admin/users", async (page, v) => {
+    const task = query(page.req, "task");
+    if (!isTask(task)) return page.redirect(page.url("/admin"));
+    const { sort, order } = parseFields(USER_LIST_QUERY, page.req.query);
+    const list = (await lifecycle.userList(page.bankId, v, { key: sort, direction: order })).filter((e) => e.user.status !== "deleted" && (e.user.id !== v.user.id || task === "revoke"));
+    return page.render({
+      title: { ja: `${TASKS[task].label.ja}　${P.userListTitle.ja}`, en: `${TASKS[task].label.en}: ${P.userListTitle.en}` },
+      screenId: TASKS[task].screen,
+      view: v,
+      current: "admin",
+      children: <UserListScreen page={page} task={task} list={list} order={{ key: sort, direction: order }} />,
+    });
+  });
 
   const confirmPage = async (page: PortalPage, v: SessionView, task: Task, loginId: string, error?: string) => {
     const e = await find(page, v, loginId);
@@ -106,57 +99,45 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
 
   mailCodeRoutes(app, deps, (page, v, task, loginId, error) => (isTask(task) ? confirmPage(page, v, task, loginId, error) : page.redirect(page.url("/admin"))));
 
-  app.get(
-    "/:bank/admin/confirm",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page);
-      const task = query(page.req, "task");
-      if (!isTask(task)) return page.redirect(page.url("/admin"));
-      return confirmPage(page, v, task, query(page.req, "user", 40));
-    }),
-  );
+  managed.get("/:bank/admin/confirm", async (page, v) => {
+    const task = query(page.req, "task");
+    if (!isTask(task)) return page.redirect(page.url("/admin"));
+    return confirmPage(page, v, task, query(page.req, "user", 40));
+  });
 
-  app.post(
-    "/:bank/admin/confirm",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page, true);
-      const task = field(page.req, "task");
-      const target = field(page.req, "user", 40);
-      if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const confirm = field(page.req, "confirmPassword", 64);
-      const done = page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}`);
-      const act = async () => {
-        await lifecycle.userOperation(page.bankId, v, { name: task, target, input: taskInput(page, task), confirmPassword: confirm, mailCode: field(page.req, "mailCode", 20) }, page.ctx);
-        return done;
-      };
-      try {
-        const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: task }, act);
-        if (r.first) return page.redirect(done);
-        return page.redirect(r.result ? `${r.result}&again=1` : page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}&running=1`));
-      } catch (e) {
-        if (shownOnForm(e)) return confirmPage(page, v, task, target, page.errorText(e));
-        throw e;
-      }
-    }),
-  );
+  managed.post("/:bank/admin/confirm", async (page, v) => {
+    const task = field(page.req, "task");
+    const target = field(page.req, "user", 40);
+    if (!isTask(task)) return page.redirect(page.url("/admin"));
+    const confirm = field(page.req, "confirmPassword", 64);
+    const done = page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}`);
+    const act = async () => {
+      await lifecycle.userOperation(page.bankId, v, { name: task, target, input: taskInput(page, task), confirmPassword: confirm, mailCode: field(page.req, "mailCode", 20) }, page.ctx);
+      return done;
+    };
+    try {
+      const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: task }, act);
+      if (r.first) return page.redirect(done);
+      return page.redirect(r.result ? `${r.result}&again=1` : page.url(`/admin/done?task=${task}&user=${encodeURIComponent(target)}&running=1`));
+    } catch (e) {
+      if (shownOnForm(e)) return confirmPage(page, v, task, target, page.errorText(e));
+      throw e;
+    }
+  });
 
   // 結果: the user as they are now (状態 失効済み after a revocation)
-  app.get(
-    "/:bank/admin/done",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page);
-      const task = query(page.req, "task");
-      if (!isTask(task)) return page.redirect(page.url("/admin"));
-      const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === query(page.req, "user", 40));
-      return page.render({
-        title: { ja: `${TASKS[task].label.ja}結果`, en: `${TASKS[task].label.en}: result` },
-        screenId: TASKS[task].screen.replace(/1$/, "3"),
-        view: v,
-        current: "admin",
-        children: <TaskResultScreen page={page} task={task} e={e} />,
-      });
-    }),
-  );
+  managed.get("/:bank/admin/done", async (page, v) => {
+    const task = query(page.req, "task");
+    if (!isTask(task)) return page.redirect(page.url("/admin"));
+    const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === query(page.req, "user", 40));
+    return page.render({
+      title: { ja: `${TASKS[task].label.ja}結果`, en: `${TASKS[task].label.en}: result` },
+      screenId: TASKS[task].screen.replace(/1$/, "3"),
+      view: v,
+      current: "admin",
+      children: <TaskResultScreen page={page} task={task} e={e} />,
+    });
+  });
 }
 
 export { ROLE_LABELS };
@@ -164,6 +145,7 @@ export { ROLE_LABELS };
 /** 利用者登録: the actor picks the initial passwords; the new user changes them at first login. */
 export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const managed = sessionRoutes(app, deps, manager);
   const form = (page: PortalPage, v: SessionView, error?: string) =>
     page.render({
       title: P.userAddTitle,
@@ -191,32 +173,28 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
       ),
     });
 
-  app.get("/:bank/admin/users/new", portalHandler(deps, async (page) => form(page, await manager(page))));
-  app.post(
-    "/:bank/admin/users/new",
-    portalHandler(deps, async (page) => {
-      const v = await manager(page, true);
-      const loginId = field(page.req, "loginId", 40);
-      const role = field(page.req, "role") === "admin" ? "admin" : "general";
-      let added: { userNo: string } | undefined;
-      try {
-        const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "add" }, async () => {
-          added = await lifecycle.addContractUser(page.bankId, v, { user: { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
-          return page.url(`/admin/done?task=change&user=${encodeURIComponent(loginId)}`);
-        });
-        if (!r.first || !added) return page.redirect(r.result ? `${r.result}&again=1` : page.url("/admin"));
-      } catch (e) {
-        if (shownOnForm(e)) return form(page, v, page.errorText(e));
-        throw e;
-      }
-      const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);
-      return page.render({
-        title: { ja: `${P.userAddTitle.ja}結果`, en: `${P.userAddTitle.en}: result` },
-        screenId: "BADM703",
-        view: v,
-        current: "admin",
-        children: <UserAddedScreen page={page} e={e} />,
+  managed.get("/:bank/admin/users/new", async (page, v) => form(page, v));
+  managed.post("/:bank/admin/users/new", async (page, v) => {
+    const loginId = field(page.req, "loginId", 40);
+    const role = field(page.req, "role") === "admin" ? "admin" : "general";
+    let added: { userNo: string } | undefined;
+    try {
+      const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "add" }, async () => {
+        added = await lifecycle.addContractUser(page.bankId, v, { user: { loginId, name: field(page.req, "name", 60), email: field(page.req, "email", 200), role, password: field(page.req, "initialPassword", 64), confirmPassword: field(page.req, "initialConfirm", 64) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
+        return page.url(`/admin/done?task=change&user=${encodeURIComponent(loginId)}`);
       });
-    }),
-  );
+      if (!r.first || !added) return page.redirect(r.result ? `${r.result}&again=1` : page.url("/admin"));
+    } catch (e) {
+      if (shownOnForm(e)) return form(page, v, page.errorText(e));
+      throw e;
+    }
+    const e = (await lifecycle.userList(page.bankId, v)).find((x) => x.user.loginId === loginId);
+    return page.render({
+      title: { ja: `${P.userAddTitle.ja}結果`, en: `${P.userAddTitle.en}: result` },
+      screenId: "BADM703",
+      view: v,
+      current: "admin",
+      children: <UserAddedScreen page={page} e={e} />,
+    });
+  });
 }

@@ -7,7 +7,7 @@ import { managesUsers, viewsOwnContract } from "../../domain/rights.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
-import { Field, field, loggedIn, portalHandler, query, type PortalDeps, type PortalPage } from "./portal-context.js";
+import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { ButtonLink, ErrorNotice, SubmitButton } from "./page-parts.js";
 import { UserFacts } from "./screens/admin-parts.js";
 
@@ -17,74 +17,67 @@ import { UserFacts } from "./screens/admin-parts.js";
  */
 export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const routes = sessionRoutes(app, deps);
 
-  app.get(
-    "/:bank/business",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const items: { href: string; label: Text; hint: Text }[] = [];
-      if (viewsOwnContract(v.actor)) items.push({ href: "/business/contract", label: B.companyAdmin, hint: B.companyAdminHint });
-      if (managesUsers(v.actor)) items.push({ href: "/admin", label: B.userAdmin, hint: B.userAdminHint });
-      items.push({ href: "/history", label: B.history, hint: B.historyHint });
-      return page.render({
-        title: B.businessTitle,
-        screenId: "BSSK001",
-        view: v,
-        current: "admin",
-        children: (
-          <>
-            <p>{page.t(B.businessLead)}</p>
-            <table class="menu-table">
-              <caption>{page.t(B.businessTitle)}</caption>
-              <tbody>
-                {items.map((i) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={page.url(i.href)}>{page.t(i.label)}</a>
-                    </th>
-                    <td>{page.t(i.hint)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        ),
-      });
-    }),
-  );
+  routes.get("/:bank/business", async (page, v) => {
+    const items: { href: string; label: Text; hint: Text }[] = [];
+    if (viewsOwnContract(v.actor)) items.push({ href: "/business/contract", label: B.companyAdmin, hint: B.companyAdminHint });
+    if (managesUsers(v.actor)) items.push({ href: "/admin", label: B.userAdmin, hint: B.userAdminHint });
+    items.push({ href: "/history", label: B.history, hint: B.historyHint });
+    return page.render({
+      title: B.businessTitle,
+      screenId: "BSSK001",
+      view: v,
+      current: "admin",
+      children: (
+        <>
+          <p>{page.t(B.businessLead)}</p>
+          <table class="menu-table">
+            <caption>{page.t(B.businessTitle)}</caption>
+            <tbody>
+              {items.map((i) => (
+                <tr>
+                  <th scope="row">
+                    <a href={page.url(i.href)}>{page.t(i.label)}</a>
+                  </th>
+                  <td>{page.t(i.hint)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ),
+    });
+  });
 
   // 企業管理 — 企業情報の照会: read only; a change of contract is the bank's, on a paper form
-  app.get(
-    "/:bank/business/contract",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const c = await lifecycle.contractFacts(page.bankId, v);
-      return page.render({
-        title: B.contractTitle,
-        screenId: "BKGK001",
-        view: v,
-        current: "admin",
-        children: (
-          <>
-            <p>{page.t(B.contractLead)}</p>
-            <dl class="facts">
-              <dt>{page.t(B.contractCode)}</dt>
-              <dd>{c.code}</dd>
-              <dt>{page.t(B.contractName)}</dt>
-              <dd>{c.name}</dd>
-              <dt>{page.t(B.loginMethod)}</dt>
-              <dd>{page.t(c.loginMethod === "certificate" ? B.methodCertificate : B.methodPassword)}</dd>
-              <dt>{page.t(B.usersCount)}</dt>
-              <dd>{page.t(B.usersOfLimit, { users: c.users, limit: c.limit })}</dd>
-            </dl>
-            <div class="actions">
-              <ButtonLink page={page} href={"/business"} label={P.back} />
-            </div>
-          </>
-        ),
-      });
-    }),
-  );
+  routes.get("/:bank/business/contract", async (page, v) => {
+    const c = await lifecycle.contractFacts(page.bankId, v);
+    return page.render({
+      title: B.contractTitle,
+      screenId: "BKGK001",
+      view: v,
+      current: "admin",
+      children: (
+        <>
+          <p>{page.t(B.contractLead)}</p>
+          <dl class="facts">
+            <dt>{page.t(B.contractCode)}</dt>
+            <dd>{c.code}</dd>
+            <dt>{page.t(B.contractName)}</dt>
+            <dd>{c.name}</dd>
+            <dt>{page.t(B.loginMethod)}</dt>
+            <dd>{page.t(c.loginMethod === "certificate" ? B.methodCertificate : B.methodPassword)}</dd>
+            <dt>{page.t(B.usersCount)}</dt>
+            <dd>{page.t(B.usersOfLimit, { users: c.users, limit: c.limit })}</dd>
+          </dl>
+          <div class="actions">
+            <ButtonLink page={page} href={"/business"} label={P.back} />
+          </div>
+        </>
+      ),
+    });
+  });
 
   const selfPage = async (page: PortalPage, v: SessionView, error?: string) => {
     const e = await lifecycle.ownInformation(page.bankId, v);
@@ -117,51 +110,43 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
     });
   };
 
-  app.get("/:bank/self", portalHandler(deps, async (page) => selfPage(page, await loggedIn(page))));
+  routes.get("/:bank/self", async (page, v) => selfPage(page, v));
 
-  app.post(
-    "/:bank/self",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page, true);
-      const done = page.url("/self/done");
-      try {
-        const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "self_change" }, async () => {
-          await lifecycle.userOperation(page.bankId, v, { name: "self_change", target: v.user.loginId, input: { name: field(page.req, "name", 60), email: field(page.req, "email", 200) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
-          return done;
-        });
-        return page.redirect(r.first ? done : `${done}?again=1`);
-      } catch (e) {
-        if (shownOnForm(e)) return selfPage(page, v, page.errorText(e));
-        throw e;
-      }
-    }),
-  );
-
-  app.get(
-    "/:bank/self/done",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const e = await lifecycle.ownInformation(page.bankId, v);
-      return page.render({
-        title: B.selfDoneTitle,
-        screenId: "BJSN003",
-        view: v,
-        current: "self",
-        children: (
-          <>
-            <Notice kind={query(page.req, "again") === "1" ? "info" : "success"}>
-              <p>{page.t(query(page.req, "again") === "1" ? P.alreadyDone : B.selfDone)}</p>
-            </Notice>
-            <OwnFacts page={page} e={e} />
-            <div class="actions">
-              <ButtonLink page={page} href={"/self"} label={B.selfTitle} />
-              <ButtonLink page={page} href={"/top"} label={P.toTop} />
-            </div>
-          </>
-        ),
+  routes.post("/:bank/self", async (page, v) => {
+    const done = page.url("/self/done");
+    try {
+      const r = await lifecycle.submitOnce(page.bankId, v, { token: field(page.req, "submission", 64), action: "self_change" }, async () => {
+        await lifecycle.userOperation(page.bankId, v, { name: "self_change", target: v.user.loginId, input: { name: field(page.req, "name", 60), email: field(page.req, "email", 200) }, confirmPassword: field(page.req, "confirmPassword", 64) }, page.ctx);
+        return done;
       });
-    }),
-  );
+      return page.redirect(r.first ? done : `${done}?again=1`);
+    } catch (e) {
+      if (shownOnForm(e)) return selfPage(page, v, page.errorText(e));
+      throw e;
+    }
+  });
+
+  routes.get("/:bank/self/done", async (page, v) => {
+    const e = await lifecycle.ownInformation(page.bankId, v);
+    return page.render({
+      title: B.selfDoneTitle,
+      screenId: "BJSN003",
+      view: v,
+      current: "self",
+      children: (
+        <>
+          <Notice kind={query(page.req, "again") === "1" ? "info" : "success"}>
+            <p>{page.t(query(page.req, "again") === "1" ? P.alreadyDone : B.selfDone)}</p>
+          </Notice>
+          <OwnFacts page={page} e={e} />
+          <div class="actions">
+            <ButtonLink page={page} href={"/self"} label={B.selfTitle} />
+            <ButtonLink page={page} href={"/top"} label={P.toTop} />
+          </div>
+        </>
+      ),
+    });
+  });
 }
 
 /** 自身の情報の照会: the user's facts as 利用者管理 shows them, with the e-mail address and the current certificate's serial. */

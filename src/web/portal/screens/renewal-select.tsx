@@ -3,27 +3,24 @@ import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { P } from "../../../i18n/portal-text.js";
 import { Notice } from "../../views/layout.js";
 import { RENEWAL_CHOICE, parseFields } from "../../views/request-input.js";
-import { PortalPage, loggedIn, portalHandler, renewalState, type PortalDeps } from "../portal-context.js";
+import { PortalPage, loggedIn, portalHandler, renewalState, type PortalDeps, sessionRoutes } from "../portal-context.js";
 import { SubmitButton } from "../page-parts.js";
 
 export function renewalSelectRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const routes = sessionRoutes(app, deps);
 
   // 証明書更新選択: right after login inside the window; renew now, or defer to the next login
-  app.get(
-    "/:bank/renewal/select",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const r = renewalState(page, v);
-      if (!r?.open) return page.redirect(page.url("/top"));
-      return page.render({
-        title: P.renewSelectTitle,
-        screenId: "BRNW001",
-        view: v,
-        children: <RenewalSelectScreen page={page} v={v} r={r} />,
-      });
-    }),
-  );
+  routes.get("/:bank/renewal/select", async (page, v) => {
+    const r = renewalState(page, v);
+    if (!r?.open) return page.redirect(page.url("/top"));
+    return page.render({
+      title: P.renewSelectTitle,
+      screenId: "BRNW001",
+      view: v,
+      children: <RenewalSelectScreen page={page} v={v} r={r} />,
+    });
+  });
 
   app.post(
     "/:bank/renewal/select",

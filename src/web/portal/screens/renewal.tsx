@@ -3,7 +3,7 @@ import { DomainError } from "../../../domain/errors.js";
 import { P } from "../../../i18n/portal-text.js";
 import { Notice } from "../../views/layout.js";
 import { sendError } from "../../errors.js";
-import { Field, PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps, type PortalReq } from "../portal-context.js";
+import { Field, PortalPage, field, loggedIn, portalHandler, renewalState, type PortalDeps, type PortalReq, sessionRoutes } from "../portal-context.js";
 import { IssueForm, issuedAnswer } from "../issue-form.js";
 import { ButtonLink } from "../page-parts.js";
 
@@ -13,43 +13,40 @@ function renewalDays(r: { opens: Date; notAfter: Date } | null): number | string
 
 export function renewalRoutes(app: FastifyInstance, deps: PortalDeps) {
   const { lifecycle } = deps;
+  const routes = sessionRoutes(app, deps);
 
   // 証明書発行確認 for renewal: password (and one-time password) again, a new key made in the page
-  app.get(
-    "/:bank/renewal",
-    portalHandler(deps, async (page) => {
-      const v = await loggedIn(page);
-      const r = renewalState(page, v);
-      const demand = lifecycle.oneTimePasswordDemand(page.bankId, "renewal", v);
-      const otp = demand === "ask";
-      return page.render({
-        title: P.renewConfirmTitle,
-        screenId: "BRNW002",
-        view: v,
-        current: "top",
-        scripts: r?.open ? ["/assets/issue.js"] : undefined,
-        children: r?.open && demand === "enrol_first" ? (
-          <>
-            <Notice kind="warning">
-              <p>{page.errorText(new DomainError("otp_enrol_first"))}</p>
-            </Notice>
-            <p>
-              <ButtonLink page={page} href={"/otp"} label={P.otpTitle} kind="primary" />
-            </p>
-          </>
-        ) : r?.open ? (
-          <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })} resultScreenId="BRNW003">
-            <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
-            {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
-          </IssueForm>
-        ) : (
-          <Notice kind="info">
-            <p>{page.t(P.renewNotOpen, { days: renewalDays(r), opens: r ? page.date(r.opens) : "-" })}</p>
+  routes.get("/:bank/renewal", async (page, v) => {
+    const r = renewalState(page, v);
+    const demand = lifecycle.oneTimePasswordDemand(page.bankId, "renewal", v);
+    const otp = demand === "ask";
+    return page.render({
+      title: P.renewConfirmTitle,
+      screenId: "BRNW002",
+      view: v,
+      current: "top",
+      scripts: r?.open ? ["/assets/issue.js"] : undefined,
+      children: r?.open && demand === "enrol_first" ? (
+        <>
+          <Notice kind="warning">
+            <p>{page.errorText(new DomainError("otp_enrol_first"))}</p>
           </Notice>
-        ),
-      });
-    }),
-  );
+          <p>
+            <ButtonLink page={page} href={"/otp"} label={P.otpTitle} kind="primary" />
+          </p>
+        </>
+      ) : r?.open ? (
+        <IssueForm page={page} endpoint={page.url("/renewal/csr")} csrf={v.csrf} fileName={v.user.loginId} lead={page.t(P.renewConfirmLead, { otp: otp ? page.t(P.issueAuthOtp) : "" })} resultScreenId="BRNW003">
+          <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
+          {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />}
+        </IssueForm>
+      ) : (
+        <Notice kind="info">
+          <p>{page.t(P.renewNotOpen, { days: renewalDays(r), opens: r ? page.date(r.opens) : "-" })}</p>
+        </Notice>
+      ),
+    });
+  });
 
   app.post("/:bank/renewal/csr", async (req, reply) => {
     const r = req as PortalReq;
