@@ -7,7 +7,7 @@ import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
 import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage } from "./portal-context.js";
 import { grantableRoles } from "../../domain/rights.js";
-import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
+import { ErrorNotice, ButtonLink, SubmitButton, FormActions } from "./page-parts.js";
 import { USER_LIST_QUERY, parseFields } from "../views/request-input.js";
 import { MailCodeField, MailCodeSend, confirmedByMail, mailCodeRoutes } from "./screens/mail-code.js";
 import { ROLE_LABELS, TASKS, RoleSelect, UserFacts, isTask, manager, taskInput, type Task } from "./screens/admin-parts.js";
@@ -165,10 +165,7 @@ export function addUserRoutes(app: FastifyInstance, deps: PortalDeps) {
           <Field id="initialPassword" type="password" label={page.t(P.initialPassword)} hint={page.t(P.passwordRules)} autocomplete="new-password" required maxLength={64} />
           <Field id="initialConfirm" type="password" label={page.t(P.initialConfirm)} autocomplete="new-password" required maxLength={64} />
           <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
-          <div class="actions">
-            <SubmitButton page={page} label={P.register} />
-            <ButtonLink page={page} href={"/admin"} label={P.back} />
-          </div>
+          <FormActions page={page} submit={P.register} back={{ href: "/admin", label: P.back }} />
         </form>
       ),
     });

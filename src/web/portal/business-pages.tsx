@@ -8,7 +8,7 @@ import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
 import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage } from "./portal-context.js";
-import { ButtonLink, ErrorNotice, SubmitButton } from "./page-parts.js";
+import { ButtonLink, ErrorNotice, SubmitButton, FormActions } from "./page-parts.js";
 import { UserFacts } from "./screens/admin-parts.js";
 
 /**
@@ -100,10 +100,7 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
             <Field id="name" label={page.t(P.userName)} value={error ? field(page.req, "name", 30) : e.user.name} required maxLength={30} />
             <Field id="email" type="email" label={page.t(P.email)} value={error ? field(page.req, "email", 200) : (e.user.email ?? "")} maxLength={200} />
             <Field id="confirmPassword" type="password" label={page.t(P.yourConfirm)} autocomplete="off" required maxLength={64} />
-            <div class="actions">
-              <SubmitButton page={page} label={P.execute} />
-              <ButtonLink page={page} href={"/top"} label={P.back} />
-            </div>
+            <FormActions page={page} submit={P.execute} back={{ href: "/top", label: P.back }} />
           </form>
         </>
       ),

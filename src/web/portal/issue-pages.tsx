@@ -7,7 +7,7 @@ import { sendError, shownOnForm } from "../errors.js";
 import { Field, GRANT_COOKIE, PortalPage, field, portalHandler, type PortalDeps, type PortalReq } from "./portal-context.js";
 import { IssueForm, issuedAnswer } from "./issue-form.js";
 import { APP_DOWNLOAD_PATH } from "../app-download-routes.js";
-import { ErrorNotice, ButtonLink, SubmitButton } from "./page-parts.js";
+import { ErrorNotice, ButtonLink, SubmitButton, FormActions } from "./page-parts.js";
 
 function authPage(page: PortalPage, error?: string, status = 200) {
   // the user is not known yet: the field is for those who have a token (lifecycle/ decides)
@@ -24,10 +24,7 @@ function authPage(page: PortalPage, error?: string, status = 200) {
         <Field id="loginId" label={page.t(P.loginId)} autocomplete="username" required maxLength={12} />
         <Field id="password" type="password" label={page.t(P.loginPassword)} autocomplete="current-password" required maxLength={64} />
         {otp && <Field id="otp" label={page.t(P.otp)} hint={page.t(P.issueAuthOtpIfEnrolled)} autocomplete="one-time-code" inputmode="numeric" maxLength={6} />}
-        <div class="actions">
-          <SubmitButton page={page} label={P.authenticate} />
-          <ButtonLink page={page} href={"/login"} label={P.back} />
-        </div>
+        <FormActions page={page} submit={P.authenticate} back={{ href: "/login", label: P.back }} />
       </form>
       <section>
         <h2>{page.t(P.appDownloadHeading)}</h2>

@@ -45,3 +45,13 @@ export function TableHead({ page, caption, columns }: { page: PortalPage; captio
     </>
   );
 }
+
+/** A form's buttons: submit, and the way back without acting. */
+export function FormActions({ page, submit, kind, back }: { page: PortalPage; submit: Text; kind?: "primary" | "secondary" | "danger"; back: { href: string; label: Text } }) {
+  return (
+    <div class="actions">
+      <SubmitButton page={page} label={submit} kind={kind} />
+      <ButtonLink page={page} href={back.href} label={back.label} />
+    </div>
+  );
+}

@@ -5,7 +5,7 @@ import { Notice } from "../../views/layout.js";
 import { shownOnForm } from "../../errors.js";
 import { Field, PortalPage, field, loggedIn, sessionRoutes, type PortalDeps } from "../portal-context.js";
 import { OtpSecret } from "../otp-secret-view.js";
-import { ErrorNotice, ButtonLink, SubmitButton } from "../page-parts.js";
+import { ErrorNotice, ButtonLink, SubmitButton, FormActions } from "../page-parts.js";
 
 type Stage = { step: "password" } | { step: "code"; shown?: { secret: string; uri: string } } | { step: "done" };
 
@@ -58,10 +58,7 @@ export function otpRoutes(app: FastifyInstance, deps: PortalDeps) {
                 <p>{page.t(P.otpConfirmLead)}</p>
                 <input type="hidden" name="csrf" value={v.csrf} />
                 <Field id="otp" label={page.t(P.otp)} hint={page.t(P.otpHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />
-                <div class="actions">
-                  <SubmitButton page={page} label={P.register} />
-                  <ButtonLink page={page} href={"/otp"} label={P.otpStartOver} />
-                </div>
+                <FormActions page={page} submit={P.register} back={{ href: "/otp", label: P.otpStartOver }} />
               </form>
             </>
           )}

@@ -4,7 +4,7 @@ import type { UserListEntry } from "../../../lifecycle/lifecycle.js";
 import { type PortalPage } from "../portal-context.js";
 import type { Text } from "../../../i18n/text.js";
 import { USER_SORT_KEYS, type UserOrder, type UserSortKey } from "../../../domain/user-order.js";
-import { ButtonLink, SubmitButton } from "../page-parts.js";
+import { ButtonLink, SubmitButton, FormActions, TableHead } from "../page-parts.js";
 import { ROLE_LABELS, userState, type Task } from "./admin-parts.js";
 /** The seeds' 並び順 choices: the list's own columns. */
 const SORT_LABELS: Record<UserSortKey, Text> = { loginId: P.loginId, name: P.userName, role: P.userKind, status: P.certStatus, expiry: P.certExpiry };
@@ -52,18 +52,7 @@ export function UserListScreen({ page, task, list, order }: { page: PortalPage; 
         <input type="hidden" name="task" value={task} />
         <p>{page.t(P.listLead)}</p>
         <table>
-          <caption>{page.t(P.userListTitle)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{page.t(P.select)}</th>
-              <th scope="col">{page.t(P.loginId)}</th>
-              <th scope="col">{page.t(P.userName)}</th>
-              <th scope="col">{page.t(P.userKind)}</th>
-              <th scope="col">{page.t(P.certStatus)}</th>
-              <th scope="col">{page.t(P.certExpiry)}</th>
-              <th scope="col">{page.t(P.userState)}</th>
-            </tr>
-          </thead>
+          <TableHead page={page} caption={P.userListTitle} columns={[P.select, P.loginId, P.userName, P.userKind, P.certStatus, P.certExpiry, P.userState]} />
           <tbody>
             {list.map((e, i) => (
               <tr>
@@ -82,10 +71,7 @@ export function UserListScreen({ page, task, list, order }: { page: PortalPage; 
             ))}
           </tbody>
         </table>
-        <div class="actions">
-          <SubmitButton page={page} label={P.next} />
-          <ButtonLink page={page} href={"/admin"} label={P.back} />
-        </div>
+        <FormActions page={page} submit={P.next} back={{ href: "/admin", label: P.back }} />
       </form>
       </>
     )
