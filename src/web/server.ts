@@ -13,7 +13,7 @@ import { proxyTrust, trustProxyCertificates, type ProxyOptions } from "./client-
 import type { CaStatus } from "../ca/ca-views.js";
 import type { Lifecycle } from "../lifecycle/lifecycle.js";
 import type { ServerTls } from "../ca/server-tls.js";
-import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
+import { fastifyTimeoutOptions, clientCertificateListener, type ListenerTimeouts } from "./transport.js";
 import type { Throttle } from "./throttle.js";
 import { checkOrigin, mainSurface } from "./origin-check.js";
 import { portalRefusalPage } from "./portal/portal-context.js";
@@ -84,15 +84,7 @@ function options(deps: HttpDeps): FastifyServerOptions {
 export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInstance; http: FastifyInstance }> {
   const https = (Fastify as any)({
     ...options(deps),
-    https: {
-      key: deps.tls.key,
-      passphrase: deps.tls.passphrase,
-      cert: deps.tls.cert,
-      requestCert: true,
-      rejectUnauthorized: false,
-      ca: deps.clientCaPem,
-      ...tlsListenerOptions(deps.timeouts),
-    },
+    https: clientCertificateListener(deps.tls, deps.clientCaPem, deps.timeouts),
   }) as FastifyInstance;
   common(https, deps);
   // before any route reads presentedCertificate(req): a trusted proxy's header, or the TLS peer's

@@ -10,7 +10,7 @@ import { renderToString } from "preact-render-to-string";
 import { staffRoutes } from "./staff/routes.js";
 import { BareErrorPage } from "./staff/screens/bare-error.js";
 import { checkOrigin } from "./origin-check.js";
-import { fastifyTimeoutOptions, tlsListenerOptions, type ListenerTimeouts } from "./transport.js";
+import { fastifyTimeoutOptions, clientCertificateListener, type ListenerTimeouts } from "./transport.js";
 
 /**
  * The key of the staff console's form tokens, derived from the CA passphrase: every node of an
@@ -52,15 +52,7 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
     bodyLimit: deps.bodyLimit,
     trustProxy: false,
     ...fastifyTimeoutOptions(deps.timeouts),
-    https: {
-      key: deps.tls.key,
-      passphrase: deps.tls.passphrase,
-      cert: deps.tls.cert,
-      requestCert: true,
-      rejectUnauthorized: false,
-      ca: [deps.staffCaPem],
-      ...tlsListenerOptions(deps.timeouts),
-    },
+    https: clientCertificateListener(deps.tls, [deps.staffCaPem], deps.timeouts),
   }) as FastifyInstance;
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
   // on every answer, pages, errors, refusals and stylesheets alike

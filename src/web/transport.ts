@@ -74,3 +74,12 @@ export function tlsListenerOptions(t: ListenerTimeouts) {
     ...httpTimeoutOptions(t),
   };
 }
+
+/**
+ * An HTTPS listener that asks every client for a certificate and lets the handshake through
+ * without one: the application decides (a refusal screen that says why beats a failed handshake),
+ * with the CAs in `ca` offered to the client as acceptable issuers.
+ */
+export function clientCertificateListener(tls: { key: string | Buffer; passphrase?: string; cert: string | Buffer }, ca: string | Buffer | Array<string | Buffer>, t: ListenerTimeouts) {
+  return { key: tls.key, passphrase: tls.passphrase, cert: tls.cert, requestCert: true, rejectUnauthorized: false, ca, ...tlsListenerOptions(t) };
+}
