@@ -1,7 +1,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { DATABASES, startHarness, testBank, run, type Harness } from "./support/harness.js";
+import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
+import { addStaffMember } from "./support/staff.js";
 import { apiLogin, https, type Answer, type Identity } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
 
@@ -14,16 +14,8 @@ const hidden = (html: string, name: string) => new RegExp(`name="${name}" value=
 const JA_REFUSED = "ほかのサイトや保存された画面からの送信は無効です";
 const EN_REFUSED = "it did not come from this site's own screen";
 
-/** A staff operator made by the real `inkan staff add`, key and certificate read back by OpenSSL. */
-async function addStaff(h: Harness, id: string): Promise<Identity> {
-  const out = join(h.dataDir, `${id}.p12`);
-  process.env.INKAN_TEST_P12 = "staff-P12-secret";
-  const r = await h.cli(["staff", "add", BANK, id, "--name", `行員 ${id}`, "--role", "operator", "--out", out, "--passphrase-env", "INKAN_TEST_P12"]);
-  assert.equal(r.status, 0, r.stderr);
-  const certPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", "pass:staff-P12-secret", "-clcerts", "-nokeys"])).stdout;
-  const keyPem = (await run("openssl", ["pkcs12", "-in", out, "-passin", "pass:staff-P12-secret", "-nocerts", "-nodes"])).stdout;
-  return { certPem, keyPem, serial: id };
-}
+/** A staff operator made by the real `inkan staff add` (support/staff.ts). */
+const addStaff = async (h: Harness, id: string): Promise<Identity> => (await addStaffMember(h, { bank: BANK, id, role: "operator", passphrase: "staff-P12-secret" })).identity;
 
 /**
  * Issue 13: every state-changing request of the portal and staff console, login, logout and

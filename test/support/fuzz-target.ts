@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { webcrypto } from "node:crypto";
 import { run, testBank, type Harness } from "./harness.js";
+import { addStaffMember } from "./staff.js";
 import { estEnroll, https, newKeyAndCsr } from "./client.js";
 import type { Target } from "./fuzz.js";
 
@@ -55,12 +56,7 @@ export async function prepareTarget(h: Harness, staffOrigin: string): Promise<Ta
   const csrf = hidden(top.text, "csrf");
   assert.ok(csrf, "the portal session's form token");
 
-  const out = join(h.dataDir, "fuzz-op.p12");
-  process.env.INKAN_FUZZ_P12 = "fuzz-P12";
-  const added = await h.cli(["staff", "add", FUZZ_BANK, "op01", "--name", "行員 op01", "--role", "operator", "--out", out, "--passphrase-env", "INKAN_FUZZ_P12"]);
-  assert.equal(added.status, 0, added.stderr);
-  const staffCert = (await run("openssl", ["pkcs12", "-in", out, "-passin", "pass:fuzz-P12", "-clcerts", "-nokeys"])).stdout;
-  const staffKey = (await run("openssl", ["pkcs12", "-in", out, "-passin", "pass:fuzz-P12", "-nocerts", "-nodes"])).stdout;
+  const { certPem: staffCert, keyPem: staffKey } = (await addStaffMember(h, { bank: FUZZ_BANK, id: "op01", role: "operator", passphrase: "fuzz-P12" })).identity;
   const page = await https(h, { origin: staffOrigin, path: "/unlock", identity: { certPem: staffCert, keyPem: staffKey, serial: "" } });
   assert.equal(page.status, 200, page.text);
 

@@ -7,9 +7,14 @@ import { managesUsers, viewsOwnContract } from "../../domain/rights.js";
 import type { SessionView, UserListEntry } from "../../lifecycle/lifecycle.js";
 import { Notice } from "../views/layout.js";
 import { shownOnForm } from "../errors.js";
-import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage } from "./portal-context.js";
+import { Field, field, query, sessionRoutes, type PortalDeps, type PortalPage, type ScreenFrame } from "./portal-context.js";
 import { ButtonLink, ErrorNotice, SubmitButton, FormActions } from "./page-parts.js";
 import { UserFacts } from "./screens/admin-parts.js";
+
+const BUSINESS: ScreenFrame = { title: B.businessTitle, screenId: "BSSK001", current: "admin" };
+const CONTRACT: ScreenFrame = { title: B.contractTitle, screenId: "BKGK001", current: "admin" };
+const SELF: ScreenFrame = { title: B.selfTitle, screenId: "BJSN001", current: "self" };
+const SELF_DONE: ScreenFrame = { title: B.selfDoneTitle, screenId: "BJSN003", current: "self" };
 
 /**
  * 業務選択 (BSSK001) → 企業管理 (企業情報の照会), 利用者管理, 操作履歴照会; and 自身の情報の変更・照会 for
@@ -25,10 +30,8 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
     if (managesUsers(v.actor)) items.push({ href: "/admin", label: B.userAdmin, hint: B.userAdminHint });
     items.push({ href: "/history", label: B.history, hint: B.historyHint });
     return page.render({
-      title: B.businessTitle,
-      screenId: "BSSK001",
+      ...BUSINESS,
       view: v,
-      current: "admin",
       children: (
         <>
           <p>{page.t(B.businessLead)}</p>
@@ -54,10 +57,8 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
   routes.get("/:bank/business/contract", async (page, v) => {
     const c = await lifecycle.contractFacts(page.bankId, v);
     return page.render({
-      title: B.contractTitle,
-      screenId: "BKGK001",
+      ...CONTRACT,
       view: v,
-      current: "admin",
       children: (
         <>
           <p>{page.t(B.contractLead)}</p>
@@ -82,10 +83,8 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
   const selfPage = async (page: PortalPage, v: SessionView, error?: string) => {
     const e = await lifecycle.ownInformation(page.bankId, v);
     return page.render({
-      title: B.selfTitle,
-      screenId: "BJSN001",
+      ...SELF,
       view: v,
-      current: "self",
       status: error ? 400 : 200,
       children: (
         <>
@@ -126,10 +125,8 @@ export function businessRoutes(app: FastifyInstance, deps: PortalDeps) {
   routes.get("/:bank/self/done", async (page, v) => {
     const e = await lifecycle.ownInformation(page.bankId, v);
     return page.render({
-      title: B.selfDoneTitle,
-      screenId: "BJSN003",
+      ...SELF_DONE,
       view: v,
-      current: "self",
       children: (
         <>
           <Notice kind={query(page.req, "again") === "1" ? "info" : "success"}>
