@@ -152,8 +152,9 @@ for (const db of DATABASES) {
       };
       await expect(user, "user02", "revoke", 403, "not_permitted");
       await expect(user, "user02", "suspend", 403, "not_permitted");
-      await expect(admin, "master01", "revoke", 403, "not_permitted");
-      await expect(admin, "admin02", "revoke", 403, "not_permitted");
+      // an admin may revoke the master's or another admin's certificate (the last test), never reset it
+      await expect(admin, "master01", "reset", 403, "not_permitted");
+      await expect(admin, "admin02", "reset", 403, "not_permitted");
       await expect(admin, "admin02", "suspend", 403, "not_permitted");
       await expect(admin, "user21", "revoke", 404, "user_not_found");
       await expect(master2, "user02", "revoke", 404, "user_not_found");
@@ -243,6 +244,22 @@ for (const db of DATABASES) {
       assert.equal((await api(h, s, "/api/b1/me")).status, 200);
       clock.advance(15 * 60_000 + 1000);
       assert.equal((await api(h, s, "/api/b1/me")).json.error, "session_invalid");
+    });
+
+    test("the master's certificate deleted by mistake: another user with admin rights revokes it (the seeds' way besides the paper form); it is refused at once and a new one stays the bank's", async () => {
+      const admin = await login("b1/admin01");
+      const master = await login("b1/master01");
+      const r = await op(admin, "b1", "master01", "revoke", { confirmPassword: "Conf5678", reason: "keyCompromise" });
+      assert.equal(r.status, 200, r.text);
+      assert.notEqual((await api(h, master, "/api/b1/me")).status, 200);
+      const again = await apiLogin(h, "b1", ids["b1/master01"], "Pass1234");
+      assert.equal(again.status, 403);
+      assert.equal(again.json.cause, "revoked");
+      assert.equal((await h.rt.store.getCertificate("b1", ids["b1/master01"]!.serial))!.state, "revoked");
+      // the admin cannot hand the master a new certificate: that is the bank's reset on paper
+      const reset = await op(admin, "b1", "master01", "reset", { confirmPassword: "Conf5678" });
+      assert.equal(reset.status, 403);
+      assert.equal(reset.json.error, "not_permitted");
     });
   });
 }
