@@ -48,6 +48,14 @@ export interface CertMeta {
   storedAt: string;
   renewedFrom?: string;
   renewedTo?: string;
+  /** the OS stores this app installed it into, so that delete takes it out of them too */
+  installedIn?: InstalledIn[];
+}
+
+/** An OS certificate store: the NSS database's directory, Windows' store path, the keychain file. */
+export interface InstalledIn {
+  store: "nss" | "windows" | "macos";
+  where: string;
 }
 
 export interface StoredCert {

@@ -5,16 +5,16 @@ import { argumentOptions } from "../shared/argument-options.js";
 /** The options of inkan-app and which command takes which. */
 export const OPTIONS = argumentOptions({
   strings: ["store", "ca-file", "timeout", "lang", "server", "bank", "login-id", "key", "renewal-window", "p12", "nss-dir", "cert"] as const,
-  booleans: ["json", "help", "offline", "legacy", "force", "yes", "nss"] as const,
+  booleans: ["json", "help", "offline", "legacy", "force", "yes", "nss", "install"] as const,
   short: { help: "h" },
 });
 export type OptionName = keyof typeof OPTIONS;
 
 export const COMMON: OptionName[] = ["store", "ca-file", "timeout", "lang", "json", "help"];
 export const ALLOWED: Record<string, OptionName[]> = {
-  issue: ["server", "bank", "login-id", "key", "renewal-window"],
+  issue: ["server", "bank", "login-id", "key", "renewal-window", "install"],
   list: ["offline"],
-  renew: ["cert"],
+  renew: ["cert", "install"],
   export: ["p12", "legacy", "force", "cert", "yes"],
   install: ["nss", "nss-dir", "cert"],
   delete: ["force", "cert", "offline"],

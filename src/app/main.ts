@@ -84,7 +84,7 @@ export async function main(argv: string[], io: Io, clock: Clock): Promise<ExitCo
           await list(ctx, values);
           break;
         case "renew":
-          await renew(ctx, positionals[0] ?? values.cert);
+          await renew(ctx, positionals[0] ?? values.cert, values.install ?? false);
           break;
         case "export":
           await exportP12(ctx, values, positionals[0] ?? values.cert);

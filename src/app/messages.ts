@@ -10,11 +10,12 @@ const ja = {
 
 使い方:
   inkan-app issue --server URL --bank 金融機関ID --login-id ログインID [--key rsa2048|p256]
-                  [--ca-file FILE] [--renewal-window P30D]
+                  [--ca-file FILE] [--renewal-window P30D] [--install]
   inkan-app list [--offline] [--json]
-  inkan-app renew [番号|シリアル番号|ログインID]
+  inkan-app renew [番号|シリアル番号|ログインID] [--install]
   inkan-app export --p12 FILE [番号|シリアル番号|ログインID] [--legacy] [--force] [--yes]
-  inkan-app install --nss [DIR] [--cert 番号|シリアル番号|ログインID]
+  inkan-app install [--nss [DIR]] [--cert 番号|シリアル番号|ログインID]
+                  （既定: Windows は個人の証明書ストア、macOS はログインキーチェーン、Linux は ~/.pki/nssdb）
   inkan-app delete [番号|シリアル番号|ログインID] [--force]
 
 共通オプション:
@@ -60,10 +61,11 @@ const ja = {
   result_title_issue: "証明書発行結果",
   result_title_renew: "証明書更新結果",
   result_done_issue: "電子証明書の発行とインストールが完了しました。",
+  result_done_issue_stored: "電子証明書の発行が完了しました（このアプリの証明書ストアに保存しました）。",
   result_done_renew: "電子証明書の更新が完了しました。以前の電子証明書（シリアル番号 {old}）は更新済みとなり、今後は利用できません。",
   result_resumed: "中断されていた手続きを再開し、サーバーが署名済みの同じ電子証明書を受け取りました。",
   result_validity_note: "電子証明書の有効期限は {notAfter} です。{opensAt} から更新できます。",
-  result_next: "ブラウザで利用するには `inkan-app install --nss` または `inkan-app export --p12 ファイル名` を実行してください。",
+  result_next: "ブラウザで利用するには `inkan-app install` を実行してください（このパソコンの証明書ストアに、持ち出せない鍵として登録します）。",
   field_org: "Organization",
   field_ou: "Organization Unit",
   field_cn: "Common Name",
@@ -97,8 +99,17 @@ const ja = {
   install_created_db: "NSSデータベース {dir} を作成しました。",
   install_done: "NSSデータベース {dir} に電子証明書「{cn}」を登録し、金融機関のルート証明書「{root}」をクライアント証明書の発行元として信頼しました（T,,）。",
   install_note: "ブラウザ（Chromium・Firefox）をすべて閉じてから開き直してください。",
+  install_done_windows: "Windows の証明書ストア（現在のユーザー ＞ 個人、{where}）に電子証明書「{cn}」を、金融機関の発行元（中間）証明書とともに登録しました。秘密鍵はエクスポートできない設定のため、このパソコンから持ち出せません。ルート証明書は登録していません。",
+  install_note_windows: "Edge・Chrome のウィンドウをすべて閉じてから開き直してください。",
+  install_done_macos: "ログインキーチェーン（{where}）に電子証明書「{cn}」を、金融機関の発行元（中間）証明書とともに登録しました。秘密鍵は書き出せない設定のため、この Mac から持ち出せません。ルート証明書は登録していません。",
+  install_note_macos: "ブラウザを開き直してください。初めてログインするときに鍵の使用の許可を求められたら、Mac のログインパスワードを入力して「常に許可」を選んでください。",
   delete_done: "削除しました：{subject}（{state}）",
   delete_nothing: "削除できる古い電子証明書（更新済み・有効期限切れ・失効済み）はありません。",
+  delete_os_removed: "  {where} からも削除しました。",
+  warn_os_remove_failed: "注意：{where} からは削除できませんでした（{reason}）。{byHand}",
+  by_hand_windows: "Edge の 設定 →「プライバシー、検索、サービス」→ 証明書の管理 → 個人 で「{cn}」を選んで削除してください。",
+  by_hand_macos: "「キーチェーンアクセス」のログインキーチェーンで「{cn}」を削除してください。",
+  by_hand_nss: "`certutil -F -n \"{cn}\" -d sql:{where}` で削除できます。",
   warn_status: "状態を確認できませんでした（{reason}）。表示は手元の情報によります。",
 
   err_unreachable: "サーバー {server} に接続できません（{reason}）。",
@@ -152,6 +163,10 @@ const ja = {
   hint_tool_missing: "NSSのツールをインストールしてください（Debian・Ubuntu：sudo apt install libnss3-tools）。",
   err_tool_failed: "{tool} が失敗しました：{detail}",
   hint_nss_password: "NSSデータベースにパスワードを設定している場合は、環境変数 INKAN_APP_NSS_PASSWORD で指定してください。ブラウザを閉じてから再度実行してください。",
+  hint_powershell_missing: "Windows PowerShell（powershell.exe）は Windows に標準で含まれています。見つからない場合は、会社のシステム管理者にご相談ください。解決したら `inkan-app install` をもう一度実行してください。",
+  hint_powershell_failed: "会社のポリシーで PowerShell や証明書の登録が制限されている場合があります。表示された内容を添えて会社のシステム管理者にご相談のうえ、`inkan-app install` をもう一度実行してください。電子証明書はこのアプリの証明書ストアに保存されています。",
+  hint_security_missing: "security コマンド（/usr/bin/security）は macOS に標準で含まれています。PATH をご確認のうえ、`inkan-app install` をもう一度実行してください。",
+  hint_security_failed: "ログインキーチェーンがロックされている場合は「キーチェーンアクセス」で解除してから、`inkan-app install` をもう一度実行してください。電子証明書はこのアプリの証明書ストアに保存されています。",
   err_file_exists: "ファイル {file} はすでにあります。",
   hint_file_exists: "別のファイル名を指定するか、--force を付けて上書きしてください。",
   err_file_write: "ファイル {file} に書き込めません（{reason}）。",
@@ -172,11 +187,13 @@ const en: Record<MessageKey, string> = {
 
 Usage:
   inkan-app issue --server URL --bank BANK --login-id ID [--key rsa2048|p256]
-                  [--ca-file FILE] [--renewal-window P30D]
+                  [--ca-file FILE] [--renewal-window P30D] [--install]
   inkan-app list [--offline] [--json]
-  inkan-app renew [NUMBER|SERIAL|LOGIN-ID]
+  inkan-app renew [NUMBER|SERIAL|LOGIN-ID] [--install]
   inkan-app export --p12 FILE [NUMBER|SERIAL|LOGIN-ID] [--legacy] [--force] [--yes]
-  inkan-app install --nss [DIR] [--cert NUMBER|SERIAL|LOGIN-ID]
+  inkan-app install [--nss [DIR]] [--cert NUMBER|SERIAL|LOGIN-ID]
+                  (default: Windows the personal certificate store, macOS the login keychain,
+                  Linux ~/.pki/nssdb)
   inkan-app delete [NUMBER|SERIAL|LOGIN-ID] [--force]
 
 Options for every command:
@@ -224,10 +241,11 @@ from INKAN_APP_PASSPHRASE.`,
   result_title_issue: "Certificate issuance result",
   result_title_renew: "Certificate renewal result",
   result_done_issue: "The certificate has been issued and installed.",
+  result_done_issue_stored: "The certificate has been issued (and kept in this app's certificate store).",
   result_done_renew: "The certificate has been renewed. The previous certificate (serial {old}) is superseded and can no longer be used.",
   result_resumed: "The interrupted request was resumed: this is the same certificate the server had already signed.",
   result_validity_note: "The certificate expires on {notAfter}. It can be renewed from {opensAt}.",
-  result_next: "To use it in a browser, run `inkan-app install --nss` or `inkan-app export --p12 FILE`.",
+  result_next: "To use it in a browser, run `inkan-app install` (it goes into this computer's certificate store, with a key that cannot be taken out).",
   field_org: "Organization",
   field_ou: "Organization Unit",
   field_cn: "Common Name",
@@ -261,8 +279,17 @@ from INKAN_APP_PASSPHRASE.`,
   install_created_db: "Created the NSS database {dir}.",
   install_done: "Imported the certificate \"{cn}\" into the NSS database {dir} and trusted the bank's root \"{root}\" as an issuer of client certificates (T,,).",
   install_note: "Close every Chromium and Firefox window and open the browser again.",
+  install_done_windows: "Installed the certificate \"{cn}\", with the bank's issuing (intermediate) CA, into the Windows certificate store (Current User > Personal, {where}). Its private key is marked not exportable, so it cannot be taken off this PC. No root certificate was installed.",
+  install_note_windows: "Close every Edge and Chrome window and open the browser again.",
+  install_done_macos: "Installed the certificate \"{cn}\", with the bank's issuing (intermediate) CA, into the login keychain ({where}). Its private key is marked not extractable, so it cannot be taken off this Mac. No root certificate was installed.",
+  install_note_macos: "Open the browser again. When the first login asks to allow the use of the key, enter your Mac login password and choose Always Allow.",
   delete_done: "Deleted: {subject} ({state})",
   delete_nothing: "There is no old certificate (superseded, expired or revoked) to delete.",
+  delete_os_removed: "  Also removed from {where}.",
+  warn_os_remove_failed: "Note: it could not be removed from {where} ({reason}). {byHand}",
+  by_hand_windows: "In Edge, Settings → Privacy, search, and services → Manage certificates → Personal: select \"{cn}\" and remove it.",
+  by_hand_macos: "Delete \"{cn}\" from the login keychain in Keychain Access.",
+  by_hand_nss: "`certutil -F -n \"{cn}\" -d sql:{where}` removes it.",
   warn_status: "Could not check the state ({reason}); what is shown comes from this computer only.",
 
   err_unreachable: "Cannot connect to the server {server} ({reason}).",
@@ -316,6 +343,10 @@ from INKAN_APP_PASSPHRASE.`,
   hint_tool_missing: "Install the NSS tools (Debian, Ubuntu: sudo apt install libnss3-tools).",
   err_tool_failed: "{tool} failed: {detail}",
   hint_nss_password: "If the NSS database has a password, give it in INKAN_APP_NSS_PASSWORD. Close the browser and try again.",
+  hint_powershell_missing: "Windows PowerShell (powershell.exe) comes with Windows. If it cannot be found, ask your company's IT administrator; then run `inkan-app install` again.",
+  hint_powershell_failed: "Your company's policy may restrict PowerShell or adding certificates. Ask your IT administrator, with what is shown above, then run `inkan-app install` again. The certificate is kept in this app's certificate store.",
+  hint_security_missing: "The security command (/usr/bin/security) comes with macOS. Check PATH, then run `inkan-app install` again.",
+  hint_security_failed: "If the login keychain is locked, unlock it in Keychain Access, then run `inkan-app install` again. The certificate is kept in this app's certificate store.",
   err_file_exists: "The file {file} already exists.",
   hint_file_exists: "Choose another file name, or add --force to overwrite it.",
   err_file_write: "Cannot write the file {file} ({reason}).",

@@ -1,12 +1,34 @@
 import { formatTime } from "./format.js";
-import type { CertMeta } from "./certificate-store.js";
+import type { CertMeta, StoredCert } from "./certificate-store.js";
 import { opensAt, out, type Ctx } from "./context.js";
+import { installIntoSystemStore, installedNote, installedText, type Installed } from "./os-store/index.js";
 
-export function result(ctx: Ctx, kind: "issue" | "renew", meta: CertMeta, o: { resumed: boolean; replaced?: string }) {
+interface ResultOptions {
+  resumed: boolean;
+  replaced?: string;
+  installed?: Installed;
+}
+
+/**
+ * The result, after installing into the OS store when asked (--install). An install that fails
+ * still shows the result first: the certificate is issued and kept, only the install is to redo.
+ */
+export async function installAndShow(ctx: Ctx, kind: "issue" | "renew", cert: StoredCert, pass: string, wanted: boolean, o: ResultOptions) {
+  let installed: Installed | undefined;
+  try {
+    if (wanted) installed = await installIntoSystemStore(ctx, cert, pass);
+  } catch (e) {
+    result(ctx, kind, cert.meta, o);
+    throw e;
+  }
+  result(ctx, kind, cert.meta, { ...o, installed });
+}
+
+export function result(ctx: Ctx, kind: "issue" | "renew", meta: CertMeta, o: ResultOptions) {
   const { m } = ctx;
   const opens = opensAt(meta);
   if (ctx.json) {
-    out(ctx, JSON.stringify({ result: kind === "issue" ? "issued" : "renewed", serial: meta.serial, subject: meta.subject, cn: meta.cn, ou: meta.ou, o: meta.o, notBefore: meta.notBefore, notAfter: meta.notAfter, renewableFrom: opens.toISOString(), server: meta.server, bank: meta.bank, loginId: meta.loginId, keyType: meta.keyType, resumed: o.resumed, replaced: o.replaced ?? null }));
+    out(ctx, JSON.stringify({ result: kind === "issue" ? "issued" : "renewed", serial: meta.serial, subject: meta.subject, cn: meta.cn, ou: meta.ou, o: meta.o, notBefore: meta.notBefore, notAfter: meta.notAfter, renewableFrom: opens.toISOString(), server: meta.server, bank: meta.bank, loginId: meta.loginId, keyType: meta.keyType, resumed: o.resumed, replaced: o.replaced ?? null, installed: o.installed ? { store: o.installed.store, where: o.installed.where } : null }));
     return;
   }
   const rows: Array<[string, string]> = [
@@ -19,11 +41,14 @@ export function result(ctx: Ctx, kind: "issue" | "renew", meta: CertMeta, o: { r
     [m.t("field_bank"), `${meta.bank} (${meta.server})`],
   ];
   const width = Math.max(...rows.map(([k]) => displayWidth(k)));
-  const lines = [m.t(kind === "issue" ? "result_title_issue" : "result_title_renew"), m.t(kind === "issue" ? "result_done_issue" : "result_done_renew", { old: o.replaced ?? "" })];
+  const done = kind === "renew" ? "result_done_renew" : o.installed ? "result_done_issue" : "result_done_issue_stored";
+  const lines = [m.t(kind === "issue" ? "result_title_issue" : "result_title_renew"), m.t(done, { old: o.replaced ?? "" })];
   if (o.resumed) lines.push(m.t("result_resumed"));
   lines.push("");
   for (const [k, v] of rows) lines.push(`  ${k}${" ".repeat(width - displayWidth(k))} = ${v}`);
-  lines.push("", m.t("result_validity_note", { notAfter: formatTime(new Date(meta.notAfter), m.locale), opensAt: formatTime(opens, m.locale) }), m.t("result_next"));
+  lines.push("", m.t("result_validity_note", { notAfter: formatTime(new Date(meta.notAfter), m.locale), opensAt: formatTime(opens, m.locale) }));
+  if (o.installed) lines.push(installedText(m, o.installed, meta.cn), installedNote(m, o.installed));
+  else lines.push(m.t("result_next"));
   out(ctx, lines.join("\n"));
 }
 

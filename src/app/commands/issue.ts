@@ -6,7 +6,7 @@ import { encryptPkcs8Pem } from "../../shared/pkcs12-node.js";
 import { toPem } from "../format.js";
 import { usage, type Values } from "../command-line.js";
 import { crashPoint, hintParams, identity, metaFor, mustMatchKey, passphrase, readCaFile, sendKept, withOtp, type Ctx } from "../context.js";
-import { result } from "../result-text.js";
+import { installAndShow } from "../result-text.js";
 
 /** `inkan-app issue`: a new key, its CSR sent over EST with the login password (and one-time password), the certificate stored and activated. */
 export async function issue(ctx: Ctx, v: Values) {
@@ -72,5 +72,5 @@ export async function issue(ctx: Ctx, v: Values) {
     }
   }
   ctx.store.deleteRequest(id);
-  result(ctx, "issue", meta, { resumed });
+  await installAndShow(ctx, "issue", ctx.store.cert(meta.serial)!, pass, v.install ?? false, { resumed });
 }

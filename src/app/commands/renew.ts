@@ -6,11 +6,11 @@ import { encryptPkcs8Pem } from "../../shared/pkcs12-node.js";
 import { formatTime, issuerIn, parsePem, toPem } from "../format.js";
 import { crashPoint, hintParams, identity, metaFor, mustMatchKey, passphrase, select, sendKept, targetOf, withOtp, type Ctx } from "../context.js";
 import { states } from "../certificate-states.js";
-import { result } from "../result-text.js";
+import { installAndShow } from "../result-text.js";
 import * as x509 from "../x509.js";
 
 /** `inkan-app renew`: a new key re-enrolled with the current certificate; confirmed by OCSP (the old one superseded, the new one good). */
-export async function renew(ctx: Ctx, sel: string | undefined) {
+export async function renew(ctx: Ctx, sel: string | undefined, install = false) {
   const { m } = ctx;
   ctx.store.lock();
   const { cert: current } = select(ctx, sel);
@@ -90,5 +90,5 @@ export async function renew(ctx: Ctx, sel: string | undefined) {
   ctx.store.updateMeta(cm.serial, { state: "superseded", renewedTo: stored.meta.serial });
   const meta = ctx.store.updateMeta(stored.meta.serial, { state: "active", renewedFrom: cm.serial });
   ctx.store.deleteRequest(id);
-  result(ctx, "renew", meta, { resumed, replaced: cm.serial });
+  await installAndShow(ctx, "renew", ctx.store.cert(meta.serial)!, pass, install, { resumed, replaced: cm.serial });
 }
