@@ -46,6 +46,24 @@ export class FileKeyStore implements KeyStore {
 /** Where the offline root's key files live, apart from the online keys. */
 export const ROOT_FILE_STORE = { dir: "root-ca", scheme: "rootfile" };
 
+/** A kind of token store: the scheme of its key references, and where its PIN comes from. */
+export interface TokenStoreKind {
+  scheme: string;
+  pinFrom: string;
+}
+/** The banks' (and the staff CA's) tokens, which the serving processes log in to. */
+export const ONLINE_TOKEN_STORE: TokenStoreKind = { scheme: "pkcs11", pinFrom: "keyStore.pin or INKAN_PKCS11_PIN" };
+/** A root's token of its own: only the root ceremonies log in to it, with a PIN of its own. */
+export const ROOT_TOKEN_STORE: TokenStoreKind = { scheme: "rootpkcs11", pinFrom: "INKAN_ROOT_PKCS11_PIN (the root's holders give it to the ceremony)" };
+
+/** The store of the token a `<scheme>:<owner>/…` reference names: the owner's (a bank, or the staff CA). */
+function tokenOf(keyRef: string, tokens: ReadonlyMap<string, KeyStore>): KeyStore {
+  const owner = /^[a-z0-9]+:([^/]+)\//.exec(keyRef)?.[1];
+  const store = owner === undefined ? undefined : tokens.get(owner);
+  if (!store) throw new Error(`no PKCS#11 token is configured for the key ${keyRef}`);
+  return store;
+}
+
 /**
  * Each bank's keys where its configuration keeps them. A file reference always goes to the file
  * store, so a bank moved onto a token still opens the keys it made before; a token reference goes to
@@ -62,10 +80,31 @@ export class BankKeyStores implements KeyStore {
   }
 
   async open(keyRef: string): Promise<Signer> {
-    if (!keyRef.startsWith("pkcs11:")) return this.files.open(keyRef);
-    const bank = /^pkcs11:([^/]+)\//.exec(keyRef)?.[1];
-    const store = bank === undefined ? undefined : this.tokens.get(bank);
-    if (!store) throw new Error(`no PKCS#11 token is configured for the key ${keyRef}`);
-    return store.open(keyRef);
+    if (!keyRef.startsWith(`${ONLINE_TOKEN_STORE.scheme}:`)) return this.files.open(keyRef);
+    return tokenOf(keyRef, this.tokens).open(keyRef);
+  }
+}
+
+/**
+ * The root ceremonies' keys: each bank's root where its rootKeyStore keeps it, on a token of its own
+ * (`rootpkcs11:`) or in <dataDir>/root-ca/ (`rootfile:`, opened on first use, so a ceremony whose
+ * roots are all on tokens needs no root passphrase). A root made on the bank's online token before
+ * roots had stores of their own (`pkcs11:`) still opens there, through `older`.
+ */
+export class RootKeyStores implements KeyStore {
+  constructor(
+    private readonly files: () => KeyStore,
+    private readonly tokens: ReadonlyMap<string, KeyStore>,
+    private readonly older: ReadonlyMap<string, KeyStore>,
+  ) {}
+
+  async create(bankId: string, name: string, kind: KeyKind) {
+    return (this.tokens.get(bankId) ?? this.files()).create(bankId, name, kind);
+  }
+
+  async open(keyRef: string): Promise<Signer> {
+    if (keyRef.startsWith(`${ROOT_TOKEN_STORE.scheme}:`)) return tokenOf(keyRef, this.tokens).open(keyRef);
+    if (keyRef.startsWith(`${ONLINE_TOKEN_STORE.scheme}:`)) return tokenOf(keyRef, this.older).open(keyRef);
+    return this.files().open(keyRef);
   }
 }

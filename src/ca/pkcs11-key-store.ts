@@ -1,11 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pkcs11js from "pkcs11js";
-import type { KeyStore } from "./key-store.js";
+import { ONLINE_TOKEN_STORE, type KeyStore, type TokenStoreKind } from "./key-store.js";
 import { P256_PARAMS, Pkcs11Signer } from "./pkcs11-signer.js";
 import { Pkcs11Token, type Pkcs11TokenConfig } from "./pkcs11-token.js";
 import type { KeyKind, Signer } from "./signer.js";
-
-export const PKCS11_PREFIX = "pkcs11:";
 
 type AttributeName = { [K in keyof typeof pkcs11js]: K extends `CKA_${string}` ? K : never }[keyof typeof pkcs11js];
 
@@ -16,12 +14,18 @@ function attributes(o: Partial<Record<AttributeName, boolean | number | string |
 
 /**
  * Keys made and held on a PKCS#11 token. The label is `<bank>/<name>`, so banks may share a token,
- * and the key reference is `pkcs11:<label>`.
+ * and the key reference is `pkcs11:<label>` (`rootpkcs11:<label>` on a root's own token).
  */
 export class Pkcs11KeyStore implements KeyStore {
   private token: Pkcs11Token | undefined;
+  private readonly prefix: string;
 
-  constructor(private readonly config: Pkcs11TokenConfig) {}
+  constructor(
+    private readonly config: Pkcs11TokenConfig,
+    private readonly kind: TokenStoreKind = ONLINE_TOKEN_STORE,
+  ) {
+    this.prefix = `${kind.scheme}:`;
+  }
 
   async create(bankId: string, name: string, kind: KeyKind): Promise<{ signer: Signer; keyRef: string }> {
     const token = this.connect();
@@ -53,12 +57,12 @@ export class Pkcs11KeyStore implements KeyStore {
     });
     const mechanism = { mechanism: rsa ? pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11js.CKM_EC_KEY_PAIR_GEN };
     const pair = await token.withSession((s) => token.module.C_GenerateKeyPairAsync(s, mechanism, publicTemplate, privateTemplate));
-    return { signer: Pkcs11Signer.load(token, pair.privateKey, pair.publicKey, label), keyRef: PKCS11_PREFIX + label };
+    return { signer: Pkcs11Signer.load(token, pair.privateKey, pair.publicKey, label), keyRef: this.prefix + label };
   }
 
   async open(keyRef: string): Promise<Signer> {
-    if (!keyRef.startsWith(PKCS11_PREFIX)) throw new Error(`not a PKCS#11 key: ${keyRef}`);
-    const label = keyRef.slice(PKCS11_PREFIX.length);
+    if (!keyRef.startsWith(this.prefix)) throw new Error(`not a key of this PKCS#11 store (${this.kind.scheme}): ${keyRef}`);
+    const label = keyRef.slice(this.prefix.length);
     const token = this.connect();
     const half = (cls: number) => {
       const found = token.find([
@@ -73,7 +77,7 @@ export class Pkcs11KeyStore implements KeyStore {
 
   // logged in on first use, so a wrong PIN or a missing token fails the operation that needed it
   private connect(): Pkcs11Token {
-    this.token ??= Pkcs11Token.open(this.config);
+    this.token ??= Pkcs11Token.open(this.config, this.kind.pinFrom);
     return this.token;
   }
 }

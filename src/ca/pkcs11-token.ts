@@ -71,8 +71,8 @@ export class Pkcs11Token {
    * The logged-in token the configuration names. Banks sharing a token share one login (PKCS#11
    * logs in the whole process, not a session), so each must bring the PIN that logged it in.
    */
-  static open(cfg: Pkcs11TokenConfig): Pkcs11Token {
-    if (!cfg.pin) throw new Error(`no PIN for the PKCS#11 token (${cfg.tokenLabel ?? `slot ${cfg.slot}`}): set keyStore.pin or INKAN_PKCS11_PIN`);
+  static open(cfg: Pkcs11TokenConfig, pinFrom = "keyStore.pin or INKAN_PKCS11_PIN"): Pkcs11Token {
+    if (!cfg.pin) throw new Error(`no PIN for the PKCS#11 token (${cfg.tokenLabel ?? `slot ${cfg.slot}`}): set ${pinFrom}`);
     const m = moduleFor(cfg.library);
     const slots = m.C_GetSlotList(true);
     const slot = cfg.tokenLabel

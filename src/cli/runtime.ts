@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { Store } from "../store/store.js";
-import { BankKeyStores, FileKeyStore, ROOT_FILE_STORE, type KeyStore } from "../ca/key-store.js";
+import { BankKeyStores, FileKeyStore, RootKeyStores, ROOT_FILE_STORE, ROOT_TOKEN_STORE, type KeyStore, type TokenStoreKind } from "../ca/key-store.js";
+import type { Pkcs11TokenConfig } from "../ca/pkcs11-token.js";
 import { RootOperations } from "../ca/root-operations.js";
 import { CertificateAuthority } from "../ca/authority.js";
 import { Lifecycle } from "../lifecycle/lifecycle.js";
-import { loadStaffCa, type StaffCa } from "../ca/staff-ca.js";
+import { loadStaffCa, STAFF_KEY_OWNER, type StaffCa } from "../ca/staff-ca.js";
 import { publicUrls } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { openTotpKey } from "../ca/totp-key.js";
@@ -53,13 +54,21 @@ function passphraseOf(config: Config, dir: string, given: string | undefined, en
 }
 
 /**
- * The offline root's key store: <dataDir>/root-ca/ with its own passphrase. Opened only by the
- * ceremonies (ca init, ca crl --root, ca rollover, ca revoke), never by \`inkan serve\`.
+ * The offline root's key stores: each bank's root token (rootKeyStore), else <dataDir>/root-ca/
+ * with its own passphrase. Opened only by the ceremonies (ca init, ca crl --root, ca rollover,
+ * ca revoke), never by \`inkan serve\`.
  */
 export async function openRootKeys(config: Config, create: boolean): Promise<KeyStore> {
-  const files = new FileKeyStore(config.dataDir, passphraseOf(config, "root-ca", config.rootCaPassphrase, "INKAN_ROOT_CA_PASSPHRASE", create), ROOT_FILE_STORE);
-  // a bank whose keys live on a token keeps its root on that token (docs/ca-ceremony.md)
-  return tokenStores(config, files);
+  let files: KeyStore | undefined;
+  const rootFiles = () => (files ??= new FileKeyStore(config.dataDir, passphraseOf(config, "root-ca", config.rootCaPassphrase, "INKAN_ROOT_CA_PASSPHRASE", create), ROOT_FILE_STORE));
+  const tokens = new Map<string, KeyStore>();
+  const older = new Map<string, KeyStore>();
+  for (const b of config.banks) {
+    if (b.rootKeyStore?.kind === "pkcs11") tokens.set(b.id, await tokenStore(b.rootKeyStore, ROOT_TOKEN_STORE));
+    // a root made on the bank's own token before roots had stores of their own (docs/ca-ceremony.md)
+    if (b.keyStore.kind === "pkcs11") older.set(b.id, await tokenStore(b.keyStore));
+  }
+  return new RootKeyStores(rootFiles, tokens, older);
 }
 
 /** The root ceremonies of a runtime, with the root's own key store (a ceremony command only). */
@@ -67,19 +76,18 @@ export async function rootOperations(rt: Runtime, create = false): Promise<RootO
   return new RootOperations(rt.ca, rt.store, rt.keys, await openRootKeys(rt.config, create), rt.urls.http, rt.clock);
 }
 
-/** The file store, and a PKCS#11 store for each bank whose keys live on a token. */
-async function bankKeyStores(config: Config, passphrase: string): Promise<KeyStore> {
-  return tokenStores(config, new FileKeyStore(config.dataDir, passphrase));
+// imported only when a key lives on a token, so file-only installations never load the native module
+async function tokenStore(cfg: Pkcs11TokenConfig, kind?: TokenStoreKind): Promise<KeyStore> {
+  const { Pkcs11KeyStore } = await import("../ca/pkcs11-key-store.js");
+  return new Pkcs11KeyStore(cfg, kind);
 }
 
-async function tokenStores(config: Config, files: KeyStore): Promise<KeyStore> {
+/** The file store, and a PKCS#11 store for each bank (and the staff CA) whose keys live on a token. */
+async function onlineKeyStores(config: Config, passphrase: string): Promise<KeyStore> {
+  const files = new FileKeyStore(config.dataDir, passphrase);
   const tokens = new Map<string, KeyStore>();
-  for (const b of config.banks) {
-    if (b.keyStore.kind !== "pkcs11") continue;
-    // imported only when a bank uses a token, so file-only installations never load the native module
-    const { Pkcs11KeyStore } = await import("../ca/pkcs11-key-store.js");
-    tokens.set(b.id, new Pkcs11KeyStore(b.keyStore));
-  }
+  for (const b of config.banks) if (b.keyStore.kind === "pkcs11") tokens.set(b.id, await tokenStore(b.keyStore));
+  if (config.staffKeyStore?.kind === "pkcs11") tokens.set(STAFF_KEY_OWNER, await tokenStore(config.staffKeyStore));
   return tokens.size ? new BankKeyStores(files, tokens) : files;
 }
 
@@ -99,7 +107,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; log?: L
   const passphrase = caPassphrase(config, opts.createCas ?? false);
   // TOTP secrets are sealed in the database under a key of the key store (ca/totp-key.ts): handed to the store
   const store = await Store.open({ database: config.database, dataDir: config.dataDir, pgSchema: opts.pgSchema, totpKey: openTotpKey(config.dataDir, passphrase) });
-  const keys = opts.keys ?? (await bankKeyStores(config, passphrase));
+  const keys = opts.keys ?? (await onlineKeyStores(config, passphrase));
   const urls = publicUrls(config);
   const ca = new CertificateAuthority(store, keys, urls.http, clock, log);
   // the root's store is opened only to make a bank's CA (a ceremony); serving never opens it

@@ -71,6 +71,9 @@ export function auditCheckpointer(rt: Runtime): AuditCheckpointer {
 
 /** Starts both listeners, the status poll and crash recovery. */
 export async function serve(rt: Runtime): Promise<Serving> {
+  // a serving process never holds a root token's PIN (docs/ca-ceremony.md): refused before it listens
+  const rootPins = rt.config.banks.filter((b) => b.rootKeyStore?.kind === "pkcs11" && b.rootKeyStore.pin).map((b) => b.id);
+  if (rootPins.length) throw new Error(`INKAN_ROOT_PKCS11_PIN is set (banks ${rootPins.join(", ")}): a serving process never holds the root token's PIN; unset it and start again (only the root ceremonies need it)`);
   const recovered = await rt.lifecycle.recover();
   if (recovered > 0) rt.log.warn({ recovered }, "finished certificates left unsigned by an earlier crash");
   writeCaFiles(rt);

@@ -35,16 +35,23 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
       throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
   }
+  // the root token's PIN never sits in a file every serving machine reads
+  const pinned = Array.isArray(raw.banks) ? raw.banks.filter((b: any) => b?.rootKeyStore?.pin !== undefined).map((b: any) => String(b.id)) : [];
+  if (pinned.length) throw new ConfigError(`${file}: banks ${pinned.join(", ")}: rootKeyStore.pin is not kept in the file (the serving machines read it); the root's holders give it to the ceremony as INKAN_ROOT_PKCS11_PIN`);
   const merged: Record<string, unknown> = { ...raw, dataDir: dir };
   for (const [name, key, kind] of ENV) {
     const v = env[name];
     if (v !== undefined && v !== "") merged[key] = kind === "number" ? Number(v) : v;
   }
-  // one PIN for every token-held bank: the secret stays out of the file, like INKAN_CA_PASSPHRASE
+  // one PIN for every online token (the banks' and the staff CA's): the secret stays out of the
+  // file, like INKAN_CA_PASSPHRASE; the roots' tokens have a PIN of their own
+  const withPin = (store: any, pin: string | undefined) => (pin && store?.kind === "pkcs11" ? { ...store, pin } : store);
   const pin = env.INKAN_PKCS11_PIN;
-  if (pin && Array.isArray(merged.banks)) {
-    merged.banks = merged.banks.map((b: any) => (b?.keyStore?.kind === "pkcs11" ? { ...b, keyStore: { ...b.keyStore, pin } } : b));
+  const rootPin = env.INKAN_ROOT_PKCS11_PIN;
+  if (Array.isArray(merged.banks)) {
+    merged.banks = merged.banks.map((b: any) => (b && typeof b === "object" ? { ...b, ...(b.keyStore && { keyStore: withPin(b.keyStore, pin) }), ...(b.rootKeyStore && { rootKeyStore: withPin(b.rootKeyStore, rootPin) }) } : b));
   }
+  if (merged.staffKeyStore) merged.staffKeyStore = withPin(merged.staffKeyStore, pin);
   // INKAN_SMTP_HOST / INKAN_SMTP_PORT point the notices at an SMTP server
   if (env.INKAN_SMTP_HOST) {
     const mail = { ...((merged.mail as Record<string, unknown>) ?? {}) };

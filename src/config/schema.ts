@@ -61,6 +61,26 @@ export const policySchema = z
 /** A bank's own partial policy, laid over the defaults. */
 export const policyOverridesSchema = policySchema.partial();
 
+/** Where keys live: encrypted files in the data directory, or a PKCS#11 token. */
+const keyStoreSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("file") }).strict(),
+  z
+    .object({
+      kind: z.literal("pkcs11"),
+      library: z.string(),
+      /** slot ID as `pkcs11-tool -L` shows it; a tokenLabel, when given, chooses the token instead */
+      slot: z.number().int().min(0).default(0),
+      tokenLabel: z.string().optional(),
+      /** the token's user PIN; INKAN_PKCS11_PIN (INKAN_ROOT_PKCS11_PIN for a root's token) sets it */
+      pin: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+type TokenConfig = Extract<z.infer<typeof keyStoreSchema>, { kind: "pkcs11" }>;
+
+/** The same token, as far as the configuration can tell (a label and a slot number may still meet). */
+const sameToken = (a: TokenConfig, b: TokenConfig) => a.library === b.library && (a.tokenLabel || b.tokenLabel ? a.tokenLabel === b.tokenLabel : a.slot === b.slot);
+
 export const bankSchema = z
   .object({
     /** URL prefix and key of the bank: lower-case letters, digits and hyphens */
@@ -80,23 +100,14 @@ export const bankSchema = z
     rootCrlValidity: duration.optional(),
     /** key of the issuing CA: RSA-2048 (as Japanese banking CAs use) or ECDSA P-256 */
     caKey: z.enum(["RSA-2048", "RSA-3072", "ECDSA-P256"]).default("RSA-2048"),
-    /** where the CA keys live: an encrypted file in the data directory, or a PKCS#11 token */
-    keyStore: z
-      .discriminatedUnion("kind", [
-        z.object({ kind: z.literal("file") }).strict(),
-        z
-          .object({
-            kind: z.literal("pkcs11"),
-            library: z.string(),
-            /** slot ID as `pkcs11-tool -L` shows it; a tokenLabel, when given, chooses the token instead */
-            slot: z.number().int().min(0).default(0),
-            tokenLabel: z.string().optional(),
-            /** the token's user PIN; INKAN_PKCS11_PIN overrides it */
-            pin: z.string().min(1).optional(),
-          })
-          .strict(),
-      ])
-      .default({ kind: "file" }),
+    /** where the issuing and OCSP keys live (online: the serving processes open them) */
+    keyStore: keyStoreSchema.default({ kind: "file" }),
+    /**
+     * where the root's key lives, apart from the online keys: <dataDir>/root-ca/ (absent or "file")
+     * or a PKCS#11 token of its own, opened by the root ceremonies only. Its PIN is never read from
+     * the file: the root's holders give it to the ceremony as INKAN_ROOT_PKCS11_PIN.
+     */
+    rootKeyStore: keyStoreSchema.optional(),
     policy: policyOverridesSchema.default({}),
     /** the portal's header colour (white text on it: keep a contrast of 4.5:1 or more) */
     brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
@@ -227,8 +238,20 @@ export const configSchema = z
       .default({ sink: "file", checkpointMs: 60_000 }),
     /** throttling of every place a secret is tried (src/web/throttle.ts) */
     throttle: throttleSchema.default(THROTTLE_DEFAULTS),
+    /** where the staff CA's key lives (online, like the issuing keys); files when absent */
+    staffKeyStore: keyStoreSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // a root on a token the serving processes log in to would be online again
+    const online = [...c.banks.map((b) => b.keyStore), ...(c.staffKeyStore ? [c.staffKeyStore] : [])].filter((k): k is TokenConfig => k.kind === "pkcs11");
+    c.banks.forEach((b, i) => {
+      const root = b.rootKeyStore;
+      if (root?.kind === "pkcs11" && online.some((k) => sameToken(k, root))) {
+        ctx.addIssue({ code: "custom", path: ["banks", i, "rootKeyStore"], message: `the root's token must be one of its own: the serving processes log in to this one (a keyStore or staffKeyStore names it)` });
+      }
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type BankConfig = z.infer<typeof bankSchema>;

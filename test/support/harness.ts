@@ -75,8 +75,8 @@ export interface Harness {
   https: string;
   http: string;
   serverCaFile: string;
-  /** runs the real `inkan` command against this harness's data directory and database */
-  cli(args: string[]): Promise<RunResult>;
+  /** runs the real `inkan` command against this harness's data directory and database (env: added to the environment) */
+  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
   addContract(bank: string, code?: string): Promise<number>;
   addUser(bank: string, contractId: number, loginId: string, role: UserRole, password?: string): Promise<number>;
   /** the bank registers a one-time-password token for the user (a token letter); its secret */
@@ -88,7 +88,7 @@ export interface Harness {
  * A real Inkan: a temporary data directory, a real database (a fresh SQLite file or a fresh
  * PostgreSQL schema), real CA keys, and with serve: true real HTTPS and HTTP listeners.
  */
-export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[]; config?: Record<string, unknown> }): Promise<Harness> {
+export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[]; config?: Record<string, unknown>; env?: NodeJS.ProcessEnv }): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-test-"));
   const schema = `t_${randomBytes(6).toString("hex")}`;
   const databaseUrl = o.db === "postgres" ? `${PG_URL}?schema=${schema}` : "inkan.db";
@@ -109,7 +109,8 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     throttle: { keyPrefix: `t${randomBytes(6).toString("hex")}`, perAddress: { points: 100_000, seconds: 60 }, perLoginId: { points: 100_000, seconds: 60 } },
     ...o.config,
   } as any);
-  const config = loadConfig(dataDir, {});
+  // the in-process runtime reads only the environment a test gives it (a root token's PIN, say)
+  const config = loadConfig(dataDir, o.env ?? {});
   const lines = o.logLines;
   const log = lines ? makeLogger("debug", new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) })) : makeLogger("silent");
   const rt = await openRuntime(config, { clock: o.clock, createCas: true, log });
@@ -123,10 +124,10 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
     https: `https://localhost:${httpsPort}`,
     http: `http://127.0.0.1:${httpPort}`,
     serverCaFile: join(dataDir, "tls", "server-ca.pem"),
-    cli(args) {
+    cli(args, env = {}) {
       return run(process.execPath, [join(process.cwd(), "bin", "inkan.mjs"), ...args, "--data", dataDir], undefined, {
         allowFail: true,
-        env: { ...process.env, INKAN_LOG_LEVEL: "silent", DATABASE_URL: "" },
+        env: { ...process.env, INKAN_LOG_LEVEL: "silent", DATABASE_URL: "", ...env },
       });
     },
     async addContract(bank, code = "C0001") {
