@@ -105,12 +105,19 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
     return run(process.execPath, [BIN, ...args, "--store", store], stdin.map((l) => l + "\n").join(""), { allowFail: true, env: e });
   }
 
-  /** A fresh log folder and the environment that puts the stand-ins alone on PATH. */
+  /**
+   * A fresh log folder, and the environment that puts the stand-ins alone on PATH and gives the app
+   * a temporary folder of its own (TMPDIR), which must be empty again after every run.
+   */
   function standIns(platform: "win32" | "darwin", extra: Record<string, string> = {}) {
     const log = mkdtempSync(join(work, "log-"));
     const home = mkdtempSync(join(work, "home-"));
-    return { log, home, env: { PATH: tools, STAND_IN_LOG: log, HOME: home, INKAN_APP_PLATFORM: platform, ...extra } };
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    return { log, home, tmp, env: { PATH: tools, STAND_IN_LOG: log, HOME: home, TMPDIR: tmp, INKAN_APP_PLATFORM: platform, ...extra } };
   }
+
+  /** the app's private temporary directories still there (tsx keeps its cache beside them) */
+  const leftovers = (tmp: string) => readdirSync(tmp).filter((f) => f.startsWith("inkan-app-"));
 
   function calls(log: string): Call[] {
     return readdirSync(log)
@@ -119,10 +126,8 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
       .map((f) => JSON.parse(readFileSync(join(log, f), "utf8")) as Call);
   }
 
-  async function issue(store: string, loginId: string, extra: string[] = [], env: Record<string, string> = {}) {
-    const r = await app(store, ["issue", "--server", h.https, "--bank", BANK, "--login-id", loginId, "--ca-file", h.serverCaFile, ...extra], [PASSPHRASE, "Pass1234"], env);
-    return r;
-  }
+  const issue = (store: string, loginId: string, extra: string[] = [], env: Record<string, string> = {}) =>
+    app(store, ["issue", "--server", h.https, "--bank", BANK, "--login-id", loginId, "--ca-file", h.serverCaFile, ...extra], [PASSPHRASE, "Pass1234"], env);
 
   async function issued(store: string, loginId: string) {
     const r = await issue(store, loginId, ["--json"]);
@@ -192,6 +197,8 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
     assert.equal(call!.fileMode, 0o600);
     assert.equal(call!.dirMode, 0o700);
     assert.ok(!existsSync(call!.file!) && !existsSync(dirname(call!.file!)), "the temporary file and its directory are gone");
+    assert.equal(dirname(dirname(call!.file!)), s.tmp);
+    assert.deepEqual(leftovers(s.tmp), []);
     await assertP12(call!.copy!, password, c.certPem);
     assert.deepEqual(meta(store, c.serial).installedIn, [{ store: "windows", where: "Cert:\\CurrentUser\\My" }]);
 
@@ -220,6 +227,7 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
     );
     const [call] = calls(s.log);
     assert.ok(!existsSync(call!.file!) && !existsSync(dirname(call!.file!)), "removed after the failure too");
+    assert.deepEqual(leftovers(s.tmp), []);
     assert.equal(meta(store, c.serial).installedIn, undefined, "not recorded as installed");
 
     const none = mkdtempSync(join(work, "empty-path-"));
@@ -230,7 +238,7 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
       "Error: powershell.exe was not found.\n" +
         "What to do: Windows PowerShell (powershell.exe) comes with Windows. If it cannot be found, ask your company's IT administrator; then run `inkan-app install` again.\n",
     );
-    assert.equal(readdirSync(tmpdir()).filter((f) => f.startsWith("inkan-app-") && existsSync(join(tmpdir(), f, "cert.p12"))).length, 0, "no PKCS#12 left in the temporary folder");
+    assert.deepEqual(leftovers(s.tmp), [], "the PKCS#12 written before the tool was looked for is gone too");
   });
 
   test("macOS: issue --install imports into the login keychain with security import -x; a failing security says what to do", async () => {
@@ -258,6 +266,7 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
     assert.equal(call!.fileMode, 0o600);
     assert.equal(call!.dirMode, 0o700);
     assert.ok(!existsSync(call!.file!) && !existsSync(dirname(call!.file!)), "the temporary file and its directory are gone");
+    assert.deepEqual(leftovers(s.tmp), []);
     const serial = readdirSync(join(store, "certs"))[0]!;
     const certPem = readFileSync(join(store, "certs", serial, "cert.pem"), "utf8");
     await assertP12(call!.copy!, password, certPem);
@@ -272,6 +281,7 @@ describe("inkan-app install into the OS certificate store (Windows and macOS thr
     const locked = standIns("darwin", { STAND_IN_FAIL: "security", STAND_IN_ERROR: "security: SecKeychainItemImport: User interaction is not allowed." });
     const f = await app(store, ["install", "--lang", "en"], [PASSPHRASE], { ...locked.env, HOME: s.home });
     assert.equal(f.status, 11);
+    assert.deepEqual(leftovers(locked.tmp), []);
     assert.equal(
       f.stderr,
       "Error: security failed: security: SecKeychainItemImport: User interaction is not allowed.\n" +
