@@ -18,12 +18,15 @@ import { DAY, jstDay, nextMonday } from "./support/calendar.js";
  * origin gets the refusal page. Then, in Japanese and again in English: 契約開設 → マスターユーザ登録
  * (no password typed) → the initial-password letter (its print layout too), gone after a reload or
  * a step back → ログイン方式の変更 on the contract screen with its confirmation and result → トークン登録
- * from the users list (the token letter with its QR code) → ワンタイムパスワード再設定. Every screen is photographed to
+ * from the users list (the token letter with its QR code) → ワンタイムパスワード再設定 → パスワード再発行
+ * (the initial-password letter again). A second bank's dashboard warns that its issuing CA nears
+ * the end of what it may sign (ja, en). Every screen is photographed to
  * test-artifacts/screenshots/staff-<db>-<screen>.png and checked by axe-core (no serious or critical
  * finding); page errors and Content-Security-Policy refusals fail the test.
  */
 
 const BANK = "sbank";
+const HORIZON = "hbank";
 const P12_PASS = "staff-browser-P12";
 const PASSWORD = "Pass1234";
 /** the axis top niceMax gives for these counts, and the plot's height, in charts.tsx's coordinates */
@@ -35,6 +38,7 @@ for (const db of DATABASES) {
     let browser: Browser;
     let origin: string;
     let operatorP12: ClientCert;
+    let horizonP12: ClientCert;
     const clock = new FakeClock(Date.now());
     const users = ["kuser01", "kuser02", "kuser03", "kuser04"];
     const ids: Record<string, Identity> = {};
@@ -51,10 +55,13 @@ for (const db of DATABASES) {
 
     before(async () => {
       // certificates of this bank live three weeks exactly, so the weeks they end in are known
-      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { validity: "PT504H", renewalWindow: "PT24H" } })] });
+      // HORIZON's certificates would run nine years: its issuing CA (ten years) has less than a year
+      // left before it may no longer sign them, so its dashboard warns (domain/ca-generations.ts)
+      h = await startHarness({ db, clock, serve: true, banks: [testBank(BANK, { policy: { validity: "PT504H", renewalWindow: "PT24H" } }), testBank(HORIZON, { policy: { validity: "P9Y" } })] });
       origin = `https://localhost:${h.serving!.staffPort}`;
       const { pfx, passphrase } = (await addStaffMember(h, { bank: BANK, id: "op01", role: "operator", passphrase: P12_PASS, name: "行員 一郎" })).p12;
       operatorP12 = { pfx, passphrase };
+      horizonP12 = (await addStaffMember(h, { bank: HORIZON, id: "hop01", role: "operator", passphrase: P12_PASS, name: "行員 二郎" })).p12;
 
       const contract = await h.addContract(BANK, "K001");
       await h.addUser(BANK, contract, "kmaster01", "master"); // without a certificate: nothing on the charts
@@ -219,10 +226,31 @@ for (const db of DATABASES) {
       assert.deepEqual(problems.splice(0), []);
     });
 
+    test("the dashboard warns when the issuing CA nears the end of what it may sign (issue 12), Japanese and English", async () => {
+      const horizon = h.rt.lifecycle.issuerHorizon(HORIZON)!;
+      assert.equal(horizon.state, "warn");
+      for (const [locale, text] of [
+        [undefined, "発行CAの有効期限が近づいています。"],
+        ["en-US", "The issuing CA is nearing its end: from "],
+      ] as const) {
+        const page = await open({ cert: horizonP12, locale });
+        assert.equal((await page.goto(`${origin}/`))?.status(), 200);
+        const warning = page.locator("#issuer-warning[role=alert]");
+        assert.match(await warning.innerText(), new RegExp(`^${text}`));
+        assert.match(await warning.innerText(), /inkan ca rollover/);
+        await shot(page, `${locale ? "en" : "ja"}-14-dashboard-issuer-warning`);
+      }
+      // the other bank's issuer has years to spare: no warning there
+      const page = await open({ cert: operatorP12 });
+      await page.goto(`${origin}/`);
+      assert.equal(await page.locator("#issuer-warning").count(), 0);
+      assert.deepEqual(problems.splice(0), []);
+    });
+
     // the same path in each language: a certificate contract in Japanese, an ID/password one in English
     const LETTER_RUNS = [
-      { lang: "ja", locale: undefined, code: "K101", method: "certificate", next: "確認へ進む", execute: "実行", printed: "印刷が終わりました（登録結果へ）", switchTo: "ID・パスワード方式に変更する", once: "初期パスワードはこの画面に一度だけ表示します。", done: "ログイン方式をID・パスワード方式に変更しました", showUsers: "利用者を表示する", register: "トークン登録", reset: "ワンタイムパスワード再設定", registered: "のトークンを登録しました", resetDone: "のワンタイムパスワードを再設定しました" },
-      { lang: "en", locale: "en-US", code: "K102", method: "password", next: "Continue", execute: "Execute", printed: "Printed (to the result)", switchTo: "Switch to client certificates", once: "The initial passwords are shown on this screen once", done: "now logs in with client certificates", showUsers: "Show the users", register: "Register a token", reset: "Reset a one-time password", registered: "A token was registered for", resetDone: "was reset. The user registers again" },
+      { lang: "ja", locale: undefined, code: "K101", method: "certificate", next: "確認へ進む", execute: "実行", printed: "印刷が終わりました（結果へ）", switchTo: "ID・パスワード方式に変更する", once: "初期パスワードはこの画面に一度だけ表示します。", done: "ログイン方式をID・パスワード方式に変更しました", showUsers: "利用者を表示する", register: "トークン登録", reset: "ワンタイムパスワード再設定", registered: "のトークンを登録しました", resetDone: "のワンタイムパスワードを再設定しました", reissue: "パスワード再発行", reissued: "のパスワードを再発行しました。", newPasswords: "パスワード再発行のお知らせ" },
+      { lang: "en", locale: "en-US", code: "K102", method: "password", next: "Continue", execute: "Execute", printed: "Printed (to the result)", switchTo: "Switch to client certificates", once: "The initial passwords are shown on this screen once", done: "now logs in with client certificates", showUsers: "Show the users", register: "Register a token", reset: "Reset a one-time password", registered: "A token was registered for", resetDone: "was reset. The user registers again", reissue: "Reissue passwords", reissued: "were reissued; the old ones no longer work.", newPasswords: "Your new passwords" },
     ] as const;
     for (const r of LETTER_RUNS) {
       test(`(${r.lang}) 契約開設 → マスターユーザ登録 → the initial-password letter, printed and shown once → ログイン方式の変更 → トークン登録 (token letter) → ワンタイムパスワード再設定`, async () => {
@@ -347,6 +375,34 @@ for (const db of DATABASES) {
         await page.getByText(r.resetDone).waitFor();
         await shot(page, n("37-otp-reset-result"));
         assert.equal((await h.rt.store.getUserByLoginId(BANK, loginId))!.totpSecret, null);
+
+        // パスワード再発行 of the same user: the initial-password letter again, with new passwords
+        await page.goto(`${origin}/contracts/${r.code}/users`);
+        await page.locator("main tbody tr", { hasText: loginId }).getByRole("link", { name: r.reissue }).click();
+        await page.waitForURL(/\/reissue\?loginId=/);
+        assert.equal(await heading(page), r.reissue);
+        await page.locator("#reference").fill("PWD-2026-0100");
+        await shot(page, n("38-reissue-form"));
+        await page.getByRole("button", { name: r.next }).click();
+        await page.waitForURL(/\/confirm\/password-reissue$/);
+        await page.locator("dl.facts dd", { hasText: "PWD-2026-0100" }).waitFor();
+        await shot(page, n("39-reissue-confirm"));
+        await page.getByRole("button", { name: r.execute }).click();
+        await page.waitForURL(/\/execute\/password-reissue$/);
+        await page.getByText(r.once).waitFor();
+        await page.locator(`section[lang=${r.lang}] h2`, { hasText: r.newPasswords }).waitFor();
+        const reissued = (await page.locator("section[lang=ja] [data-letter=password]").innerText()).trim();
+        assert.match(reissued, /^[A-Za-z0-9]{10}$/);
+        assert.notEqual(reissued, password);
+        // the contract's login method now is the other one; the user holds no certificate yet
+        const after = await page.$$eval("section[lang=en] .letter-steps li", (lis) => lis.map((li) => li.getAttribute("data-step")));
+        assert.deepEqual(after, [r.method === "certificate" ? "log_in" : "acquire_certificate", "change_password"]);
+        await shot(page, n("40-reissue-letter"));
+        await page.getByRole("link", { name: r.printed }).click();
+        await page.waitForURL(/\/result\//);
+        await page.getByText(r.reissued).waitFor();
+        assert.ok(!(await page.content()).includes(reissued));
+        await shot(page, n("41-reissue-result"));
         assert.deepEqual(problems.splice(0), []);
       });
     }

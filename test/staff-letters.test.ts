@@ -29,6 +29,7 @@ for (const db of DATABASES) {
     const staff: Record<string, Identity> = {};
     let password = "";
     let confirmPassword = "";
+    let masterCert: Identity | undefined;
 
     const addStaff = async (id: string, role: "operator" | "auditor"): Promise<Identity> => (await addStaffMember(h, { bank: BANK, id, role, passphrase: P12_PASS })).identity;
     const { get, post, csrfOf } = staffBrowser(() => h, () => origin);
@@ -45,7 +46,8 @@ for (const db of DATABASES) {
     const loginById = (pw: string) => apiLogin(h, BANK, undefined, pw, "lmaster01");
 
     before(async () => {
-      h = await startHarness({ db, clock, serve: true, logLines, banks: [testBank(BANK)] });
+      // three wrong logins lock: a locked master comes to the bank for new passwords
+      h = await startHarness({ db, clock, serve: true, logLines, banks: [testBank(BANK, { policy: { lockoutThreshold: 3 } })] });
       origin = `https://localhost:${h.serving!.staffPort}`;
       staff.op = await addStaff("op01", "operator");
       staff.au = await addStaff("au01", "auditor");
@@ -159,6 +161,7 @@ for (const db of DATABASES) {
       const enrolled = await estEnroll(h, BANK, "lmaster01", password, await newKeyAndCsr());
       assert.equal(enrolled.status, 200, enrolled.text);
       const cert = enrolled.identity!;
+      masterCert = cert;
       assert.equal((await apiLogin(h, BANK, cert, password)).status, 200, "the certificate and the password");
 
       // back to ID/password: the valid certificate is not revoked, but login no longer takes it
@@ -243,6 +246,94 @@ for (const db of DATABASES) {
       assert.doesNotMatch((await get("/contracts/P001/users", au)).text, /otp-reset/);
       assert.equal((await post("/confirm/otp-reset", au, { loginId: "lmaster01", reference: "X", csrf: await csrfOf(au) })).status, 403);
       const refused = (await audits(["user.otp_reset"]))[0]!;
+      assert.deepEqual([refused.actorId, refused.result], ["au01", "refused"]);
+    });
+
+    test("パスワード再発行 on a paper form for a locked master: a new letter shown once, the old passwords and sessions gone, the change forced, audited; the CLI too; an auditor refused", async () => {
+      const op = staff.op!;
+      const cert = masterCert!;
+      const open = await apiLogin(h, BANK, cert, password);
+      assert.equal(open.status, 200, open.text);
+      // three wrong passwords: locked; the right one is told so
+      for (let i = 0; i < 3; i++) assert.equal((await apiLogin(h, BANK, cert, "Wrong2468")).status, 401);
+      const locked = await apiLogin(h, BANK, cert, password);
+      assert.equal(locked.status, 403, locked.text);
+      assert.equal(locked.json.error, "user_locked");
+
+      assert.match((await get("/contracts/P001/users", op)).text, /href="\/reissue\?loginId=lmaster01"/);
+      const form = await get("/reissue?loginId=lmaster01", op);
+      assert.match(form.text, /<h1>パスワード再発行<\/h1>/);
+      assert.doesNotMatch(form.text, /type="password"/, "staff type no password");
+      const noRef = await post("/confirm/password-reissue", op, { loginId: "lmaster01", reference: "", csrf: await csrfOf(op) });
+      assert.equal(noRef.status, 400);
+      const r = await confirmAndExecute(op, "password-reissue", { loginId: "lmaster01", reference: "PWD-2026-0001" });
+      assert.match(r.confirm.text, /<dt>ログインパスワード誤り回数<\/dt><dd>3<\/dd>/);
+      assert.match(r.confirm.text, /（システムが生成し、実行後に一度だけ通知書に表示します）/);
+
+      const letter = r.execute;
+      assert.equal(letter.status, 200, letter.text);
+      assert.equal(letter.headers["cache-control"], "no-store");
+      assert.match(letter.text, /<h1>初期パスワード通知書<\/h1>/);
+      for (const s of ["パスワード再発行のお知らせ", "Your new passwords", "これまでのログインパスワードと確認用パスワードはご利用いただけません", "ご利用再開の手順"]) assert.ok(letter.text.includes(s), s);
+      const values = (hook: string) => [...letter.text.matchAll(new RegExp(`data-letter="${hook}">([^<]+)<`, "g"))].map((m) => m[1]!);
+      const [pw, pwEn] = values("password");
+      const [cpw, cpwEn] = values("confirm-password");
+      assert.equal(pw, pwEn);
+      assert.equal(cpw, cpwEn);
+      assert.match(pw!, /^[A-Za-z0-9]{10}$/);
+      assert.notEqual(pw, cpw);
+      // the master holds a valid certificate: logs in with it (no acquisition), then changes the password
+      assert.deepEqual([...letter.text.matchAll(/data-step="(\w+)"/g)].map((m) => m[1]), ["log_in_certificate", "change_password", "log_in_certificate", "change_password"]);
+      assert.match(letter.text, /お使いの電子証明書を選び、初期ログインパスワードでログインしてください/);
+
+      // a resend: the result, without the passwords
+      const again = await post("/execute/password-reissue", op, r.body);
+      assert.equal(again.status, 303);
+      const result = await get(again.headers.location as string, op);
+      assert.match(result.text, /lmaster01 のパスワードを再発行しました。これまでのパスワードは使えません。/);
+      assert.ok(!result.text.includes(pw!) && !result.text.includes(cpw!));
+
+      // the old password and the open session are over; the lock with them; the new one must be changed
+      assert.equal((await api(h, open.session!, `/api/${BANK}/history`)).status, 401, "the session ended");
+      assert.equal((await apiLogin(h, BANK, cert, password)).status, 401, "the old password is refused");
+      const user = (await h.rt.store.getUserByLoginId(BANK, "lmaster01"))!;
+      assert.deepEqual([user.failedLogins, user.failedConfirms, user.mustChangePassword], [1, 0, true], "the counts started again (one wrong try since: the old password)");
+      assert.ok(await verifyPassword(cpw!, user.confirmHash), "the new confirmation password");
+      assert.ok(!(await verifyPassword(confirmPassword, user.confirmHash)), "not the old one");
+      const fresh = await apiLogin(h, BANK, cert, pw!);
+      assert.equal(fresh.status, 200, fresh.text);
+      assert.equal(fresh.json.passwordChangeRequired, true);
+      assert.equal((await api(h, fresh.session!, `/api/${BANK}/history`)).json.error, "password_change_required");
+
+      const rows = (await audits(["user.password_reissue", "staff.paper_form"])).slice(0, 2).reverse();
+      assert.deepEqual(rows.map((a) => [a.action, a.actorKind, a.actorId, a.result]), [["user.password_reissue", "staff", "op01", "ok"], ["staff.paper_form", "staff", "op01", "ok"]]);
+      assert.deepEqual(JSON.parse(rows[0]!.detail), { target: "lmaster01", passwords: "generated" });
+      assert.equal(JSON.parse(rows[1]!.detail).reference, "PWD-2026-0001");
+      const everything = JSON.stringify(await h.rt.store.auditEvents({ bankId: BANK, from: new Date(0), to: new Date(8.64e15), limit: 1000 }));
+      const sub = await h.rt.store.submissions.find(BANK, r.body.token!, `staff:${(await h.rt.store.staff.getStaff(BANK, "op01"))!.rowId}`);
+      for (const [where, text] of [["audit", everything], ["submission", sub!.result!], ["log", logLines.join("")]] as const) {
+        assert.ok(!text.includes(pw!) && !text.includes(cpw!), `${where} holds no reissued password`);
+      }
+
+      // the bank's command line does the same, and prints them once
+      const cli = await h.cli(["user", "password-reissue", "lmaster01", "--bank", BANK]);
+      assert.equal(cli.status, 0, cli.stderr);
+      const printed = /initial login password: (\S+)/.exec(cli.stdout)![1]!;
+      assert.match(cli.stdout, /initial confirmation password: \S+/);
+      assert.equal((await apiLogin(h, BANK, cert, pw!)).status, 401, "the letter's password is over too");
+      const viaCli = await apiLogin(h, BANK, cert, printed);
+      assert.equal(viaCli.status, 200, viaCli.text);
+      assert.equal(viaCli.json.passwordChangeRequired, true);
+      const changed = await api(h, viaCli.session!, `/api/${BANK}/password`, { current: printed, next: "Chosen1357" });
+      assert.equal(changed.status, 200, changed.text);
+      password = "Chosen1357";
+
+      // an auditor has no form and is refused (403, audited); a customer has no such right (the rights table)
+      const au = staff.au!;
+      assert.equal((await get("/reissue?loginId=lmaster01", au)).status, 403);
+      assert.doesNotMatch((await get("/contracts/P001/users", au)).text, /reissue/);
+      assert.equal((await post("/confirm/password-reissue", au, { loginId: "lmaster01", reference: "X", csrf: await csrfOf(au) })).status, 403);
+      const refused = (await audits(["user.password_reissue"]))[0]!;
       assert.deepEqual([refused.actorId, refused.result], ["au01", "refused"]);
     });
 

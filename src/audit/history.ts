@@ -19,7 +19,7 @@ const OPERATION_ACTIONS: Record<keyof typeof OPERATION_LABELS, string[]> = {
   suspend: ["user.suspend", "user.resume", "user.unlock"],
   password: ["user.password_change", "user.otp_enrol.start", "user.otp_enrol"],
   contract: ["contract.add", "contract.login_method"],
-  users: ["user.add", "user.change", "user.change_self", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register"],
+  users: ["user.add", "user.change", "user.change_self", "user.delete", "user.password_reset", "user.password_reissue", "user.otp_reset", "user.otp_register"],
 };
 
 export type OperationGroups = Record<string, Text & { actions: string[] }>;

@@ -35,6 +35,7 @@ const USAGE = `inkan — client certificates for corporate internet banking
   inkan user reset|unlock|suspend|resume LOGIN-ID --bank B [--reference FORM-NO]
   inkan user otp-reset LOGIN-ID --bank B       clear the user's one-time-password token (enrolled again at the next login)
   inkan user otp-register LOGIN-ID --bank B    register a token for the user; its key is printed once, for the token letter
+  inkan user password-reissue LOGIN-ID --bank B   new initial passwords (the old ones stop working), printed once, for the letter
                                       bank staff on a paper form (reset = 再発行・初期化)
   inkan demo otp LOGIN-ID [--bank B]  the demo user's current one-time password
   inkan cert list --bank B [--contract C] [--state S]
@@ -236,6 +237,14 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
             console.log(`uri: ${t.uri}`);
             console.error("shown once: hand it over on the token letter");
           }
+        } else if (sub === "password-reissue") {
+          const target = rest[0];
+          if (!target) throw new UsageError(`user ${sub} needs a LOGIN-ID`);
+          const l = await rt.lifecycle.staff(bank, CLI.actorId).reissuePasswords(target, a.reference ?? null);
+          console.log(`${l.user.loginId}: passwords reissued; the old ones no longer work`);
+          console.log(`initial login password: ${l.password}`);
+          console.log(`initial confirmation password: ${l.confirmPassword}`);
+          console.error("shown once: hand them over on the initial-password letter; the login password is changed at the next login");
         } else throw new UsageError(`unknown: user ${sub ?? ""}`);
       });
     case "cert":

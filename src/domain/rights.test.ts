@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { decide, decideOnContract, viewsOwnContract, grantableRoles, historyScope, managesUsers, type Actor, type Right, type Target } from "./rights.js";
 import type { UserRole } from "./roles.js";
 
-const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register", "user.change_self", "history.view"];
+const RIGHTS: Right[] = ["certificate.revoke", "certificate.reset", "user.suspend", "user.resume", "user.unlock", "user.add", "user.change", "user.delete", "user.password_reset", "user.otp_reset", "user.otp_register", "user.password_reissue", "user.change_self", "history.view"];
 const ROLES: UserRole[] = ["master", "admin", "general"];
 
 const me = (role: UserRole): Actor => ({ kind: "user", bankId: "b1", contractId: 1, userId: 10, role });
@@ -17,8 +17,8 @@ const target = (rel: "self" | "same" | "contract" | "bank", role: UserRole): Tar
 /** The expected table, written out by hand from SPEC.md so that any change to rights.ts shows. */
 function expected(actor: UserRole, right: Right, rel: "self" | "same", trole: UserRole, selfRevoke: boolean): string {
   if (rel === "self" && trole !== actor) return "n/a";
-  // the bank's token letter: no customer registers a token for anyone
-  if (right === "user.otp_register") return "deny";
+  // the bank's token and password letters: no customer makes them for anyone
+  if (right === "user.otp_register" || right === "user.password_reissue") return "deny";
   // 自身の情報の変更: one's own details, for every role, and nobody else's
   if (right === "user.change_self") return rel === "self" ? "allow" : "deny";
   if (actor === "master") {
@@ -57,8 +57,8 @@ test("rights: every role × operation × target relation, with zero escalations 
       }
     }
   }
-  // 2 policies × 3 roles × 13 rights × (3 same-contract targets + self + 3 × 2 foreign)
-  assert.equal(rows, 780);
+  // 2 policies × 3 roles × 14 rights × (3 same-contract targets + self + 3 × 2 foreign)
+  assert.equal(rows, 840);
   // a general user can do nothing to anyone else
   for (const right of RIGHTS) for (const trole of ROLES) assert.equal(decide(me("general"), right, target("same", trole), { masterSelfRevokeOnline: true }), "deny");
 });

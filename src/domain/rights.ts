@@ -15,6 +15,8 @@ export type Right =
   | "user.otp_reset"
   /** the bank registers a token for the user and hands its secret over once (a token letter) */
   | "user.otp_register"
+  /** パスワード再発行: new initial passwords made by the system, handed over on the bank's letter */
+  | "user.password_reissue"
   /** 自身の情報の変更: one's own name and e-mail address, and nobody else's */
   | "user.change_self"
   | "history.view";
@@ -63,8 +65,9 @@ export function decide(actor: Actor, right: Right, target: Target, opts: { maste
   const self = actor.userId === target.userId;
   const general = target.role === "general";
   if (right === "history.view") return self || historyScope(actor) === "contract" ? "allow" : "deny";
-  // a token letter comes from the bank only: a customer never learns another user's secret
-  if (right === "user.otp_register") return "deny";
+  // a token letter and a password letter come from the bank only: a customer never learns another
+  // user's secret (the master's and an admin's パスワード再設定 sets a temporary login password only)
+  if (right === "user.otp_register" || right === "user.password_reissue") return "deny";
   // 自身の情報の変更・照会 is every user's own, whatever the role
   if (right === "user.change_self") return self ? "allow" : "deny";
   switch (actor.role) {
@@ -152,6 +155,8 @@ export type BankRight =
   | "user.otp_reset"
   /** トークン登録: the bank registers a token and hands its secret over once, on a token letter */
   | "user.otp_register"
+  /** パスワード再発行 (a lost initial-password letter, forgotten passwords): a new letter, on a paper form */
+  | "user.password_reissue"
   | "crl.rebuild";
 
 const STAFF_READ_RIGHTS: ReadonlySet<BankRight> = new Set<BankRight>(["console.view", "audit.view"]);

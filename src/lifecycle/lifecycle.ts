@@ -4,7 +4,7 @@ import type { IssuedCertificate } from "./issuance.js";
 import { renew, type RenewalRequest } from "./renewal.js";
 import { revokeCertificate, type RevocationRequest } from "./revocation.js";
 import { addContract, addUser, type NewContract, type NewUser, type AddedUser, type NewUserDetails } from "./administration.js";
-import { addUserWithLetter, type LetterUser } from "./initial-letter.js";
+import { addUserWithLetter, reissueWithLetter, type LetterUser } from "./initial-letter.js";
 import { finishAllSigning } from "./recovery.js";
 import { useCertificate, presentedHolder, type CertificateHolder } from "./certificate-use.js";
 import { login, changeOwnPassword, type LoginRequest, type LoginResult, type PasswordChange } from "./login.js";
@@ -227,6 +227,8 @@ export class Lifecycle {
       resetToken: (target: string, reference: string | null = null) => resetUserToken(c, target, reference),
       /** a token registered by the bank: its secret comes back once, for the token letter */
       registerToken: (target: string, reference: string | null = null) => registerUserToken(c, target, reference),
+      /** パスワード再発行: new initial passwords, come back once for the letter (the old ones stop working) */
+      reissuePasswords: (target: string, reference: string | null = null) => reissueWithLetter(c, target, reference),
     };
   }
   /** 証明書失効 of one certificate by serial (the CLI). */

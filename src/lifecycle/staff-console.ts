@@ -11,7 +11,7 @@ import type { AuditEntry } from "../domain/audit.js";
 import type { CertificateRecord, ContractRecord, UserRecord } from "../store/store.js";
 import type { BankContext, RequestContext } from "./context.js";
 import { addContract, checkNewUserIdentity } from "./administration.js";
-import { addUserWithLetter } from "./initial-letter.js";
+import { addUserWithLetter, reissueWithLetter, type InitialLetter } from "./initial-letter.js";
 import { loginMethodChange, switchLoginMethod } from "./contract-login-method.js";
 import { revokeCertificate } from "./revocation.js";
 import { issuerHorizonOf } from "./issuance.js";
@@ -359,6 +359,17 @@ export class StaffConsole {
     await this.paperForm("user.otp_register", loginId, ref);
     const { user, contract } = await this.userByLoginId(token.loginId);
     return tokenLetter(this.bank, contract, user, token, this.deps.clock.now());
+  }
+
+  /**
+   * パスワード再発行 on a paper form (a lost letter, forgotten passwords; a master's are the bank's
+   * alone): new initial passwords, handed back once on the initial-password letter (STF014).
+   */
+  async reissuePasswords(loginId: string, reference: string | undefined): Promise<InitialLetter> {
+    const ref = this.who.role === "operator" ? this.reference(reference) : "";
+    const letter = await reissueWithLetter(this.acting(), loginId, ref);
+    await this.paperForm("user.password_reissue", loginId, ref);
+    return letter;
   }
 
   /** ロック解除 (a locked master goes to the bank) on a paper form. */

@@ -4,10 +4,10 @@ import { DomainError } from "../domain/errors.js";
 import { USER_OPERATIONS, USER_OPERATION_NAMES, isUserOperation, runUserOperation } from "./user-operations.js";
 import type { UserOperationContext } from "./user-management.js";
 
-test("the table: eleven operations on one user, each with its right", () => {
+test("the table: twelve operations on one user, each with its right", () => {
   assert.deepEqual(
     Object.fromEntries(USER_OPERATION_NAMES.map((n) => [n, USER_OPERATIONS[n].right])),
-    { revoke: "certificate.revoke", reset: "certificate.reset", suspend: "user.suspend", resume: "user.resume", unlock: "user.unlock", password: "user.password_reset", otp_reset: "user.otp_reset", otp_register: "user.otp_register", change: "user.change", self_change: "user.change_self", delete: "user.delete" },
+    { revoke: "certificate.revoke", reset: "certificate.reset", suspend: "user.suspend", resume: "user.resume", unlock: "user.unlock", password: "user.password_reset", otp_reset: "user.otp_reset", otp_register: "user.otp_register", password_reissue: "user.password_reissue", change: "user.change", self_change: "user.change_self", delete: "user.delete" },
   );
 });
 
@@ -29,7 +29,7 @@ test("inputs are read as the API and the forms always have: strings cut to size,
   assert.deepEqual(parse("change", { name: "新 名前" }), { name: "新 名前" });
   assert.deepEqual(parse("change", { name: 1, email: null, role: "admin" }), { name: undefined, email: undefined, role: "admin" });
   assert.deepEqual(parse("change", { email: "a".repeat(400) }), { email: "a".repeat(300) });
-  for (const n of ["reset", "suspend", "resume", "unlock", "delete", "otp_reset", "otp_register"] as const) assert.deepEqual(parse(n, { confirmPassword: "x", extra: 1 }), {});
+  for (const n of ["reset", "suspend", "resume", "unlock", "delete", "otp_reset", "otp_register", "password_reissue"] as const) assert.deepEqual(parse(n, { confirmPassword: "x", extra: 1 }), {});
 });
 
 test("a wrong input is refused before anything is read or written", async () => {

@@ -211,6 +211,29 @@ export const ACTIONS: Record<string, ActionSpec> = {
       return ok("resultUnlocked", { loginId: (v.loginId ?? "").trim() });
     },
   },
+  "password-reissue": {
+    right: "user.password_reissue",
+    audit: "user.password_reissue",
+    what: S.reissueTitle,
+    fields: ["loginId", "reference"],
+    danger: true,
+    form: async (c, v, e) => <P.UserFormPage c={c} kind="password-reissue" values={v} error={e} />,
+    back: (v) => `/reissue?loginId=${encodeURIComponent(v.loginId ?? "")}`,
+    facts: (con, v) =>
+      paperUserFacts(con, v, (u) => [
+        [S.userKind, both(kind(u.role))],
+        [S.userState, both(u.status === "suspended" ? S.stateSuspended : S.stateActive)],
+        [S.failedLogins, String(u.failedLogins)],
+        [S.failedConfirms, String(u.failedConfirms)],
+        [S.initialPassword, both(S.generatedOnExecute)],
+        [S.initialConfirmPassword, both(S.generatedOnExecute)],
+      ]),
+    run: async (con, v) => {
+      const letter = await con.reissuePasswords(v.loginId ?? "", v.reference);
+      // the letter goes out with this answer only; the kept outcome (a repeat's) has no password
+      return { ...ok("resultPasswordReissued", { loginId: letter.user.loginId }), once: { initial: letter } };
+    },
+  },
   "otp-reset": {
     right: "user.otp_reset",
     audit: "user.otp_reset",

@@ -104,6 +104,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffServerDeps): 
   formPage("/unlock", "user.unlock", (c, q) => <P.UserFormPage c={c} kind="unlock" values={{ loginId: str(q.loginId) }} />);
   formPage("/otp-reset", "user.otp_reset", (c, q) => <P.UserFormPage c={c} kind="otp-reset" values={{ loginId: str(q.loginId) }} />);
   formPage("/otp-register", "user.otp_register", (c, q) => <P.UserFormPage c={c} kind="otp-register" values={{ loginId: str(q.loginId) }} />);
+  formPage("/reissue", "user.password_reissue", (c, q) => <P.UserFormPage c={c} kind="password-reissue" values={{ loginId: str(q.loginId) }} />);
   formPage("/crl", "crl.rebuild", (c) => <P.CrlPage c={c} crl={c.con.crlStatus()} />);
 
   app.get("/audit", async (req: Req, reply) => {

@@ -37,6 +37,7 @@ const NAV: Array<{ href: string; label: Text; right: BankRight }> = [
   { href: "/revoke", label: S.menuRevoke, right: "certificate.revoke" },
   { href: "/reset", label: S.menuReset, right: "certificate.reset" },
   { href: "/unlock", label: S.menuUnlock, right: "user.unlock" },
+  { href: "/reissue", label: S.menuReissue, right: "user.password_reissue" },
   { href: "/crl", label: S.menuCrl, right: "crl.rebuild" },
   { href: "/audit", label: S.menuAudit, right: "audit.view" },
   { href: "/audit/verify", label: S.menuVerify, right: "audit.view" },

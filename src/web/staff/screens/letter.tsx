@@ -12,6 +12,7 @@ import { StaffPage, t, type PageCtx } from "./frame.js";
 const STEP_TEXT: Record<FirstStep, Text> = {
   acquire_certificate: LETTER.stepCertificate,
   log_in: LETTER.stepPasswordLogin,
+  log_in_certificate: LETTER.stepCertificateLogin,
   change_password: LETTER.stepChangePassword,
   enrol_otp: LETTER.stepOtp,
 };
@@ -40,6 +41,7 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
   const { letter: l, locale } = p;
   const w = (x: Text, params: Record<string, string | number> = {}) => tr(locale, x, params);
   const bank = locale === "ja" ? l.bank.nameJa : l.bank.nameEn;
+  const reissue = l.kind === "reissue";
   const rows: Array<[Text, string, string?]> = [
     [LETTER.contractCode, l.contract.code],
     [LETTER.contractName, l.contract.name],
@@ -52,7 +54,7 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
   ];
   return (
     <section class="letter-side" lang={locale} aria-labelledby={`letter-${locale}-h`}>
-      <LetterHead locale={locale} bank={bank} issuedAt={l.issuedAt} offset={p.offset} contractName={l.contract.name} headingId={`letter-${locale}-h`} title={LETTER.initialTitle} greeting={LETTER.greeting} />
+      <LetterHead locale={locale} bank={bank} issuedAt={l.issuedAt} offset={p.offset} contractName={l.contract.name} headingId={`letter-${locale}-h`} title={reissue ? LETTER.reissueTitle : LETTER.initialTitle} greeting={reissue ? LETTER.reissueGreeting : LETTER.greeting} />
       <dl class="facts letter-facts">
         {rows.map(([label, value, hook]) => (
           <>
@@ -65,7 +67,7 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
           <code data-letter="url">{p.portalUrl}</code>
         </dd>
       </dl>
-      <h3>{w(LETTER.stepsHeading)}</h3>
+      <h3>{w(reissue ? LETTER.reissueStepsHeading : LETTER.stepsHeading)}</h3>
       <ol class="letter-steps">
         {l.steps.map((s) => (
           <li data-step={s}>{w(STEP_TEXT[s])}</li>
@@ -78,7 +80,7 @@ function LetterSide(p: { locale: Locale; letter: InitialLetter; portalUrl: strin
 }
 
 /**
- * 初期パスワード通知書 (STF014): the answer to マスターユーザ登録's 実行, and only to it. The sheet
+ * 初期パスワード通知書 (STF014): the answer to マスターユーザ登録's or パスワード再発行's 実行, and only to it. The sheet
  * holds both languages, Japanese first; the print stylesheet leaves out the console around it.
  */
 export function InitialLetterPage(p: { c: PageCtx; letter: InitialLetter; portalUrl: string; result: string }) {

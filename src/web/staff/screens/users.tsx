@@ -43,6 +43,8 @@ export function UsersPage(p: { c: PageCtx; contract: ContractRecord; users: Staf
                     <a href={`/otp-reset?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.otpResetTitle)}</a>
                     {" · "}
                     <a href={`/otp-register?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.otpRegisterTitle)}</a>
+                    {" · "}
+                    <a href={`/reissue?loginId=${encodeURIComponent(u.user.loginId)}`}>{t(c, S.menuReissue)}</a>
                     {u.locked && (
                       <>
                         {" · "}
