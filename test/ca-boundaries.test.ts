@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 const ROOT = resolve(import.meta.dirname, "..");
 
 /** Modules that hold, open or make a bank CA's key, or hand out the object that does. */
-const KEY_HOLDERS = ["src/ca/authority.ts", "src/ca/bank-ca.ts", "src/ca/key-store.ts", "src/ca/file-signer.ts", "src/ca/pkcs11-key-store.ts", "src/ca/pkcs11-signer.ts", "src/ca/pkcs11-token.ts"];
+const KEY_HOLDERS = ["src/ca/authority.ts", "src/ca/bank-ca.ts", "src/ca/key-store.ts", "src/ca/file-signer.ts", "src/ca/root-operations.ts", "src/ca/root-key-move.ts", "src/ca/pkcs11-key-store.ts", "src/ca/pkcs11-signer.ts", "src/ca/pkcs11-token.ts"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -1,5 +1,6 @@
-import { join, resolve, sep } from "node:path";
-import { FileSigner } from "./file-signer.js";
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
+import { FileSigner, syncDir } from "./file-signer.js";
 import type { KeyKind, Signer } from "./signer.js";
 
 /** Where CA keys are made and found. The key reference stored in the database names the key only. */
@@ -33,6 +34,27 @@ export class FileKeyStore implements KeyStore {
 
   async open(keyRef: string): Promise<Signer> {
     return FileSigner.load(this.path(keyRef), this.passphrase);
+  }
+
+  /** Whether the file a reference names is there. */
+  has(keyRef: string): boolean {
+    return existsSync(this.path(keyRef));
+  }
+
+  /**
+   * Takes a key of another file store in under this store's passphrase and scheme, by the same
+   * name; the new file is on the disk when this returns (FileSigner.rewrap). The other's file stays.
+   */
+  adopt(other: FileKeyStore, keyRef: string): { signer: Signer; keyRef: string } {
+    const mine = `${this.scheme}:${keyRef.slice(other.scheme.length + 1)}`;
+    return { signer: FileSigner.rewrap(other.path(keyRef), other.passphrase, this.path(mine), this.passphrase), keyRef: mine };
+  }
+
+  /** Removes a key's file, for good (on the disk when this returns). */
+  remove(keyRef: string): void {
+    const p = this.path(keyRef);
+    rmSync(p);
+    syncDir(dirname(p));
   }
 
   private path(keyRef: string): string {

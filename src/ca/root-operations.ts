@@ -5,6 +5,7 @@ import type { KeyStore } from "./key-store.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../domain/clock.js";
 import type { RevocationReason } from "../domain/certificate.js";
+import { DomainError } from "../domain/errors.js";
 
 /**
  * The ceremonies that need the root's key: sign the root's CRL, sign a new issuing generation,
@@ -27,6 +28,8 @@ export class RootOperations {
     if (!active) throw new Error(`unknown bank ${bankId}`);
     const rec = (await this.store.bankCas(bankId)).find((c) => c.kind === "root" && c.id === active.root.id);
     if (!rec) throw new Error(`bank ${bankId} has no root CA record`);
+    // made before the offline root: online, under the CA passphrase, until `inkan ca move-root`
+    if (rec.keyRef.startsWith("file:")) throw new DomainError("ca_root_not_moved", { bank: bankId });
     return { id: rec.id, der: rec.certDer, signer: await this.rootKeys.open(rec.keyRef) };
   }
 

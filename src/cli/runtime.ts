@@ -42,6 +42,11 @@ export function caPassphrase(config: Config, create: boolean): string {
   return passphraseOf(config, "ca", config.caPassphrase, "INKAN_CA_PASSPHRASE", create);
 }
 
+/** The offline root's passphrase (root-ca/): from configuration, else its own file. */
+export function rootCaPassphrase(config: Config, create: boolean): string {
+  return passphraseOf(config, "root-ca", config.rootCaPassphrase, "INKAN_ROOT_CA_PASSPHRASE", create);
+}
+
 function passphraseOf(config: Config, dir: string, given: string | undefined, env: string, create: boolean): string {
   if (given) return given;
   const file = join(config.dataDir, dir, "passphrase");
@@ -60,7 +65,7 @@ function passphraseOf(config: Config, dir: string, given: string | undefined, en
  */
 export async function openRootKeys(config: Config, create: boolean): Promise<KeyStore> {
   let files: KeyStore | undefined;
-  const rootFiles = () => (files ??= new FileKeyStore(config.dataDir, passphraseOf(config, "root-ca", config.rootCaPassphrase, "INKAN_ROOT_CA_PASSPHRASE", create), ROOT_FILE_STORE));
+  const rootFiles = () => (files ??= new FileKeyStore(config.dataDir, rootCaPassphrase(config, create), ROOT_FILE_STORE));
   const tokens = new Map<string, KeyStore>();
   const older = new Map<string, KeyStore>();
   for (const b of config.banks) {
@@ -74,6 +79,11 @@ export async function openRootKeys(config: Config, create: boolean): Promise<Key
 /** The root ceremonies of a runtime, with the root's own key store (a ceremony command only). */
 export async function rootOperations(rt: Runtime, create = false): Promise<RootOperations> {
   return new RootOperations(rt.ca, rt.store, rt.keys, await openRootKeys(rt.config, create), rt.urls.http, rt.clock);
+}
+
+/** The two file stores a root key made before the offline root moves between (`inkan ca move-root`). */
+export function rootKeyFiles(rt: Runtime): { online: FileKeyStore; rootFiles: FileKeyStore } {
+  return { online: new FileKeyStore(rt.config.dataDir, rt.passphrase), rootFiles: new FileKeyStore(rt.config.dataDir, rootCaPassphrase(rt.config, true), ROOT_FILE_STORE) };
 }
 
 // imported only when a key lives on a token, so file-only installations never load the native module

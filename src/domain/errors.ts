@@ -73,6 +73,7 @@ export const ERROR_CODES = [
   "issuer_expiring",
   "ca_generation_unknown",
   "ca_generation_no_successor",
+  "ca_root_not_moved",
   "internal_error",
 ] as const;
 

@@ -336,6 +336,12 @@ export class WriteTx extends Repositories {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Points a CA record at its key in another store; false unless it pointed at `from`. */
+  async moveCaKey(caId: number, from: string, to: string): Promise<boolean> {
+    const r = await this.db.updateTable("cas").set({ key_ref: to }).where("bank_id", "=", this.bankId).where("id", "=", caId).where("key_ref", "=", from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
   async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset" | "ca_compromised"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
     await this.db

@@ -55,6 +55,7 @@ const ERRORS: Record<ErrorCode, ErrorAnswer> = {
   issuer_expiring: form(503),
   ca_generation_unknown: page(404),
   ca_generation_no_successor: page(409),
+  ca_root_not_moved: page(409),
   not_permitted: form(403),
   master_revocation_by_paper: form(403),
   renewal_not_open: form(403),
