@@ -5,6 +5,7 @@ import { ClientCertificateVerifier, type PresentedCertificate } from "./client-i
 import type { CaOperations, CaStatus, UserCertificateIssuer, UserCertificateTemplate } from "./ca-views.js";
 import type { KeyStore } from "./key-store.js";
 import { CrlSchedule } from "./crl-schedule.js";
+import { publishedCrl, RetiredGenerations, type PublishedCrl } from "./retired-generations.js";
 import type { Store } from "../store/store.js";
 import { effectivePolicy, type BankConfig } from "../config/schema.js";
 import type { Clock } from "../domain/clock.js";
@@ -13,13 +14,6 @@ import { addDuration, parseDuration } from "../domain/duration.js";
 /** A root CRL is signed in a ceremony; the log warns this long before it runs out. */
 const ROOT_CRL_WARNING_DAYS = 30;
 const ROOT_CRL_WARNING_MS = ROOT_CRL_WARNING_DAYS * 86_400_000;
-
-interface CrlCache {
-  number: number;
-  statusRevision: number;
-  nextUpdate: number;
-  der: Uint8Array;
-}
 
 export interface AuthorityLog {
   info(obj: object, msg: string): void;
@@ -42,9 +36,11 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private readonly issuers = new Map<number, UserCertificateIssuer>();
   private readonly schedules = new Map<number, CrlSchedule<number>>();
   private readonly responders = new Map<string, OcspResponder>();
-  private readonly crls = new Map<number, CrlCache>();
+  private readonly crls = new Map<number, PublishedCrl>();
+  /** the last CRL (and the certificate) of each retired generation, served until that CRL's nextUpdate */
+  private readonly retired = new RetiredGenerations();
   /** each bank's root CRL (the ARL), by the root's record number */
-  private readonly rootCrls = new Map<number, CrlCache>();
+  private readonly rootCrls = new Map<number, PublishedCrl>();
   private readonly rootCrlWarned = new Map<number, number>();
   private readonly seenRevision = new Map<number, number>();
   private readonly configs = new Map<string, BankConfig>();
@@ -97,13 +93,25 @@ export class CertificateAuthority implements CaStatus, CaOperations {
       const rev = revs.find((r) => r.id === ca.issuing.id)?.statusRevision ?? 0;
       this.seenRevision.set(ca.issuing.id, rev);
       if (existing && existing.statusRevision >= rev && existing.nextUpdate.getTime() > this.clock.now().getTime()) {
-        this.crls.set(ca.issuing.id, { number: existing.number, statusRevision: existing.statusRevision, nextUpdate: existing.nextUpdate.getTime(), der: existing.der });
+        this.crls.set(ca.issuing.id, publishedCrl(existing));
         this.scheduleOf(ca.issuing.id).built(existing.thisUpdate, false);
       } else {
         await this.buildCrlNow(ca.issuing.id);
       }
     }
     this.clients.setIssuers([...this.generations.values()].flat().map((c) => ({ bankId: c.bankId, caId: c.issuing.id, der: c.issuing.der, revoked: !!c.generation.revokedAt })));
+    await this.keepRetiredCrls(b.id, gens);
+  }
+
+  /** Generations no longer live keep their last CRL published (retired-generations.ts), after a restart too. */
+  private async keepRetiredCrls(bankId: string, gens: BankCa[]): Promise<void> {
+    for (const rec of await this.store.bankCas(bankId)) {
+      if (rec.kind !== "issuing" || this.retired.has(rec.id) || gens.some((g) => g.issuing.id === rec.id)) continue;
+      const cached = this.crls.get(rec.id);
+      const stored = cached ? undefined : await this.store.getCrl(rec.id);
+      this.crls.delete(rec.id);
+      this.retired.keep(bankId, rec.id, rec.certDer, cached ?? (stored && publishedCrl(stored)), this.clock.now().getTime());
+    }
   }
 
   /** Reads the bank's generations again (after a ceremony here or in another process). */
@@ -143,10 +151,10 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   }
 
   /** The current CRL of one of the bank's issuing generations or of its root (the ARL), DER. */
-  crl(bankId: string, caId: number): CrlCache | undefined {
+  crl(bankId: string, caId: number): PublishedCrl | undefined {
     const ca = this.cas.get(bankId);
     if (ca?.root.id === caId) return this.rootCrls.get(caId);
-    if (this.byCaId.get(caId)?.bankId !== bankId) return undefined;
+    if (this.byCaId.get(caId)?.bankId !== bankId) return this.retired.get(bankId, caId, this.clock.now().getTime())?.crl;
     return this.crls.get(caId);
   }
 
@@ -156,7 +164,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
    */
   private async loadRootCrl(bank: BankConfig, ca: BankCa): Promise<void> {
     const stored = await this.store.getCrl(ca.root.id);
-    if (stored) this.rootCrls.set(ca.root.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    if (stored) this.rootCrls.set(ca.root.id, publishedCrl(stored));
     else this.log.warn({ bank: bank.id }, `the bank's root has no CRL: sign one (inkan ca crl --bank ${bank.id} --root)`);
   }
 
@@ -177,7 +185,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     const cached = this.rootCrls.get(ca.root.id);
     if (head && (!cached || head.number > cached.number)) {
       const stored = await this.store.getCrl(ca.root.id);
-      if (stored) this.rootCrls.set(ca.root.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+      if (stored) this.rootCrls.set(ca.root.id, publishedCrl(stored));
     }
     const c = this.rootCrls.get(ca.root.id);
     const left = c ? c.nextUpdate - this.clock.now().getTime() : 0;
@@ -223,7 +231,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     // what was stored is what was built, byte for byte; only when a newer list won is it read back
     // (reading a large CRL back costs several times its size while the driver decodes it)
     const stored = saved ? { ...built, der: saved } : await this.store.getCrl(ca.issuing.id);
-    if (stored) this.crls.set(ca.issuing.id, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+    if (stored) this.crls.set(ca.issuing.id, publishedCrl(stored));
     this.scheduleOf(ca.issuing.id).built(now, true);
     this.log.info({ bank: bankId, issuingCaId: caId, generation: ca.generation.number, crlNumber: number, entries: count }, "CRL rebuilt");
     return number;
@@ -300,7 +308,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
         if (!cached || cached.statusRevision < r.statusRevision || half < life / 2) {
           const stored = await this.store.getCrl(caId);
           if (stored && stored.statusRevision >= r.statusRevision && stored.nextUpdate.getTime() - this.clock.now().getTime() >= life / 2) {
-            this.crls.set(caId, { number: stored.number, statusRevision: stored.statusRevision, nextUpdate: stored.nextUpdate.getTime(), der: stored.der });
+            this.crls.set(caId, publishedCrl(stored));
           } else {
             await this.scheduleOf(caId).request();
           }
@@ -336,7 +344,7 @@ export class CertificateAuthority implements CaStatus, CaOperations {
     const b = this.cas.get(bankId);
     if (b?.root.id === caId) return b.root.der;
     const g = this.byCaId.get(caId);
-    return g?.bankId === bankId ? g.issuing.der : undefined;
+    return g?.bankId === bankId ? g.issuing.der : this.retired.get(bankId, caId, this.clock.now().getTime())?.der;
   }
 
   /**
