@@ -9,7 +9,8 @@ import { FakeClock } from "../src/domain/clock.js";
  * メール通知パスワード for 利用者停止・解除 (issue 11, Build 5) over the real HTTPS API and a real SMTP
  * server, on SQLite and PostgreSQL: the acting user gets a six-digit code by mail, good once, for
  * the policy's mailCodeValidity (the injected clock moves past it), for that operation on that user
- * only; wrong codes count toward the confirmation lockout; the code is in no log line and no audit record.
+ * only; wrong codes count toward the confirmation lockout; the code is in no log line and no audit
+ * record; a user is mailed at most one a minute and ten an hour (429, Retry-After, ja/en).
  */
 const BANK = "mc";
 const MINUTE = 60_000;
@@ -42,6 +43,8 @@ for (const db of DATABASES) {
     });
 
     const sendCode = (who: string, op: "suspend" | "resume", target: string) => api(h, sessions[who]!, `/api/${BANK}/users/${target}/${op}/mail-code`, {});
+    /** one code a minute at the most (mailCodeInterval): a person asking again waits that long */
+    const aMinuteLater = () => clock.advance(MINUTE);
     const act = (who: string, op: "suspend" | "resume", target: string, mailCode: string) => api(h, sessions[who]!, `/api/${BANK}/users/${target}/${op}`, { mailCode });
     /** The code of the newest mail to `to`, read from the mail as the user would. */
     const codeFor = (to: string) => {
@@ -81,8 +84,10 @@ for (const db of DATABASES) {
       assert.equal(await statusOf("user02"), "suspended");
 
       // a new code; only the newest counts
+      aMinuteLater();
       await sendCode("master01", "resume", "user02");
       const first = codeFor("master01@example.jp");
+      aMinuteLater();
       await sendCode("master01", "resume", "user02");
       const second = codeFor("master01@example.jp");
       if (first !== second) assert.equal((await act("master01", "resume", "user02", first)).json.error, "mail_code_failed", "a code replaced by a newer one is over");
@@ -107,10 +112,12 @@ for (const db of DATABASES) {
       assert.equal((await h.rt.store.getUserByLoginId(BANK, "admin01"))!.failedConfirms, 0);
 
       // four wrong answers (the policy's threshold): the actor's confirmation is locked
+      aMinuteLater();
       await sendCode("admin01", "resume", "user02");
       const good = codeFor("admin01@example.jp");
       const bad = good === "111111" ? "222222" : "111111";
       for (let i = 0; i < 4; i++) assert.equal((await act("admin01", "resume", "user02", bad)).json.error, "mail_code_failed");
+      aMinuteLater();
       await sendCode("admin01", "resume", "user02");
       const locked = await act("admin01", "resume", "user02", codeFor("admin01@example.jp"));
       assert.equal(locked.status, 403, locked.text);
@@ -147,6 +154,66 @@ for (const db of DATABASES) {
       const stored = JSON.stringify(await kdb.selectFrom("mail_codes").selectAll().execute());
       for (const c of codes) assert.ok(!stored.includes(`"${c}"`), "only keyed hashes are stored");
       assert.match(audit, /"action":"mail_code.send"/);
+    });
+
+    test("at most one code a minute and ten an hour per user, whatever the operation: 429 with Retry-After and the time to try again, ja and en; audited; nothing mailed", async () => {
+      // hours on: the earlier codes no longer count (new logins: the old sessions have idled out)
+      clock.advance(2 * 60 * MINUTE);
+      for (const id of ["master01", "admin01"]) {
+        const l = await apiLogin(h, BANK, ids[id], "Pass1234");
+        assert.equal(l.status, 200, l.text);
+        sessions[id] = l.session!;
+      }
+      const mailed = () => smtp.mails.filter((m) => m.to.includes("master01@example.jp")).length;
+      const jst = (ms: number) => new Date(ms + 9 * 60 * MINUTE).toISOString().slice(11, 19);
+
+      const t0 = clock.now().getTime();
+      assert.equal((await sendCode("master01", "suspend", "user02")).status, 200);
+      const before = mailed();
+      // at once again, for another operation and user: too soon; it says when, in both languages
+      const soon = await sendCode("master01", "resume", "user01");
+      assert.equal(soon.status, 429, soon.text);
+      assert.equal(soon.json.error, "mail_code_too_soon");
+      assert.equal(soon.headers["retry-after"], "60");
+      assert.equal(soon.json.message.ja, `メール通知パスワードの送信は60秒に1回、1時間に10回までです。${jst(t0 + MINUTE)}（60秒後）以降に、もう一度「メール通知パスワードを送信」を押してください。`);
+      assert.equal(soon.json.message.en, `A mailed password can be sent once every 60 seconds and 10 times an hour. Press Send a mailed password again from ${jst(t0 + MINUTE)} (in 60 seconds).`);
+      clock.advance(59_000);
+      const still = await sendCode("master01", "suspend", "user02");
+      assert.equal(still.status, 429);
+      assert.equal(still.headers["retry-after"], "1");
+      assert.equal(mailed(), before, "nothing mailed while refused");
+      clock.advance(1_000);
+      assert.equal((await sendCode("master01", "suspend", "user02")).status, 200, "a minute after the last one");
+
+      // the other actors are not held up by the master's codes
+      assert.equal((await sendCode("admin01", "suspend", "user02")).status, 200);
+
+      // ten in the hour (one a minute): the eleventh waits until an hour after the first
+      for (let i = 2; i < 10; i++) {
+        aMinuteLater();
+        assert.equal((await sendCode("master01", "suspend", "user02")).status, 200, `code ${i + 1}`);
+      }
+      aMinuteLater();
+      const eleventh = await sendCode("master01", "suspend", "user02");
+      assert.equal(eleventh.status, 429, eleventh.text);
+      const wait = Math.ceil((t0 + 60 * MINUTE - clock.now().getTime()) / 1000);
+      assert.equal(eleventh.headers["retry-after"], String(wait));
+      assert.match(eleventh.json.message.ja, new RegExp(`${jst(t0 + 60 * MINUTE)}（${wait}秒後）以降に`));
+      assert.equal(mailed(), before + 9);
+      clock.set(t0 + 60 * MINUTE + 1);
+      sessions.master01 = (await apiLogin(h, BANK, ids.master01, "Pass1234")).session!;
+      assert.equal((await sendCode("master01", "suspend", "user02")).status, 200, "the first has aged out of the hour");
+
+      const kdb = (h.rt.store as any).kdb;
+      const refused = await kdb.selectFrom("audit_events").selectAll().where("bank_id", "=", BANK).where("action", "=", "mail_code.send").where("result", "=", "refused").orderBy("seq").execute();
+      assert.deepEqual(
+        refused.map((a: { detail: string }) => JSON.parse(a.detail)).map((d: Record<string, string>) => [d.reason, d.retryAt]),
+        [
+          ["mail_code_too_soon", new Date(t0 + MINUTE).toISOString()],
+          ["mail_code_too_soon", new Date(t0 + MINUTE).toISOString()],
+          ["mail_code_too_soon", new Date(t0 + 60 * MINUTE).toISOString()],
+        ],
+      );
     });
   });
 }

@@ -11,7 +11,8 @@ import { formatJaDateTime, formatLocalDateTime } from "../src/domain/time-zone.j
 /**
  * The screens whose words follow the seeds (issue 11, Build 5), in real Chromium on SQLite and
  * PostgreSQL, each photographed in Japanese and English and checked by axe:
- * 証明書更新選択 with 「更新する」, 証明書発行結果 as its own title, the expired certificate's grace period.
+ * 証明書更新選択 with 「更新する」, 証明書発行結果 as its own title, the expired certificate's grace period,
+ * 利用者停止・解除's メール通知パスワード (and asking for one too soon).
  * Each scenario sets the injected clock where it needs it.
  */
 
@@ -280,6 +281,15 @@ for (const db of DATABASES) {
       const mail = smtp.mails.at(-1)!;
       assert.equal(mail.to, "master01@example.jp");
       const code = /メール通知パスワード：(\d{6})/.exec(mail.text)![1]!;
+      // asked again at once: too soon (one a minute); the screen says until when, nothing is mailed
+      const [tooSoon] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/admin/mail-code")), page.getByRole("button", { name: "メール通知パスワードを送信" }).click()]);
+      assert.equal(tooSoon.status(), 429);
+      assert.equal(tooSoon.headers()["retry-after"], "60");
+      const again = formatLocalDateTime(new Date(clock.now().getTime() + 60_000), JST).slice(11, 19);
+      await page.getByText(`メール通知パスワードの送信は60秒に1回、1時間に10回までです。${again}（60秒後）以降に、もう一度「メール通知パスワードを送信」を押してください。`).waitFor();
+      assert.equal(smtp.mails.length, before + 1);
+      await shot(page, "suspend-mail-code-too-soon-ja");
+      // the code already mailed still does
       await page.getByLabel("メール通知パスワード").fill(code);
       await shot(page, "suspend-mail-code-ja");
       await page.getByRole("button", { name: "実行" }).click();
@@ -297,6 +307,11 @@ for (const db of DATABASES) {
       const en = await open({ cert: ids.master01, locale: "en-US" });
       await certLogin(en);
       await en.goto(url("/admin/confirm?task=resume&user=issue02"));
+      // the same master asked a minute ago at the most: too soon, in English
+      await en.getByRole("button", { name: "Send a mailed password" }).click();
+      await en.getByText("A mailed password can be sent once every 60 seconds and 10 times an hour. Press Send a mailed password again from").waitFor();
+      await shot(en, "resume-mail-code-too-soon-en");
+      clock.advance(60_000);
       await en.getByRole("button", { name: "Send a mailed password" }).click();
       await en.waitForURL(/sent=1$/);
       await en.getByLabel("Mailed password").fill(/メール通知パスワード：(\d{6})/.exec(smtp.mails.at(-1)!.text)![1]!);

@@ -55,6 +55,8 @@ export const policySchema = z
     sessionIdle: duration,
     sessionMax: duration,
     mailCodeValidity: duration,
+    mailCodeInterval: duration,
+    mailCodesPerHour: z.number().int().min(1).max(60),
   })
   .strict() satisfies z.ZodType<BankPolicy>;
 

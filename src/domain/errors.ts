@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   "confirm_locked",
   "mail_code_failed",
   "mail_code_no_address",
+  "mail_code_too_soon",
   "mail_not_sent",
   "certificate_refused",
   "session_invalid",

@@ -31,6 +31,10 @@ export interface BankPolicy {
   sessionMax: string;
   /** a メール通知パスワード (利用者停止・解除) is good this long after it was mailed, and once */
   mailCodeValidity: string;
+  /** a user is mailed at most one メール通知パスワード per this long (domain/mail-code-limit.ts) */
+  mailCodeInterval: string;
+  /** …and at most this many in any hour */
+  mailCodesPerHour: number;
 }
 
 export const DEFAULT_POLICY: BankPolicy = {
@@ -51,6 +55,8 @@ export const DEFAULT_POLICY: BankPolicy = {
   sessionIdle: "PT15M",
   sessionMax: "PT8H",
   mailCodeValidity: "PT10M",
+  mailCodeInterval: "PT1M",
+  mailCodesPerHour: 10,
 };
 
 /** The seeds' other family: a 40-day window with a single notice at 40 days. */

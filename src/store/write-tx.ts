@@ -153,6 +153,12 @@ export class WriteTx extends Repositories {
     await this.db.insertInto("mail_codes").values({ id: c.id, bank_id: this.bankId, user_id: c.userId, purpose: c.purpose, code_hash: c.codeHash, created_at: c.at.getTime(), expires_at: c.expiresAt.getTime(), used_at: null }).execute();
   }
 
+  /** When the user's codes (any purpose) mailed after `since` were made: what mailCodeInterval and mailCodesPerHour count. */
+  async mailCodesSentSince(userId: number, since: Date): Promise<Date[]> {
+    const rows = await this.db.selectFrom("mail_codes").select("created_at").where("bank_id", "=", this.bankId).where("user_id", "=", userId).where("created_at", ">", since.getTime()).execute();
+    return rows.map((r) => new Date(Number(r.created_at)));
+  }
+
   /** The newest unused code of (user, purpose), expired or not (the caller decides). */
   async openMailCode(userId: number, purpose: string): Promise<{ id: string; codeHash: string; expiresAt: Date } | undefined> {
     const r = await this.db.selectFrom("mail_codes").select(["id", "code_hash", "expires_at"]).where("bank_id", "=", this.bankId).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).orderBy("created_at", "desc").executeTakeFirst();

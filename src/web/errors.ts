@@ -73,6 +73,7 @@ const ERRORS: Record<ErrorCode, ErrorAnswer> = {
   confirm_locked: form(403),
   mail_code_failed: form(401),
   mail_code_no_address: form(409),
+  mail_code_too_soon: form(429),
   mail_not_sent: form(503),
   certificate_refused: page(403),
   session_invalid: page(401),
@@ -95,6 +96,11 @@ export function statusOf(code: ErrorCode): number {
   return ERRORS[code].status;
 }
 
+/** A 429 says when to come back: Retry-After, from the refusal's own seconds. */
+export function retryAfter(reply: FastifyReply, code: ErrorCode, params: ErrorParams): void {
+  if (statusOf(code) === 429 && typeof params.seconds === "number") reply.header("retry-after", String(params.seconds));
+}
+
 /** Whether `e` is a refusal the screen's own form should show (see ErrorAnswer). */
 export function shownOnForm(e: unknown): e is DomainError {
   return e instanceof DomainError && ERRORS[e.code].onForm;
@@ -107,6 +113,7 @@ export function shownOnForm(e: unknown): e is DomainError {
 export function sendError(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, params: ErrorParams = {}): FastifyReply {
   const msg = bilingual(code, params);
   reply.code(statusOf(code));
+  retryAfter(reply, code, params);
   if (code === "auth_required" || code === "auth_failed") reply.header("www-authenticate", 'Basic realm="inkan", charset="UTF-8"');
   reply.header("cache-control", "no-store");
   if (req.url.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json")) return reply.send({ error: code, message: msg, ...(params.cause ? { cause: params.cause } : {}) });

@@ -51,14 +51,14 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
     });
   });
 
-  const confirmPage = async (page: PortalPage, v: SessionView, task: Task, loginId: string, error?: string) => {
+  const confirmPage = async (page: PortalPage, v: SessionView, task: Task, loginId: string, error?: string, status = 400) => {
     const e = await find(page, v, loginId);
     return page.render({
       title: { ja: `${TASKS[task].label.ja}確認`, en: `${TASKS[task].label.en}: confirm` },
       screenId: TASKS[task].screen.replace(/1$/, "2"),
       view: v,
       current: "admin",
-      status: error ? 400 : 200,
+      status: error ? status : 200,
       children: (
         <>
         {confirmedByMail(task) && <MailCodeSend page={page} v={v} task={task} loginId={loginId} />}
@@ -97,7 +97,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps) {
     });
   };
 
-  mailCodeRoutes(app, deps, (page, v, task, loginId, error) => (isTask(task) ? confirmPage(page, v, task, loginId, error) : page.redirect(page.url("/admin"))));
+  mailCodeRoutes(app, deps, (page, v, task, loginId, error, status) => (isTask(task) ? confirmPage(page, v, task, loginId, error, status) : page.redirect(page.url("/admin"))));
 
   managed.get("/:bank/admin/confirm", async (page, v) => {
     const task = query(page.req, "task");

@@ -4,7 +4,7 @@ import { MC } from "../../../i18n/mail-code-text.js";
 import type { SessionView } from "../../../lifecycle/lifecycle.js";
 import { USER_OPERATIONS, isUserOperation } from "../../../lifecycle/user-operations.js";
 import { Notice } from "../../views/layout.js";
-import { shownOnForm } from "../../errors.js";
+import { retryAfter, shownOnForm, statusOf } from "../../errors.js";
 import { Field, field, query, portalHandler, type PortalDeps, type PortalPage } from "../portal-context.js";
 import { SubmitButton } from "../page-parts.js";
 import { manager } from "./admin-parts.js";
@@ -44,8 +44,8 @@ export function MailCodeField({ page }: { page: PortalPage }) {
   return <Field id="mailCode" label={page.t(MC.field)} hint={page.t(MC.fieldHint)} autocomplete="one-time-code" inputmode="numeric" required maxLength={6} />;
 }
 
-/** POST /admin/mail-code: lifecycle/ decides the right and mails the code; back to the confirmation. */
-export function mailCodeRoutes(app: FastifyInstance, deps: PortalDeps, confirmPage: (page: PortalPage, v: SessionView, task: string, loginId: string, error?: string) => unknown) {
+/** POST /admin/mail-code: lifecycle/ decides the right and how often, and mails the code; back to the confirmation. */
+export function mailCodeRoutes(app: FastifyInstance, deps: PortalDeps, confirmPage: (page: PortalPage, v: SessionView, task: string, loginId: string, error?: string, status?: number) => unknown) {
   app.post(
     "/:bank/admin/mail-code",
     portalHandler(deps, async (page) => {
@@ -55,7 +55,11 @@ export function mailCodeRoutes(app: FastifyInstance, deps: PortalDeps, confirmPa
       try {
         await deps.lifecycle.sendMailCode(page.bankId, v, { operation: task, target }, page.ctx);
       } catch (e) {
-        if (shownOnForm(e)) return confirmPage(page, v, task, target, page.errorText(e));
+        if (shownOnForm(e)) {
+          // too soon: the confirmation again, saying when, with the 429's Retry-After
+          retryAfter(page.reply, e.code, e.params);
+          return confirmPage(page, v, task, target, page.errorText(e), statusOf(e.code));
+        }
         throw e;
       }
       return page.redirect(page.url(`/admin/confirm?task=${encodeURIComponent(task)}&user=${encodeURIComponent(target)}&sent=1`));
