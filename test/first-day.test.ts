@@ -120,6 +120,7 @@ for (const db of DATABASES) {
     async function firstLogin(page: Page, p: { initial: string; next: string; confirm: string; shots?: string }): Promise<string> {
       await certLogin(page, p.initial);
       await page.waitForURL(/\/password$/);
+      if (p.shots) await shot(page, `${p.shots}password-forced`);
       await page.locator("#current").fill(p.initial);
       await page.locator("#next").fill(p.next);
       await page.locator("#again").fill(p.next);
@@ -196,6 +197,7 @@ for (const db of DATABASES) {
       await m.locator("#initialPassword").fill("Shoki1234");
       await m.locator("#initialConfirm").fill("Kakunin567");
       await m.locator("#confirmPassword").fill(masterConfirm);
+      await shot(m, "ja-user-add-form");
       await m.locator(`form[action="/${BANK}/admin/users/new"] button[type=submit]`).click();
       await m.getByText("ログインIDと初期ログインパスワードで電子証明書を取得します").waitFor();
       assert.equal(await m.locator("main img").count(), 0, "no QR code: the user enrols at the first login");
@@ -247,6 +249,7 @@ for (const db of DATABASES) {
       await me.locator("#initialPassword").fill("Shoki5678");
       await me.locator("#initialConfirm").fill("Kakunin890");
       await me.locator("#confirmPassword").fill(masterConfirm);
+      await shot(me, "en-user-add-form");
       await me.locator(`form[action="/${BANK}/admin/users/new"] button[type=submit]`).click();
       await me.getByText("using the login ID and the initial login password").waitFor();
       await shot(me, "en-user-added");
@@ -269,12 +272,22 @@ for (const db of DATABASES) {
       await r.locator("#issue-result").waitFor({ state: "visible" });
       const serial = (await r.locator('#issue-result [data-field="serial"]').innerText()).trim();
       assert.notEqual(serial, cert.serial);
+      assert.equal(await heading(r), "証明書発行結果");
+      await shot(r, "ja-renewal-result");
       // the general user's renewal screen, in English, asks for the code too
       const ur = await open(h.https, { cert: userCert, locale: "en-US" });
       await certLogin(ur, "Hanako2027");
       await ur.goto(url("/renewal"));
       assert.notEqual(await ur.locator("#otp").getAttribute("required"), null);
+      await ur.locator("#password").fill("Hanako2027");
+      await ur.locator("#otp").fill(authenticator(userKey));
+      await ur.locator("#p12-password").fill(P12_PASS);
+      await ur.locator("#p12-confirm").fill(P12_PASS);
       await shot(ur, "en-renewal-with-code");
+      await ur.locator("#issue-form button[type=submit]").click();
+      await ur.locator("#issue-result").waitFor({ state: "visible" });
+      assert.equal(await heading(ur), "Certificate issuance: result");
+      await shot(ur, "en-renewal-result");
       assert.match(userKey, /^[A-Z2-7]{32}$/);
       assert.deepEqual(problems.splice(0), [], "no page error and no CSP refusal");
     });

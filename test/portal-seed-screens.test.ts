@@ -7,12 +7,15 @@ import { inspect, launchChromium, newPortalContext, watchPage } from "./support/
 import { FakeClock } from "../src/domain/clock.js";
 import { startSmtp } from "./support/smtp.js";
 import { formatJaDateTime, formatLocalDateTime } from "../src/domain/time-zone.js";
+import { rootOperations } from "../src/cli/runtime.js";
 
 /**
  * The screens whose words follow the seeds (issue 11, Build 5), in real Chromium on SQLite and
  * PostgreSQL, each photographed in Japanese and English and checked by axe:
  * 証明書更新選択 with 「更新する」, 証明書発行結果 as its own title, the expired certificate's grace period,
- * 利用者停止・解除's メール通知パスワード (and asking for one too soon).
+ * 利用者停止・解除's メール通知パスワード (and asking for one too soon), and issue 12's compromise
+ * drill as a holder meets it: the refusal of a certificate whose issuing generation the root revoked,
+ * and 重要なお知らせ's notice once a new one is had.
  * Each scenario sets the injected clock where it needs it.
  */
 
@@ -235,6 +238,12 @@ for (const db of DATABASES) {
       await en.waitForURL(/\/self$/);
       assert.equal(await heading(en), "Your own details");
       await shot(en, "self-en");
+      await en.locator("#email").fill("admin01.new@example.jp");
+      await en.locator("#confirmPassword").fill("Conf5678");
+      await en.getByRole("button", { name: "Execute" }).click();
+      await en.waitForURL(/\/self\/done$/);
+      assert.equal((await h.rt.store.getUserByLoginId(BANK, "admin01"))!.email, "admin01.new@example.jp");
+      await shot(en, "self-done-en");
       noPageProblems();
     });
 
@@ -319,6 +328,7 @@ for (const db of DATABASES) {
       await en.getByRole("button", { name: "Execute" }).click();
       await en.waitForURL(/\/admin\/done\?/);
       assert.equal((await h.rt.store.getUserByLoginId(BANK, "issue02"))!.status, "active");
+      await shot(en, "resume-done-en");
       noPageProblems();
     });
 
@@ -374,7 +384,44 @@ for (const db of DATABASES) {
       await page.getByText(`有効期限から90日（${formatJaDateTime(ends, JST)}まで）を過ぎたため、電子証明書を取得できません。`).waitFor();
       await page.getByText("マスターユーザまたは管理者ユーザに初期化を依頼してください。", { exact: true }).waitFor();
       await shot(page, "expired-past-grace-ja");
+      await master.reload();
+      await master.locator("main h1").waitFor();
+      const masterEnds = new Date((await notAfterOf("master01")).getTime() + 90 * DAY);
+      assert.ok((await master.locator("main").innerText()).includes(`More than 90 days have passed since the expiry (the period ended ${formatLocalDateTime(masterEnds, JST)}), so a new certificate cannot be acquired.`), await master.locator("main").innerText());
+      await shot(master, "expired-past-grace-en");
       clock.set(start.getTime());
+      noPageProblems();
+    });
+
+    test("発行CAの危殆化 (issue 12's drill): a certificate of the revoked generation gets the refusal with its cause; acquired again, 重要なお知らせ says why — Japanese and English", async () => {
+      // the bank's ceremony: G2 made, then G1 revoked by the root; its holders go back to 未発行 with a notice
+      const root = await rootOperations(h.rt);
+      await root.rollover(BANK, "ceremony");
+      const g1 = await root.revokeGeneration(BANK, 1, "cACompromise", "ceremony");
+      const reset = await h.rt.lifecycle.issuerRevoked(BANK, g1.caId, "ceremony");
+      assert.ok(reset.reset >= 2, `users reset: ${reset.reset}`);
+      for (const [id, locale] of [
+        ["renew01", "ja-JP"],
+        ["renew02", "en-US"],
+      ] as const) {
+        const ja = locale === "ja-JP";
+        const page = await open({ cert: ids[id], locale });
+        await page.goto(url("/login"));
+        await page.locator(`main a[href="/${BANK}/refused/issuer_revoked"]`).click();
+        await page.waitForURL(/\/refused\/issuer_revoked$/);
+        await page.getByText(ja ? "安全確保のため、この電子証明書を発行した認証局を停止しました。" : "For security, the authority that issued this certificate has been shut down").first().waitFor();
+        await shot(page, `ca-compromised-refusal-${locale.slice(0, 2)}`);
+        // a new certificate (now from G2), then 重要なお知らせ tells what happened
+        const again = await estEnroll(h, BANK, id, PASSWORD, await newKeyAndCsr({ kind: "rsa2048" }));
+        assert.equal(again.status, 200, again.text);
+        const fresh = await open({ cert: again.identity!, locale });
+        await certLogin(fresh);
+        await fresh.goto(url("/notices"));
+        assert.equal(await heading(fresh), ja ? "重要なお知らせ" : "Important notices");
+        const row = fresh.locator("main tbody tr.unread", { hasText: ja ? "【重要】電子証明書を再取得してください" : "Important: please acquire a new certificate" });
+        await row.getByText(ja ? "お客さまの操作に問題があったものではありません。" : "Nothing you did caused this.").waitFor();
+        await shot(fresh, `ca-compromised-notice-${locale.slice(0, 2)}`);
+      }
       noPageProblems();
     });
   });
