@@ -114,11 +114,17 @@ export class BankKeyStores implements KeyStore {
  * roots had stores of their own (`pkcs11:`) still opens there, through `older`.
  */
 export class RootKeyStores implements KeyStore {
+  private opened: KeyStore | undefined;
+
   constructor(
-    private readonly files: () => KeyStore,
+    private readonly openFiles: () => KeyStore,
     private readonly tokens: ReadonlyMap<string, KeyStore>,
     private readonly older: ReadonlyMap<string, KeyStore>,
   ) {}
+
+  private files(): KeyStore {
+    return (this.opened ??= this.openFiles());
+  }
 
   async create(bankId: string, name: string, kind: KeyKind) {
     return (this.tokens.get(bankId) ?? this.files()).create(bankId, name, kind);

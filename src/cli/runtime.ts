@@ -64,8 +64,7 @@ function passphraseOf(config: Config, dir: string, given: string | undefined, en
  * ca revoke), never by \`inkan serve\`.
  */
 export async function openRootKeys(config: Config, create: boolean): Promise<KeyStore> {
-  let files: KeyStore | undefined;
-  const rootFiles = () => (files ??= new FileKeyStore(config.dataDir, rootCaPassphrase(config, create), ROOT_FILE_STORE));
+  const rootFiles = () => new FileKeyStore(config.dataDir, rootCaPassphrase(config, create), ROOT_FILE_STORE);
   const tokens = new Map<string, KeyStore>();
   const older = new Map<string, KeyStore>();
   for (const b of config.banks) {
