@@ -9,11 +9,13 @@ import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/credentials/totp.js";
 import { APP_BUNDLE_NAME } from "../src/web/app-bundle.js";
 import { APP_DOWNLOAD_PATH } from "../src/web/app-download-routes.js";
+import { rawRequest, startAppWindow, windowSession } from "./support/app-window.js";
 
 /**
  * The issuing app as one file (src/web/app-bundle.ts, esbuild), downloaded from the portal
- * (証明書発行アプリのダウンロード on 証明書取得認証) into an empty folder and run there by Node with no source tree, no node_modules and no npm, it issues a certificate
- * from a real Inkan server.
+ * (証明書発行アプリのダウンロード on 証明書取得認証) into an empty folder and run there by Node with no
+ * source tree, no node_modules and no npm: it issues a certificate from a real Inkan server, on the
+ * command line and in its window, which knows the server it came from (no address, no CA typed).
  */
 
 const BANK = "abank";
@@ -79,6 +81,49 @@ for (const db of DATABASES) {
       assert.ok(serial, r.stdout);
       assert.equal((await h.rt.store.getCertificate(BANK, serial))?.state, "active", "the app confirmed it at the server");
       assert.deepEqual(readdirSync(dir).sort(), [APP_BUNDLE_NAME, "store"]);
+    });
+
+    test("the same file, with no argument but --no-browser, serves its window and issues through it from the server it was downloaded from", async () => {
+      const env = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "ja_JP.UTF-8" };
+      const w = await startAppWindow(process.execPath, [APP_BUNDLE_NAME, "--no-browser", "--store", "store"], { cwd: dir, env });
+      try {
+        const cookie = await windowSession(w);
+        const get = (path: string) => rawRequest(w.origin + path, { headers: { cookie } });
+        const post = (path: string, form: Record<string, string>) =>
+          rawRequest(w.origin + path, { method: "POST", headers: { cookie, origin: w.origin, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() });
+        const home = await get("/");
+        assert.equal(home.status, 200);
+        assert.match(home.body, /<h1>証明書取得<\/h1>/);
+        // the banks come from the server written into the download: nothing was typed
+        const form = await get("/issue");
+        assert.match(form.body, new RegExp(`<option value="${BANK}"[^>]*>テスト銀行</option>`), form.body);
+
+        const started = await post("/issue", { bank: BANK, loginId: "master01" });
+        assert.equal(started.status, 303);
+        const job = String(started.headers.location);
+        /** The screen the job shows now: its title, and the question it asks if any. */
+        const screen = async () => {
+          const r = await get(job);
+          return { title: /<h1>([^<]+)<\/h1>/.exec(r.body)?.[1], question: /name="question" value="([a-z_]+)"/.exec(r.body)?.[1], body: r.body };
+        };
+        const answer = async (question: string, value: string) => assert.equal((await post(job, { question, value })).status, 303);
+        let s = await screen();
+        assert.equal(s.question, "passphrase", s.body);
+        await answer("passphrase", PASSPHRASE);
+        s = await screen();
+        assert.equal(s.title, "ログインパスワード入力", s.body);
+        await answer("password", "Pass1234");
+        s = await screen();
+        assert.equal(s.title, "証明書発行結果", s.body);
+        const serial = /証明書シリアル番号<\/dt><dd>([0-9a-f]{32})</.exec(s.body)?.[1];
+        assert.ok(serial, s.body);
+        assert.equal((await h.rt.store.getCertificate(BANK, serial))?.state, "active");
+        assert.ok(s.body.includes(join(dir, ".pki", "nssdb")), "installed into NSS");
+        assert.equal((await post("/close", {})).status, 200);
+        assert.equal(await w.exited, 0, w.stderr());
+      } finally {
+        w.proc.kill();
+      }
     });
   });
 }

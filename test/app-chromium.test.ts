@@ -1,11 +1,10 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
 import { startHarness, testBank, run, type Harness, type RunResult } from "./support/harness.js";
+import { chromiumLogsInFromNss, SERVER_CA_NICK } from "./support/nss-login.js";
 
 /**
  * The last step of issuing: Chromium itself logs in with the certificate `inkan-app install --nss`
@@ -14,17 +13,12 @@ import { startHarness, testBank, run, type Harness, type RunResult } from "./sup
  */
 
 const BIN = join(process.cwd(), "bin", "inkan-app.mjs");
-const CHROMIUM = "/usr/bin/chromium";
 const BANK = "cbank";
 const PASSPHRASE = "store-pass-1";
-const POLICY_DIR = "/etc/chromium/policies/managed";
-const SERVER_CA_NICK = "Inkan test server CA";
 
 describe("Chromium logs in with the NSS-installed certificate", () => {
   let h: Harness;
   let home: string;
-  let policyFile: string | undefined;
-  let browser: Browser | undefined;
 
   before(async () => {
     h = await startHarness({ db: "sqlite", serve: true, banks: [testBank(BANK)] });
@@ -33,8 +27,6 @@ describe("Chromium logs in with the NSS-installed certificate", () => {
     home = mkdtempSync(join(tmpdir(), "inkan-chromium-home-"));
   });
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (policyFile) rmSync(policyFile, { force: true });
     await h?.close();
     if (home) rmSync(home, { recursive: true, force: true });
   });
@@ -57,71 +49,33 @@ describe("Chromium logs in with the NSS-installed certificate", () => {
     const nssDir = join(home, ".pki", "nssdb");
     const ins = await app(["install", "--nss", nssDir], [PASSPHRASE]);
     assert.equal(ins.status, 0, ins.stderr);
-    // the server's TLS certificate comes from the harness's own CA: trust it for TLS servers, so the page loads without errors
-    await run("certutil", ["-A", "-d", `sql:${nssDir}`, "-n", SERVER_CA_NICK, "-t", "C,,", "-a", "-i", h.serverCaFile]);
-    const listed = await run("certutil", ["-L", "-d", `sql:${nssDir}`]);
-    assert.match(listed.stdout, new RegExp(`${issued.cn}\\s+u,u,u`), listed.stdout);
-    assert.match(listed.stdout, new RegExp(`${SERVER_CA_NICK}\\s+C,,`), listed.stdout);
 
-    // Chromium selects the client certificate for this origin by itself (a managed policy)
-    const origin = h.https;
-    mkdirSync(POLICY_DIR, { recursive: true });
-    policyFile = join(POLICY_DIR, `inkan-test-${randomBytes(6).toString("hex")}.json`);
-    writeFileSync(policyFile, JSON.stringify({ AutoSelectCertificateForUrls: [JSON.stringify({ pattern: origin, filter: {} })] }));
+    const login = await chromiumLogsInFromNss(h, home, BANK);
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        env: { ...process.env, HOME: home },
-        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
-      const context = await browser.newContext(); // no ignoreHTTPSErrors: the server CA is trusted through NSS
-      const page = await context.newPage();
-      const nav = await page.goto(`${origin}/healthz`);
-      assert.ok(nav, "the page loaded");
-      assert.equal(nav.status(), 200);
-      assert.equal(new URL(page.url()).origin, origin);
+      const listed = await run("certutil", ["-L", "-d", `sql:${nssDir}`]);
+      assert.match(listed.stdout, new RegExp(`${issued.cn}\\s+u,u,u`), listed.stdout);
+      assert.match(listed.stdout, new RegExp(`${SERVER_CA_NICK}\\s+C,,`), listed.stdout);
       // the server says whether a valid client certificate came with the TLS handshake
-      const csr = await page.evaluate(async (bank) => {
-        const res = await fetch(`/.well-known/est/${bank}/csrattrs`);
-        return { status: res.status, cert: res.headers.get("x-inkan-certificate") };
-      }, BANK);
-      assert.deepEqual(csr, { status: 200, cert: "active" });
-
-      // JSON login with the password only: the certificate Chromium presented names the user
-      const login = await page.evaluate(async (bank) => {
-        const res = await fetch(`/api/${bank}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "Pass1234" }) });
-        return { status: res.status, body: await res.text() };
-      }, BANK);
-      assert.equal(login.status, 200, login.body);
-      const body = JSON.parse(login.body) as { user: { loginId: string; certificate: { serial: string } | null } };
-      assert.equal(body.user.loginId, "master01");
-      assert.equal(body.user.certificate?.serial, issued.serial, "the server saw the certificate the app installed in NSS");
+      assert.equal(login.presented, "active");
+      assert.equal(login.loginStatus, 200);
+      assert.equal(login.loginId, "master01");
+      assert.equal(login.serial, issued.serial, "the server saw the certificate the app installed in NSS");
+      assert.equal(login.meStatus, 200, "the session from that login works on the next request");
       assert.equal((await h.rt.store.getCertificate(BANK, issued.serial))?.state, "active");
 
-      // the session cookie from that login works on the next request, over the same certificate
-      const me = await page.evaluate(async (bank) => {
-        const res = await fetch(`/api/${bank}/me`);
-        return { status: res.status, body: await res.text() };
-      }, BANK);
-      assert.equal(me.status, 200, me.body);
-      assert.equal((JSON.parse(me.body) as { user: { loginId: string } }).user.loginId, "master01");
-
       // an artifact: the page with the login's answer written into it
-      await page.evaluate((text) => {
+      await login.page.evaluate((text) => {
         document.body.innerHTML = "";
         const pre = document.createElement("pre");
         pre.textContent = text;
         document.body.appendChild(pre);
-      }, `Chromium login via NSS certificate\nserial ${issued.serial}\n${JSON.stringify(body.user, null, 2)}`);
+      }, `Chromium login via NSS certificate\nserial ${issued.serial}\nlogin ${login.loginId}`);
       mkdirSync("test-results", { recursive: true });
       const shot = join("test-results", "app-chromium-login.png");
-      await page.screenshot({ path: shot });
+      await login.page.screenshot({ path: shot });
       assert.ok(existsSync(shot) && statSync(shot).size > 0);
     } finally {
-      await browser?.close().catch(() => undefined);
-      browser = undefined;
-      rmSync(policyFile, { force: true });
-      policyFile = undefined;
+      await login.close();
     }
   });
 });

@@ -7,7 +7,7 @@ import { createPrivateKey } from "node:crypto";
 import { DATABASES, startHarness, testBank, run, freePort, type Harness, type RunResult } from "./support/harness.js";
 import { apiLogin, type Identity } from "./support/client.js";
 import { FakeClock } from "../src/domain/clock.js";
-import { totpCode } from "../src/credentials/totp.js";
+import { nextOtp } from "./support/otp.js";
 import * as x509 from "../src/ca/x509.js";
 
 /**
@@ -56,12 +56,7 @@ for (const db of DATABASES) {
       if (work) rmSync(work, { recursive: true, force: true });
     });
 
-    /** The next one-time password: the server's clock moves to a new 30-second step first, as a person waits. */
-    async function otp(loginId: string): Promise<string> {
-      clock.advance(30_000);
-      const u = await h.rt.store.getUserByLoginId(BANK, loginId);
-      return totpCode(u!.totpSecret!, clock.now());
-    }
+    const otp = (loginId: string) => nextOtp(h, clock, BANK, loginId);
 
     function app(store: string, args: string[], stdin: string[] = [], env: Record<string, string | undefined> = {}): Promise<RunResult> {
       const e: NodeJS.ProcessEnv = { ...process.env, LANG: "ja_JP.UTF-8", LC_ALL: "", LC_MESSAGES: "", INKAN_APP_PASSPHRASE: undefined, INKAN_APP_CA_FILE: undefined, INKAN_APP_TEST_CRASH: undefined, ...env };

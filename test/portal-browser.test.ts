@@ -1,13 +1,13 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DATABASES, run, startHarness, testBank, type Harness } from "./support/harness.js";
 import { estEnroll, newKeyAndCsr, type Identity } from "./support/client.js";
-import { inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
+import { autoSelectClientCertificates, inspect, launchChromium, newPortalContext, watchPage, type ClientCert } from "./support/browser.js";
 import { FakeClock } from "../src/domain/clock.js";
 import { totpCode } from "../src/credentials/totp.js";
 
@@ -28,7 +28,6 @@ const PASSWORD = "Pass1234";
 const CONFIRM = "Conf5678";
 const P12_PASS = "p12-pass-word";
 const DAY = 86_400_000;
-const POLICY_DIR = "/etc/chromium/policies/managed";
 
 const CERT_PRESENTED = (id: string) => `電子証明書（ログインID：${id}）が選択されています`;
 const REFUSAL = "お客様が選択された証明書は本サービスではご利用できません。";
@@ -276,9 +275,7 @@ for (const db of DATABASES) {
       await run("certutil", ["-A", "-d", `sql:${nss}`, "-n", "Inkan test server CA", "-t", "C,,", "-a", "-i", h.serverCaFile]);
       const listed = await run("certutil", ["-L", "-d", `sql:${nss}`]);
       assert.match(listed.stdout, /u,u,u/, listed.stdout);
-      mkdirSync(POLICY_DIR, { recursive: true });
-      const policy = join(POLICY_DIR, `inkan-portal-test-${randomBytes(6).toString("hex")}.json`);
-      writeFileSync(policy, JSON.stringify({ AutoSelectCertificateForUrls: [JSON.stringify({ pattern: h.https, filter: {} })] }));
+      const policyGone = autoSelectClientCertificates();
       let native: Browser | undefined;
       try {
         native = await launchChromium({ home });
@@ -294,7 +291,7 @@ for (const db of DATABASES) {
         assert.deepEqual(w, []);
       } finally {
         await native?.close().catch(() => undefined);
-        rmSync(policy, { force: true });
+        policyGone();
       }
       assert.equal((await h.rt.store.getCertificate(BANK, got.fields.serial!))?.state, "active");
     });

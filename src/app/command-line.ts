@@ -5,13 +5,14 @@ import { argumentOptions } from "../shared/argument-options.js";
 /** The options of inkan-app and which command takes which. */
 export const OPTIONS = argumentOptions({
   strings: ["store", "ca-file", "timeout", "lang", "server", "bank", "login-id", "key", "renewal-window", "p12", "nss-dir", "cert"] as const,
-  booleans: ["json", "help", "offline", "legacy", "force", "yes", "nss", "install"] as const,
+  booleans: ["json", "help", "offline", "legacy", "force", "yes", "nss", "install", "no-browser"] as const,
   short: { help: "h" },
 });
 export type OptionName = keyof typeof OPTIONS;
 
 export const COMMON: OptionName[] = ["store", "ca-file", "timeout", "lang", "json", "help"];
 export const ALLOWED: Record<string, OptionName[]> = {
+  gui: ["server", "bank", "no-browser"],
   issue: ["server", "bank", "login-id", "key", "renewal-window", "install"],
   list: ["offline"],
   renew: ["cert", "install"],

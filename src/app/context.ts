@@ -5,7 +5,7 @@ import { renewalOpensAt } from "../domain/certificate.js";
 import { AppError, EXIT, ServerRefusal } from "./errors.js";
 import type { Messages, Params } from "./messages.js";
 import type { Progress } from "./progress.js";
-import type { Secrets } from "../shared/secret-prompt.js";
+import type { Asker } from "./questions.js";
 import type { CertMeta, CertStore, LocalState, PendingRequest, StoredCert } from "./certificate-store.js";
 import type { ClientIdentity, Target } from "./est-client.js";
 import { publicKeyOf } from "./keys.js";
@@ -28,7 +28,10 @@ export interface Ctx {
   /** the one source of "now": the entry point passes the wall clock, tests could pass a FakeClock */
   clock: Clock;
   progress: Progress;
-  secrets: Secrets;
+  /** the person's answers: the terminal's, or the window's screens */
+  ask: Asker;
+  /** the store passphrase once it was right: remembered for one run, or for one window */
+  session?: { passphrase?: string };
   store: CertStore;
   json: boolean;
   timeoutMs: number;
@@ -55,20 +58,22 @@ export function readCaFile(file: string): string {
  * (asked twice on a terminal); an existing store checks it before anything else happens.
  */
 export async function passphrase(ctx: Ctx): Promise<string> {
-  const fromEnv = ctx.io.env.INKAN_APP_PASSPHRASE;
+  const fromEnv = ctx.session?.passphrase ?? ctx.io.env.INKAN_APP_PASSPHRASE;
   const isNew = !ctx.store.hasPassphrase();
-  const p = fromEnv ?? (await ctx.secrets.ask(ctx.m.t(isNew ? "ask_new_passphrase" : "ask_passphrase"), ctx.m.t("what_passphrase")));
+  const p = fromEnv ?? (await ctx.ask.ask(isNew ? "new_passphrase" : "passphrase"));
   if (!isNew) {
     if (!ctx.store.checkPassphrase(p)) throw new AppError("err_passphrase_wrong", {}, EXIT.store, "hint_passphrase_wrong");
+    if (ctx.session) ctx.session.passphrase = p;
     return p;
   }
   if ([...p].length < 8) throw new AppError("err_passphrase_short", {}, EXIT.usage, "hint_retry");
-  if (fromEnv === undefined && ctx.secrets.interactive) {
-    const again = await ctx.secrets.ask(ctx.m.t("ask_again"), ctx.m.t("what_passphrase"));
+  if (fromEnv === undefined && ctx.ask.interactive) {
+    const again = await ctx.ask.ask("passphrase_again");
     if (again !== p) throw new AppError("err_passphrase_mismatch", {}, EXIT.usage, "hint_retry");
   }
   ctx.store.lock();
   ctx.store.setPassphrase(p);
+  if (ctx.session) ctx.session.passphrase = p;
   return p;
 }
 
@@ -97,12 +102,12 @@ export function mustMatchKey(cert: x509.X509Certificate, keyPem: string, pass: s
 
 /** Sends an enrollment; when the server asks for a one-time password the app did not expect, asks and sends once more. */
 export async function withOtp<T>(ctx: Ctx, needsOtp: boolean, sendIt: (otp: string | undefined) => Promise<T>): Promise<T> {
-  let otp = needsOtp ? await ctx.secrets.ask(ctx.m.t("ask_otp"), ctx.m.t("what_otp")) : undefined;
+  let otp = needsOtp ? await ctx.ask.ask("otp") : undefined;
   try {
     return await sendIt(otp?.trim());
   } catch (e) {
     if (!(e instanceof ServerRefusal) || e.code !== "otp_required" || otp !== undefined) throw e;
-    otp = await ctx.secrets.ask(ctx.m.t("ask_otp"), ctx.m.t("what_otp"));
+    otp = await ctx.ask.ask("otp");
     return sendIt(otp.trim());
   }
 }

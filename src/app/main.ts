@@ -1,19 +1,22 @@
 import { parseArgs } from "node:util";
 import { resolve as resolvePath } from "node:path";
 import type { Clock } from "../domain/clock.js";
-import { AppError, EXIT, ServerRefusal, type ExitCode } from "./errors.js";
+import { EXIT, type ExitCode } from "./errors.js";
+import { explain } from "./explain.js";
 import { Messages, detectLocale } from "./messages.js";
 import { Progress } from "./progress.js";
-import { NoSecretLeft, Secrets } from "../shared/secret-prompt.js";
+import { Secrets } from "../shared/secret-prompt.js";
 import { CertStore, defaultStoreDir } from "./certificate-store.js";
 import { ALLOWED, COMMON, OPTIONS, normalise, usage, type OptionName, type Values } from "./command-line.js";
-import { hintParams, type Ctx, type Io } from "./context.js";
+import type { Ctx, Io } from "./context.js";
+import { terminalAsker } from "./questions.js";
 import { issue } from "./commands/issue.js";
 import { list } from "./commands/list.js";
 import { renew } from "./commands/renew.js";
 import { exportP12 } from "./commands/export.js";
 import { install } from "./commands/install.js";
 import { remove } from "./commands/delete.js";
+import { openWindow } from "./window/open-window.js";
 
 /**
  * inkan-app, the issuing app (証明書発行アプリ): an EST client with a local certificate store.
@@ -39,10 +42,11 @@ export async function main(argv: string[], io: Io, clock: Clock): Promise<ExitCo
     }
     if (values.lang !== undefined && values.lang !== "ja" && values.lang !== "en") throw usage("usage_bad_value", { option: "--lang", value: values.lang, expected: "ja | en" });
     m = new Messages(detectLocale(io.env, values.lang));
-    const command = positionals.shift();
-    if (values.help || command === undefined || command === "help") {
+    // no command: the window, as a clerk starts the app (double-click, or the portal's download)
+    const command = positionals.shift() ?? (values.help ? "help" : "gui");
+    if (values.help || command === "help") {
       io.stdout.write(m.t("usage") + "\n");
-      return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     }
     const allowed = ALLOWED[command];
     if (!allowed) throw usage("usage_unknown_command", { command });
@@ -69,7 +73,9 @@ export async function main(argv: string[], io: Io, clock: Clock): Promise<ExitCo
       io,
       clock,
       progress: new Progress(io.stderr, m.t("p_done"), clock),
-      secrets: new Secrets(io.stdin, io.stderr),
+      ask: terminalAsker(new Secrets(io.stdin, io.stderr), m),
+      // the passphrase once checked: a command that both issues and installs asks it once
+      session: {},
       store: new CertStore(resolvePath(values.store ?? defaultStoreDir(io.env)), clock),
       json: values.json ?? false,
       timeoutMs,
@@ -95,6 +101,9 @@ export async function main(argv: string[], io: Io, clock: Clock): Promise<ExitCo
         case "delete":
           await remove(ctx, values, positionals[0] ?? values.cert);
           break;
+        case "gui":
+          await openWindow(ctx, values);
+          break;
       }
     } finally {
       ctx.store.unlock();
@@ -106,24 +115,11 @@ export async function main(argv: string[], io: Io, clock: Clock): Promise<ExitCo
 }
 
 function report(m: Messages, io: Io, e: unknown, debug: boolean): ExitCode {
-  const lines: string[] = [];
-  if (e instanceof NoSecretLeft) e = new AppError("err_no_secret", { what: e.what }, EXIT.usage, "hint_no_secret");
-  let exit: ExitCode;
-  if (e instanceof AppError) {
-    lines.push(`${m.t("label_error")}: ${m.t(e.key, e.params)}`);
-    if (e.hint) lines.push(`${m.t("label_todo")}: ${m.t(e.hint, { ...e.params, ...e.hintParams })}`);
-    exit = e.exit;
-  } else if (e instanceof ServerRefusal) {
-    lines.push(`${m.t("label_error")}: ${e.message2[m.locale]}`);
-    if (e.hint) lines.push(`${m.t("label_todo")}: ${m.t(e.hint, hintParams.current)}`);
-    lines.push(`(${m.t("label_code")}: ${e.code}${e.cause2 ? `/${e.cause2}` : ""})`);
-    exit = e.exit;
-  } else {
-    lines.push(`${m.t("label_error")}: ${m.t("err_unexpected", { detail: (e as Error)?.message ?? String(e) })}`);
-    lines.push(`${m.t("label_todo")}: ${m.t("hint_unexpected")}`);
-    exit = EXIT.unexpected;
-  }
+  const x = explain(m, e);
+  const lines = [`${m.t("label_error")}: ${x.what}`];
+  if (x.todo) lines.push(`${m.t("label_todo")}: ${x.todo}`);
+  if (x.code) lines.push(`(${m.t("label_code")}: ${x.code})`);
   if (debug && e instanceof Error && e.stack) lines.push(e.stack);
   io.stderr.write(lines.join("\n") + "\n");
-  return exit;
+  return x.exit;
 }

@@ -9,6 +9,8 @@ const ja = {
   usage: `inkan-app — 証明書発行アプリ（電子証明書の発行・更新・書き出し）
 
 使い方:
+  inkan-app [gui] [--server URL] [--bank 金融機関ID] [--no-browser]
+                  画面（ブラウザ）で発行・更新・削除（引数なしでも同じ）
   inkan-app issue --server URL --bank 金融機関ID --login-id ログインID [--key rsa2048|p256]
                   [--ca-file FILE] [--renewal-window P30D] [--install]
   inkan-app list [--offline] [--json]
@@ -112,6 +114,11 @@ const ja = {
   by_hand_nss: "`certutil -F -n \"{cn}\" -d sql:{where}` で削除できます。",
   warn_status: "状態を確認できませんでした（{reason}）。表示は手元の情報によります。",
 
+  gui_opening: "証明書発行アプリの画面をブラウザで開きます：{url}",
+  gui_open_yourself: "ブラウザで次のアドレスを開いてください（一度だけ使えます）：{url}",
+  gui_how_to_end: "終了するには、画面の「閉じる」ボタンを押すか、ここで Ctrl-C を押してください。",
+  gui_closed: "証明書発行アプリを終了しました。",
+
   err_unreachable: "サーバー {server} に接続できません（{reason}）。",
   hint_unreachable: "ネットワーク接続とサーバーのアドレス（--server）をご確認のうえ、しばらくしてから再度お試しください。途中まで進んだ手続きは、同じコマンドを再実行すると続きから行います。",
   err_timeout: "サーバー {server} が {seconds} 秒以内に応答しませんでした。",
@@ -186,6 +193,8 @@ const en: Record<MessageKey, string> = {
   usage: `inkan-app — the issuing app: issue, renew and export your client certificate
 
 Usage:
+  inkan-app [gui] [--server URL] [--bank BANK] [--no-browser]
+                  issue, renew and delete on screens in the browser (also without arguments)
   inkan-app issue --server URL --bank BANK --login-id ID [--key rsa2048|p256]
                   [--ca-file FILE] [--renewal-window P30D] [--install]
   inkan-app list [--offline] [--json]
@@ -291,6 +300,11 @@ from INKAN_APP_PASSPHRASE.`,
   by_hand_macos: "Delete \"{cn}\" from the login keychain in Keychain Access.",
   by_hand_nss: "`certutil -F -n \"{cn}\" -d sql:{where}` removes it.",
   warn_status: "Could not check the state ({reason}); what is shown comes from this computer only.",
+
+  gui_opening: "Opening the issuing app's screens in the browser: {url}",
+  gui_open_yourself: "Open this address in the browser (it works once): {url}",
+  gui_how_to_end: "To end, press Close on the screen, or Ctrl-C here.",
+  gui_closed: "The issuing app has closed.",
 
   err_unreachable: "Cannot connect to the server {server} ({reason}).",
   hint_unreachable: "Check the network connection and the server address (--server), then try again later. A request that was under way continues where it stopped when you run the same command again.",

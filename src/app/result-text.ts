@@ -2,6 +2,19 @@ import { formatTime } from "./format.js";
 import type { CertMeta, StoredCert } from "./certificate-store.js";
 import { opensAt, out, type Ctx } from "./context.js";
 import { installIntoSystemStore, installedNote, installedText, type Installed } from "./os-store/index.js";
+import type { Messages } from "./messages.js";
+
+/** 証明書発行結果's 証明書情報, in the seeds' order: what the terminal prints and the window shows. */
+export function certificateFacts(m: Messages, meta: CertMeta): Array<[string, string]> {
+  return [
+    [m.t("field_org"), meta.o],
+    [m.t("field_ou"), meta.ou],
+    [m.t("field_cn"), meta.cn],
+    [m.t("field_serial"), meta.serial],
+    [m.t("field_validity"), `${formatTime(new Date(meta.notBefore), m.locale)} – ${formatTime(new Date(meta.notAfter), m.locale)}`],
+    [m.t("field_renewal"), formatTime(opensAt(meta), m.locale)],
+  ];
+}
 
 interface ResultOptions {
   resumed: boolean;
@@ -31,15 +44,7 @@ export function result(ctx: Ctx, kind: "issue" | "renew", meta: CertMeta, o: Res
     out(ctx, JSON.stringify({ result: kind === "issue" ? "issued" : "renewed", serial: meta.serial, subject: meta.subject, cn: meta.cn, ou: meta.ou, o: meta.o, notBefore: meta.notBefore, notAfter: meta.notAfter, renewableFrom: opens.toISOString(), server: meta.server, bank: meta.bank, loginId: meta.loginId, keyType: meta.keyType, resumed: o.resumed, replaced: o.replaced ?? null, installed: o.installed ? { store: o.installed.store, where: o.installed.where } : null }));
     return;
   }
-  const rows: Array<[string, string]> = [
-    [m.t("field_org"), meta.o],
-    [m.t("field_ou"), meta.ou],
-    [m.t("field_cn"), meta.cn],
-    [m.t("field_serial"), meta.serial],
-    [m.t("field_validity"), `${formatTime(new Date(meta.notBefore), m.locale)} – ${formatTime(new Date(meta.notAfter), m.locale)}`],
-    [m.t("field_renewal"), formatTime(opens, m.locale)],
-    [m.t("field_bank"), `${meta.bank} (${meta.server})`],
-  ];
+  const rows: Array<[string, string]> = [...certificateFacts(m, meta), [m.t("field_bank"), `${meta.bank} (${meta.server})`]];
   const width = Math.max(...rows.map(([k]) => displayWidth(k)));
   const done = kind === "renew" ? "result_done_renew" : o.installed ? "result_done_issue" : "result_done_issue_stored";
   const lines = [m.t(kind === "issue" ? "result_title_issue" : "result_title_renew"), m.t(done, { old: o.replaced ?? "" })];

@@ -69,6 +69,11 @@ export function auditCheckpointer(rt: Runtime): AuditCheckpointer {
   return new AuditCheckpointer({ store: rt.store, clock: rt.clock, signer: openAuditSigner(rt.config.dataDir, rt.passphrase), sink, bankIds: rt.ca.bankIds() });
 }
 
+function port(app: FastifyInstance | { server: Server }): number {
+  const a = app.server.address();
+  return typeof a === "object" && a ? a.port : 0;
+}
+
 /** Starts both listeners, the status poll and crash recovery. */
 export async function serve(rt: Runtime): Promise<Serving> {
   // a serving process never holds a root token's PIN (docs/ca-ceremony.md): refused before it listens
@@ -91,6 +96,10 @@ export async function serve(rt: Runtime): Promise<Serving> {
     }),
   }));
   const throttle = await Throttle.open({ config: rt.config.throttle });
+  // the app handed out knows where it came from: the public address, and the server's own CA
+  // unless TLS ends at a proxy with a certificate of its own (publicHttpsUrl), where the system's CAs verify it
+  let appServer = rt.urls.https;
+  const appServerCa = rt.config.publicHttpsUrl ? undefined : tls.caPem;
   const { https, http } = await buildServers({
     lifecycle: rt.lifecycle,
     ca: rt.ca.statusView(),
@@ -102,6 +111,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     proxy: rt.config.proxy,
     timeouts: rt.config.timeouts,
     throttle,
+    appEmbedded: () => ({ server: appServer, serverCaPem: appServerCa }),
     health: async () => {
       try {
         await rt.store.listBanks();
@@ -118,6 +128,7 @@ export async function serve(rt: Runtime): Promise<Serving> {
     (https.server as unknown as TlsServer).setSecureContext({ key: tls.key, passphrase: tls.passphrase, cert: tls.cert, ca: clientCas(rt), minVersion, ciphers, ecdhCurve, honorCipherOrder, secureOptions });
   });
   await https.listen({ host: rt.config.host, port: rt.config.httpsPort });
+  if (!rt.config.publicHttpsUrl) appServer = appServer.replace(/:\d+$/, `:${port(https)}`);
   await http.listen({ host: rt.config.host, port: rt.config.httpPort });
   const staff = await buildStaffServer({
     lifecycle: rt.lifecycle,
@@ -141,10 +152,6 @@ export async function serve(rt: Runtime): Promise<Serving> {
   notifier.start();
   const checkpoints = auditCheckpointer(rt);
   checkpoints.start(rt.config.audit.checkpointMs);
-  const port = (app: FastifyInstance | { server: Server }) => {
-    const a = app.server.address();
-    return typeof a === "object" && a ? a.port : 0;
-  };
   return {
     https,
     http,

@@ -1,5 +1,6 @@
 import { formatJaDateTime, formatLocalDateTime } from "../domain/time-zone.js";
 import { P } from "../i18n/portal-text.js";
+import { W } from "../i18n/app-window-text.js";
 
 export type NoticeKind = "expiry_warning" | "expired" | "issued" | "revoked" | "otp_reset" | "ca_compromised";
 
@@ -36,9 +37,9 @@ const SUBJECT: Record<NoticeKind, { ja: string; en: string }> = {
 };
 
 /**
- * How to renew, as the portal really offers it: each screen and button is named by the portal's own
- * label (i18n/portal-text.ts), so the mail cannot name a button the screens do not have. The issuing
- * app is a command (`inkan-app renew`), not a window with a button.
+ * How to renew, as the portal and the issuing app really offer it: each screen and button is named
+ * by the surface's own label (i18n/portal-text.ts, and i18n/app-window-text.ts for the app's
+ * window), so the mail cannot name a button the screens do not have.
  */
 function renewalSteps(f: NoticeFacts): { ja: string[]; en: string[] } {
   const q = (t: { ja: string }) => `「${t.ja}」`;
@@ -47,11 +48,11 @@ function renewalSteps(f: NoticeFacts): { ja: string[]; en: string[] } {
   return {
     ja: [
       `更新の手順：有効期限の${f.windowDays}日前から、ログインすると${q(P.renewSelectTitle)}画面が表示されます。${q(P.renewNow)}を選択して${q(P.execute)}ボタンを押し、${q(P.renewConfirmTitle)}画面で${P.loginPassword.ja}${otpJa}と${P.p12Password.ja}を入力して${q(P.issue)}ボタンを押してください。${q(P.issueResultTitle)}画面で証明書ファイルをダウンロードしてインストールし、インストール後はダウンロードしたファイルを削除してください。`,
-      `${q(P.topTitle)}の${q(P.renew)}ボタン、または${q(P.menuNotices)}の${q(P.noticeRenewLink)}からも更新できます。証明書発行アプリをお使いの場合は、コマンド「inkan-app renew」で更新してください。`,
+      `${q(P.topTitle)}の${q(P.renew)}ボタン、または${q(P.menuNotices)}の${q(P.noticeRenewLink)}からも更新できます。証明書発行アプリをお使いの場合は、アプリの${q(W.homeTitle)}画面で電子証明書を選び、${q(W.renewButton)}ボタンを押してください。`,
     ],
     en: [
       `How to renew: from ${f.windowDays} days before expiry, the ${P.renewSelectTitle.en} screen appears when you log in. Choose ${P.renewNow.en} and press ${P.execute.en}; on ${P.renewConfirmTitle.en}, enter your ${P.loginPassword.en.toLowerCase()}${otpEn} and a ${P.p12Password.en.toLowerCase()}, then press ${P.issue.en}. On ${P.issueResultTitle.en}, download and install the certificate file, then delete the downloaded file.`,
-      `You can also renew with the ${P.renew.en} button on the ${P.topTitle.en}, or with "${P.noticeRenewLink.en}" in ${P.menuNotices.en}. With the issuing app, run the command "inkan-app renew".`,
+      `You can also renew with the ${P.renew.en} button on the ${P.topTitle.en}, or with "${P.noticeRenewLink.en}" in ${P.menuNotices.en}. With the issuing app, choose the certificate on its ${W.homeTitle.en} screen and press ${W.renewButton.en}.`,
     ],
   };
 }

@@ -18,6 +18,7 @@ import type { Throttle } from "./throttle.js";
 import { checkOrigin, mainSurface } from "./origin-check.js";
 import { portalRefusalPage } from "./portal/portal-context.js";
 import type { ErrorCode, ErrorParams } from "../domain/errors.js";
+import type { AppEmbedded } from "../shared/app-embedded.js";
 
 export interface WebDeps {
   lifecycle: Lifecycle;
@@ -36,6 +37,8 @@ export interface WebDeps {
   timeouts: ListenerTimeouts;
   /** throttling of secret tries (throttle.ts); none: unthrottled */
   throttle?: Throttle;
+  /** what the issuing app's download carries: this server's address and TLS CA */
+  appEmbedded?: () => AppEmbedded;
 }
 
 /** What the plain-HTTP listener needs: no TLS, no lifecycle. */
@@ -101,7 +104,7 @@ export async function buildServers(deps: WebDeps): Promise<{ https: FastifyInsta
   apiRoutes(https, deps);
   await portalRoutes(https, deps);
   pageAssetRoutes(https);
-  appDownloadRoutes(https);
+  appDownloadRoutes(https, deps);
   statusRoutes(https, deps);
 
   return { https, http: buildHttpServer(deps) };

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -31,6 +32,28 @@ export function launchChromium(o: { home?: string } = {}): Promise<Browser> {
     env: o.home ? { ...process.env, HOME: o.home } : process.env,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--font-render-hinting=none"],
   });
+}
+
+const POLICY_DIR = "/etc/chromium/policies/managed";
+/**
+ * Every test server is https://localhost:<some port>. One pattern for all of them: Chromium reads
+ * every file of the managed-policy folder (and reloads it when it changes), and of several files
+ * setting the same policy only one wins, so files naming each test's own origin would take each
+ * other's place when test files (or several people's runs) overlap.
+ */
+const AUTO_SELECT = JSON.stringify({ AutoSelectCertificateForUrls: [JSON.stringify({ pattern: "https://localhost:*", filter: {} })] });
+
+/**
+ * Lets Chromium present the client certificate it finds in NSS without asking (the
+ * AutoSelectCertificateForUrls policy) until the returned function removes this run's file; the
+ * files of overlapping runs all say the same.
+ */
+export function autoSelectClientCertificates(): () => void {
+  mkdirSync(POLICY_DIR, { recursive: true });
+  const file = join(POLICY_DIR, `inkan-test-${randomBytes(6).toString("hex")}.json`);
+  writeFileSync(`${file}.tmp`, AUTO_SELECT);
+  renameSync(`${file}.tmp`, file);
+  return () => rmSync(file, { force: true });
 }
 
 /** The .p12 the page downloaded (with its passphrase), or a PEM key and certificate. */

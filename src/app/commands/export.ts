@@ -9,10 +9,10 @@ import * as x509 from "../x509.js";
 
 async function p12Password(ctx: Ctx): Promise<string> {
   const fromEnv = ctx.io.env.INKAN_APP_P12_PASSWORD;
-  const p = fromEnv ?? (await ctx.secrets.ask(ctx.m.t("ask_p12_password"), ctx.m.t("what_p12_password")));
+  const p = fromEnv ?? (await ctx.ask.ask("p12_password"));
   if (p.length === 0) throw new AppError("err_p12_password_empty", {}, EXIT.usage, "hint_retry");
-  if (fromEnv === undefined && ctx.secrets.interactive) {
-    const again = await ctx.secrets.ask(ctx.m.t("ask_again"), ctx.m.t("what_p12_password"));
+  if (fromEnv === undefined && ctx.ask.interactive) {
+    const again = await ctx.ask.ask("p12_again");
     if (again !== p) throw new AppError("err_passphrase_mismatch", {}, EXIT.usage, "hint_retry");
   }
   return p;
@@ -26,8 +26,8 @@ async function p12Password(ctx: Ctx): Promise<string> {
 async function confirmed(ctx: Ctx, v: Values): Promise<void> {
   ctx.io.stderr.write(ctx.m.t("export_weakens") + "\n");
   if (v.yes) return;
-  if (!ctx.secrets.interactive) throw new AppError("err_export_unconfirmed", {}, EXIT.usage, "hint_export_unconfirmed");
-  const answer = (await ctx.secrets.ask(ctx.m.t("ask_export_confirm"), "yes")).trim().toLowerCase();
+  if (!ctx.ask.interactive) throw new AppError("err_export_unconfirmed", {}, EXIT.usage, "hint_export_unconfirmed");
+  const answer = (await ctx.ask.ask("export_confirm")).trim().toLowerCase();
   if (answer !== "yes" && answer !== "y" && answer !== "はい") throw new AppError("err_export_unconfirmed", {}, EXIT.usage, "hint_export_unconfirmed");
 }
 

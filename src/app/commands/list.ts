@@ -1,15 +1,25 @@
 import { formatTime } from "../format.js";
 import { type Values } from "../command-line.js";
 import { opensAt, out, type Ctx } from "../context.js";
-import { remember, states, stateText } from "../certificate-states.js";
+import { remember, states, stateText, type Row } from "../certificate-states.js";
 
-/** `inkan-app list`: the stored certificates and their states (OCSP asked unless --offline). */
+export interface Listed extends Row {
+  /** a renewal of this certificate was interrupted and can be finished */
+  renewalInProgress: boolean;
+}
+
+/** The stored certificates, oldest first, with their states (OCSP asked unless offline). */
+export async function listCertificates(ctx: Ctx, offline: boolean): Promise<Listed[]> {
+  const requests = ctx.store.requests();
+  const rows = await states(ctx, ctx.store.certs(), offline);
+  remember(ctx, rows);
+  return rows.map((r) => ({ ...r, renewalInProgress: requests.some((q) => q.renews === r.cert.meta.serial && !q.refused) }));
+}
+
+/** `inkan-app list`: the stored certificates and their states as text or JSON. */
 export async function list(ctx: Ctx, v: Values) {
   const { m } = ctx;
-  const certs = ctx.store.certs();
-  const requests = ctx.store.requests();
-  const rows = await states(ctx, certs, v.offline ?? false);
-  remember(ctx, rows);
+  const rows = await listCertificates(ctx, v.offline ?? false);
   if (ctx.json) {
     out(
       ctx,
@@ -29,13 +39,13 @@ export async function list(ctx: Ctx, v: Values) {
           renewableFrom: opensAt(r.cert.meta).toISOString(),
           state: r.state,
           checked: r.checked,
-          renewalInProgress: requests.some((q) => q.renews === r.cert.meta.serial && !q.refused),
+          renewalInProgress: r.renewalInProgress,
         })),
       ),
     );
     return;
   }
-  if (certs.length === 0) {
+  if (rows.length === 0) {
     out(ctx, m.t("list_empty", { store: ctx.store.dir }));
     return;
   }
@@ -46,9 +56,7 @@ export async function list(ctx: Ctx, v: Values) {
     lines.push(`    ${m.t("field_serial")}: ${meta.serial}   ${m.t("field_bank")}: ${meta.bank} (${meta.server})`);
     lines.push(`    ${m.t("field_validity")}: ${formatTime(new Date(meta.notBefore), m.locale)} – ${formatTime(new Date(meta.notAfter), m.locale)}`);
     lines.push(`    ${m.t("field_state")}: ${stateText(ctx, r)}`);
-    if (requests.some((q) => q.renews === meta.serial && !q.refused)) {
-      lines.push(`    ${m.t("list_in_progress", { n: r.number })}`);
-    }
+    if (r.renewalInProgress) lines.push(`    ${m.t("list_in_progress", { n: r.number })}`);
   }
   out(ctx, lines.join("\n"));
   const failed = rows.find((r) => !r.checked && r.reason && !(v.offline ?? false));

@@ -5,12 +5,27 @@ import { keyKindOf, newKeyAndCsr, publicKeyOf, type KeyKind } from "../keys.js";
 import { encryptPkcs8Pem } from "../../shared/pkcs12-node.js";
 import { formatTime, issuerIn, parsePem, toPem } from "../format.js";
 import { crashPoint, hintParams, identity, metaFor, mustMatchKey, passphrase, select, sendKept, targetOf, withOtp, type Ctx } from "../context.js";
-import { states } from "../certificate-states.js";
+import type { CertMeta } from "../certificate-store.js";
 import { installAndShow } from "../result-text.js";
 import * as x509 from "../x509.js";
 
-/** `inkan-app renew`: a new key re-enrolled with the current certificate; confirmed by OCSP (the old one superseded, the new one good). */
+export interface Renewed {
+  meta: CertMeta;
+  /** a request kept from an earlier run was finished */
+  resumed: boolean;
+  /** the serial of the certificate it replaces (superseded now) */
+  replaced: string;
+}
+
+/** `inkan-app renew`: the certificate renewed (and installed with --install), the 証明書更新結果 printed. */
 export async function renew(ctx: Ctx, sel: string | undefined, install = false) {
+  const r = await renewCertificate(ctx, sel);
+  // the passphrase renewCertificate was given, remembered for this run (ctx.session)
+  await installAndShow(ctx, "renew", ctx.store.cert(r.meta.serial)!, await passphrase(ctx), install, { resumed: r.resumed, replaced: r.replaced });
+}
+
+/** 証明書更新: a new key re-enrolled with the current certificate; confirmed by OCSP (the old one superseded, the new one good). */
+export async function renewCertificate(ctx: Ctx, sel: string | undefined): Promise<Renewed> {
   const { m } = ctx;
   ctx.store.lock();
   const { cert: current } = select(ctx, sel);
@@ -46,7 +61,7 @@ export async function renew(ctx: Ctx, sel: string | undefined, install = false) 
       ctx.store.saveRequest(req);
     }
     const r = req;
-    const password = await ctx.secrets.ask(m.t("ask_password", { loginId: cm.loginId }), m.t("what_password"));
+    const password = await ctx.ask.ask("password", { loginId: cm.loginId });
     let cert: x509.X509Certificate;
     try {
       cert = await sendKept(ctx, r, () =>
@@ -90,5 +105,5 @@ export async function renew(ctx: Ctx, sel: string | undefined, install = false) 
   ctx.store.updateMeta(cm.serial, { state: "superseded", renewedTo: stored.meta.serial });
   const meta = ctx.store.updateMeta(stored.meta.serial, { state: "active", renewedFrom: cm.serial });
   ctx.store.deleteRequest(id);
-  await installAndShow(ctx, "renew", ctx.store.cert(meta.serial)!, pass, install, { resumed, replaced: cm.serial });
+  return { meta, resumed, replaced: cm.serial };
 }
