@@ -130,6 +130,12 @@ for (const db of DATABASES) {
         watchPage(page, errors);
         await page.goto(w.url);
         assert.equal(new URL(page.url()).pathname, "/", "the token is gone from the address");
+        if (shots) {
+          // the start address a second time: refused, in both languages (who asks is not known)
+          assert.equal((await page.goto(w.url))?.status(), 403);
+          await inspect(page, "app-gui-refused");
+          await page.goto(`${w.origin}/`);
+        }
         assert.equal(await heading(page), word("証明書取得", "Certificate acquisition"));
         await screen(page, "home-empty");
 

@@ -1,3 +1,4 @@
+import type { VNode } from "preact";
 import type { AppBank } from "../../shared/app-banks.js";
 import type { Locale } from "../../i18n/index.js";
 import { W } from "../../i18n/app-window-text.js";
@@ -53,7 +54,7 @@ export class WindowApp {
   async handle(req: WindowRequest): Promise<WindowResponse> {
     const locale: Locale = req.cookie(LANG_COOKIE) === "en" ? "en" : req.cookie(LANG_COOKIE) === "ja" ? "ja" : this.defaultLocale;
     const v: View = { locale, m: new Messages(locale), path: req.path + (req.query.size ? `?${req.query}` : "") };
-    const html = (node: preact.VNode, status = 200): WindowResponse => ({ html: page(node), status });
+    const html = (node: VNode, status = 200): WindowResponse => ({ html: page(node), status });
     const lang = /^\/lang\/(ja|en)$/.exec(req.path);
     if (lang && req.method === "GET") {
       const back = req.query.get("back") ?? "/";
@@ -169,7 +170,7 @@ export class WindowApp {
       return { redirect: `/job/${id}` };
     }
     const s = await job.settled();
-    const html = (node: preact.VNode) => ({ html: page(node) });
+    const html = (node: VNode) => ({ html: page(node) });
     if (s.phase === "asking" && (ANSWERED_ON_SCREENS as string[]).includes(s.question)) {
       return html(<QuestionScreen v={v} jobId={id} question={s.question as "password"} params={s.params} />);
     }
