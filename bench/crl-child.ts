@@ -4,7 +4,9 @@
  * just before the build (writing 5 to /proc/self/clear_refs), after a full garbage collection.
  *
  *   node --expose-gc --import tsx bench/crl-child.ts synthetic <dataDir> <bank> <out.der> <entries.tsv>
- *   node --expose-gc --import tsx bench/crl-child.ts db <dataDir> <bank> <out.der>
+ *   node --expose-gc --import tsx bench/crl-child.ts db <dataDir> <bank> <out.der> [issuing CA record number]
+ * (db: every live generation's CRL is rebuilt, as `inkan ca crl` does; the one written is the active
+ * generation's, or the given one's.)
  * Prints one JSON line: build time, peak, and the resident size the build started from.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -42,7 +44,8 @@ function resetPeak(): number {
 }
 
 async function main() {
-  const [mode, dataDir, bank, out, entriesFile] = process.argv.slice(2);
+  const [mode, dataDir, bank, out, extra] = process.argv.slice(2);
+  const entriesFile = mode === "synthetic" ? extra : undefined;
   if (!mode || !dataDir || !bank || !out || (mode === "synthetic" && !entriesFile)) throw new Error("usage: see the head of crl-child.ts");
   // the environment must not point this process at another database than the harness's
   const rt = await openRuntime(loadConfig(dataDir, {}), { log: makeLogger("silent") });
@@ -57,7 +60,7 @@ async function main() {
     der = await buildCrl({ issuerCertDer: ca.issuing.der, signer: ca.issuing.signer, number: 1000, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 7 * 86_400_000), entries });
   } else {
     await rt.ca.rebuildCrl(bank);
-    der = rt.ca.crl(bank, ca.issuing.id)!.der;
+    der = rt.ca.crl(bank, extra ? Number(extra) : ca.issuing.id)!.der;
   }
   const result: CrlChildResult = { ms: performance.now() - t0, peakMb: memMb("VmHWM"), startMb };
   writeFileSync(out, der);

@@ -25,7 +25,7 @@ import { fmt, log, makeReferenceCa, runProgram, writeSection, type Row } from ".
 const ENTRIES = 100_000;
 const RUNS = 3;
 const REASONS = [0, 1, 3, 4, 5];
-const REASON_NAMES: Record<number, string> = { 1: "keyCompromise", 3: "affiliationChanged", 4: "superseded", 5: "cessationOfOperation" };
+const REASON_NAMES: Record<number, string> = { 1: "keyCompromise", 2: "CACompromise", 3: "affiliationChanged", 4: "superseded", 5: "cessationOfOperation" };
 
 /** Random positive 16-byte serials (as Inkan makes them), revocation dates over the past year in whole seconds, mixed reasons. */
 function syntheticEntries(n: number): RevokedEntry[] {
@@ -39,14 +39,14 @@ function syntheticEntries(n: number): RevokedEntry[] {
   return out;
 }
 
-interface Runs {
+export interface Runs {
   ms: number[];
   peakMb: number[];
   startMb: number[];
 }
 
 /** RUNS builds, each in a new process: each one is cold, as a rebuild after a rare revocation is. */
-async function runChildren(args: string[]): Promise<Runs> {
+export async function runChildren(args: string[]): Promise<Runs> {
   const r: Runs = { ms: [], peakMb: [], startMb: [] };
   for (let i = 0; i < RUNS; i++) {
     const one = await runChild(args);
@@ -144,7 +144,7 @@ async function bulkPostgres(schema: string, k: Ids, entries: RevokedEntry[]): Pr
 }
 
 /** Reads a CRL back with OpenSSL: the signature verifies under the issuer, and the entries are all there. */
-async function checkCrl(file: string, form: "DER" | "PEM", issuerPem: string, expected: number): Promise<void> {
+export async function checkCrl(file: string, form: "DER" | "PEM", issuerPem: string, expected: number): Promise<void> {
   const v = await runProgram("openssl", ["crl", "-inform", form, "-in", file, "-noout", "-CAfile", issuerPem]);
   if (!/verify OK/.test(v.stderr + v.stdout.toString())) throw new Error(`${file}: signature does not verify: ${v.stderr}`);
   const text = (await runProgram("openssl", ["crl", "-inform", form, "-in", file, "-noout", "-text"])).stdout.toString("latin1");
@@ -155,7 +155,7 @@ async function checkCrl(file: string, form: "DER" | "PEM", issuerPem: string, ex
 const opensslTime = (d: Date) => d.toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
 
 /** `openssl ca -gencrl` over the same entries; wall time measured here, peak RSS by GNU time. */
-async function opensslGencrl(dir: string, entries: RevokedEntry[]): Promise<{ ms: number[]; peakMb: number[]; crl: string; ca: string }> {
+export async function opensslGencrl(dir: string, entries: RevokedEntry[]): Promise<{ ms: number[]; peakMb: number[]; crl: string; ca: string }> {
   const ca = await makeReferenceCa(dir);
   const expiry = opensslTime(new Date(NOT_AFTER()));
   const index = entries.map((e) => `R\t${expiry}\t${opensslTime(e.revokedAt)}${e.reason ? `,${REASON_NAMES[e.reason]}` : ""}\t${e.serial.toUpperCase()}\tunknown\t/CN=bench ${e.serial}\n`).join("");

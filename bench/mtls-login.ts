@@ -32,7 +32,7 @@ import { newKeyAndCsr } from "../test/support/client.js";
 import { BANK, benchHarness, provisionUsers } from "./fixture.js";
 import { secureContextFor, requestBytes, tlsExchange, type Exchange, type TlsIdentity, type TlsLoadOptions, type TlsLoadResult, type TlsTarget } from "./tls-load-client.js";
 import type { NodeServerOptions } from "./mtls-node-server.js";
-import { fmt, groupCpuMs, log, median, runProgram, selfCpuMs, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
+import { fmt, groupCpuMs, log, median, runProgram, selfCpuMs, startInkan, startServer, waitForOutput, waitForPort, writeNginxConf, writeSection, type Row, type Started } from "./support.js";
 
 /**
  * The load: client certificates presented in turn, connections, rounds (interleaved), warm-up and
@@ -110,17 +110,6 @@ function add(t: Totals, r: TlsLoadResult, serverCpuMs: number, name: string, por
 /** One request with the load client's own code, for the checks made before any timing. */
 function once(t: TlsTarget, id: TlsIdentity): Promise<Exchange> {
   return tlsExchange(t, secureContextFor(t.caFile, id), requestBytes(t, id.headers));
-}
-
-/** Starts `inkan serve` on a data directory, in its own process group, and waits for both listeners. */
-async function startInkan(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ s: Started; httpsPort: number; httpPort: number }> {
-  const [httpsPort, httpPort] = [await freePort(), await freePort()];
-  const s = startServer(process.execPath, [fileURLToPath(new URL("../bin/inkan.mjs", import.meta.url)), "serve", "--data", dataDir], {
-    env: { ...process.env, INKAN_HTTPS_PORT: String(httpsPort), INKAN_HTTP_PORT: String(httpPort), INKAN_LOG_LEVEL: "silent", DATABASE_URL: "", ...env },
-  });
-  await waitForPort(httpsPort, 60_000);
-  await waitForPort(httpPort, 60_000);
-  return { s, httpsPort, httpPort };
 }
 
 /** nginx's address towards Inkan when it ends TLS in front of it (loopback answers on all of 127/8). */

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: the benchmarks of issues 2 and 3, each figure beside a reference measured in this same
+ * `npm run bench`: the benchmarks of issues 2, 3, 6 and 12, each figure beside a reference measured in this same
  * run (so a slower or busier machine moves both sides). Each section runs in its own process;
- * the results go to stdout and to bench/results/latest.md as one Markdown document.
+ * the results go to stdout and to bench/results/latest.md as one Markdown document (a run of some
+ * sections only, to latest-<names>.md, so the whole run's file stays whole).
  *
  * Needs, on 127.0.0.1 only: PostgreSQL (TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test),
  * and the Debian programs openssl, cfssl (golang-cfssl), nginx (nginx-light), GNU time (time).
@@ -22,7 +23,17 @@ const SECTIONS = [
   { file: "crl.ts", title: "3 CRL" },
   { file: "mtls-login.ts", title: "4 mTLS login" },
   { file: "notices.ts", title: "5 Notices" },
+  { file: "drill.ts", title: "6 Compromise drill" },
 ];
+
+/** `npm run bench -- drill ocsp`: only the sections named (by file name without .ts); none named, all. */
+function selected(names: string[]): typeof SECTIONS {
+  if (names.length === 0) return SECTIONS;
+  const known = SECTIONS.map((s) => s.file.replace(/\.ts$/, ""));
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")}: choose from ${known.join(", ")}`);
+  return SECTIONS.filter((s) => names.includes(s.file.replace(/\.ts$/, "")));
+}
 
 function runSection(file: string, out: string): Promise<SectionResult> {
   return new Promise((resolve, reject) => {
@@ -75,8 +86,10 @@ async function main() {
   const dirty = spawnSync("git", ["status", "--porcelain", "--", ":/src"], { encoding: "utf8", cwd: here }).stdout.trim() !== "";
   const loadBefore = loadavg();
   const results: SectionResult[] = [];
+  const names = process.argv.slice(2);
+  const sections = selected(names);
   try {
-    for (const s of SECTIONS) {
+    for (const s of sections) {
       process.stderr.write(`[bench] === ${s.title} ===\n`);
       results.push(await runSection(s.file, join(tmp, `${s.file}.json`)));
     }
@@ -86,13 +99,13 @@ async function main() {
   const loadAfter = loadavg();
   const rows = results.flatMap((r) => r.rows);
   const lines = [
-    "# Inkan benchmarks (issues 2 and 3)",
+    "# Inkan benchmarks (issues 2, 3, 6 and 12)",
     "",
     `Run ${new Date(started).toISOString()} on commit ${commit}${dirty ? " with uncommitted changes under src/" : ""}; ` +
       `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}; Node ${process.version}; PostgreSQL ${await postgresVersion()}; ` +
       `${toolVersion("openssl", ["version"])}; cfssl ${toolVersion("cfssl", ["version"]).replace(/^Version:\s*/, "")}; ${toolVersion("nginx", ["-v"]).replace(/^nginx version:\s*/, "")}. ` +
       `Load average before/after: ${loadBefore.map((x) => x.toFixed(2)).join(" ")} / ${loadAfter.map((x) => x.toFixed(2)).join(" ")}. ` +
-      `Whole run: ${fmt((Date.now() - started) / 1000)} s.`,
+      `Whole run${names.length ? ` (sections ${sections.map((x) => x.title).join(", ")} only)` : ""}: ${fmt((Date.now() - started) / 1000)} s.`,
     "",
     "Every reference was measured in this same run, interleaved with the Inkan figure where the two could be, so that the ratio holds even when the machine is busy.",
     "",
@@ -105,7 +118,7 @@ async function main() {
   const md = lines.join("\n");
   const dir = join(here, "results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "latest.md"), md);
+  writeFileSync(join(dir, names.length ? `latest-${names.join("-")}.md` : "latest.md"), md);
   process.stdout.write(md);
 }
 

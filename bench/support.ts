@@ -3,6 +3,8 @@ import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../test/support/harness.js";
 import { concat, seq, tlv } from "../src/ca/der-writer.js";
 
 /** One line of the results table: an Inkan figure beside its reference from the same run. */
@@ -133,6 +135,17 @@ export function startServer(cmd: string, args: string[], opts: { cwd?: string; g
   };
   running.add(s);
   return s;
+}
+
+/** Starts `inkan serve` on a data directory, in its own process group, and waits for both listeners. */
+export async function startInkan(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ s: Started; httpsPort: number; httpPort: number }> {
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const s = startServer(process.execPath, [fileURLToPath(new URL("../bin/inkan.mjs", import.meta.url)), "serve", "--data", dataDir], {
+    env: { ...process.env, INKAN_HTTPS_PORT: String(httpsPort), INKAN_HTTP_PORT: String(httpPort), INKAN_LOG_LEVEL: "silent", DATABASE_URL: "", ...env },
+  });
+  await waitForPort(httpsPort, 60_000);
+  await waitForPort(httpPort, 60_000);
+  return { s, httpsPort, httpPort };
 }
 
 /**
