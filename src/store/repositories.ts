@@ -217,11 +217,17 @@ export class Repositories {
   }
 
   async userCertificates(bankId: string, userId: number): Promise<CertificateRecord[]> {
+    return this.certificatesOfUsers(bankId, [userId]);
+  }
+
+  /** Every certificate of these users, newest first. */
+  async certificatesOfUsers(bankId: string, userIds: readonly number[]): Promise<CertificateRecord[]> {
+    if (userIds.length === 0) return [];
     const rows = await this.db
       .selectFrom("certificates")
       .selectAll()
       .where("bank_id", "=", bankId)
-      .where("user_id", "=", userId)
+      .where("user_id", "in", userIds)
       .orderBy("created_at", "desc")
       .execute();
     return rows.map(toCertificate);

@@ -12,7 +12,7 @@ import { conflictsAsDomain } from "./unique-conflict.js";
 import { CheckpointRepository } from "./checkpoints.js";
 import { SecretBox } from "./secret-box.js";
 
-export type { WriteTx } from "./write-tx.js";
+export type { WriteTx, QueuedNotice, RevocationParams } from "./write-tx.js";
 export type { NoticeRow } from "./notices.js";
 export type { StaffRecord, StaffCertificateRecord, StaffRole, StaffWriter } from "./staff.js";
 export * from "./records.js";

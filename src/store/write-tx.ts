@@ -39,6 +39,31 @@ export interface SetPasswordParams {
   at: Date;
 }
 
+/**
+ * Rows in one multi-row statement at most: its parameters (up to 15 a row) stay under SQLite's
+ * limit of 32,766 and PostgreSQL's of 65,535.
+ */
+const ROWS_PER_STATEMENT = 1000;
+
+export interface RevocationParams {
+  reason: number;
+  state: "revoked" | "superseded";
+  actor: string;
+  reference?: string | null;
+  at: Date;
+  /** false: the caller queues its own notice (a compromise drill's) */
+  notify?: boolean;
+}
+
+export interface QueuedNotice {
+  kind: "issued" | "revoked" | "expiry_warning" | "otp_reset" | "ca_compromised";
+  serial: string;
+  userId: number;
+  at: Date;
+  offsetKey?: string;
+  recipientUserId?: number;
+}
+
 export class WriteTx extends Repositories {
   private seq = 0;
   private head = "";
@@ -63,30 +88,38 @@ export class WriteTx extends Repositories {
   }
 
   async audit(e: AuditEntry): Promise<void> {
-    const seq = this.seq + 1;
-    const hash = chainHash({ bankId: this.bankId, seq, prevHash: this.head }, e);
-    await this.db
-      .insertInto("audit_events")
-      .values({
-        bank_id: this.bankId,
-        seq,
-        at: e.at.getTime(),
-        actor_kind: e.actorKind,
-        actor_id: e.actorId,
-        address: e.address ?? null,
-        cert_serial: e.certSerial ?? null,
-        action: e.action,
-        contract_id: e.contractId ?? null,
-        target_user_id: e.targetUserId ?? null,
-        result: e.result,
-        detail: JSON.stringify(e.detail ?? {}),
-        prev_hash: this.head,
-        hash,
-      })
-      .execute();
-    await this.db.updateTable("banks").set({ audit_seq: seq, audit_head: hash }).where("id", "=", this.bankId).execute();
-    this.seq = seq;
-    this.head = hash;
+    await this.auditAll([e]);
+  }
+
+  /** Records in order on the bank's chain: one insert and one update of the chain's head however many. */
+  async auditAll(entries: readonly AuditEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+      const rows = entries.slice(i, i + ROWS_PER_STATEMENT).map((e) => {
+        const seq = this.seq + 1;
+        const hash = chainHash({ bankId: this.bankId, seq, prevHash: this.head }, e);
+        const row = {
+          bank_id: this.bankId,
+          seq,
+          at: e.at.getTime(),
+          actor_kind: e.actorKind,
+          actor_id: e.actorId,
+          address: e.address ?? null,
+          cert_serial: e.certSerial ?? null,
+          action: e.action,
+          contract_id: e.contractId ?? null,
+          target_user_id: e.targetUserId ?? null,
+          result: e.result,
+          detail: JSON.stringify(e.detail ?? {}),
+          prev_hash: this.head,
+          hash,
+        };
+        this.seq = seq;
+        this.head = hash;
+        return row;
+      });
+      await this.db.insertInto("audit_events").values(rows).execute();
+    }
+    if (entries.length > 0) await this.db.updateTable("banks").set({ audit_seq: this.seq, audit_head: this.head }).where("id", "=", this.bankId).execute();
   }
 
   async addContract(c: { code: string; name: string; loginMethod: LoginMethod; at: Date }): Promise<number> {
@@ -225,8 +258,10 @@ export class WriteTx extends Repositories {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async markCertificatesReset(userId: number, at: Date): Promise<void> {
-    await this.db.updateTable("users").set({ certs_reset_at: at.getTime(), updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "=", userId).execute();
+  async markCertificatesReset(userIds: number | readonly number[], at: Date): Promise<void> {
+    const ids = typeof userIds === "number" ? [userIds] : userIds;
+    if (ids.length === 0) return;
+    await this.db.updateTable("users").set({ certs_reset_at: at.getTime(), updated_at: at.getTime() }).where("bank_id", "=", this.bankId).where("id", "in", ids).execute();
   }
 
   async addSession(s: { idHash: string; userId: number; certSerial: string | null; csrf: string; at: Date; purpose?: string }): Promise<void> {
@@ -240,8 +275,10 @@ export class WriteTx extends Repositories {
     await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("id_hash", "=", idHash).execute();
   }
 
-  async deleteUserSessions(userId: number): Promise<void> {
-    await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("user_id", "=", userId).execute();
+  async deleteUserSessions(userIds: number | readonly number[]): Promise<void> {
+    const ids = typeof userIds === "number" ? [userIds] : userIds;
+    if (ids.length === 0) return;
+    await this.db.deleteFrom("sessions").where("bank_id", "=", this.bankId).where("user_id", "in", ids).execute();
   }
 
   /** Every session of the user but the one whose (per-session) CSRF token is `keepCsrf`. */
@@ -311,29 +348,50 @@ export class WriteTx extends Repositories {
    * Marks a certificate revoked (or superseded, which is published as revoked) and bumps its CA's
    * status revision so that every server drops what it cached about that CA's certificates.
    */
-  async revoke(p: { serial: string; caId: number; notAfter: Date; reason: number; state: "revoked" | "superseded"; actor: string; reference?: string | null; at: Date; /** false: the caller queues its own notice (a compromise drill's) */ notify?: boolean }): Promise<boolean> {
-    const r = await this.db
-      .updateTable("certificates")
-      .set({ state: p.state, revoked_at: p.at.getTime(), revocation_reason: p.reason, updated_at: p.at.getTime() })
-      .where("bank_id", "=", this.bankId)
-      .where("serial", "=", p.serial)
-      .where("state", "in", ["pending", "active", "signing"])
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    await this.db
-      .insertInto("revocations")
-      .values({ serial: p.serial, bank_id: this.bankId, ca_id: p.caId, reason: p.reason, revoked_at: p.at.getTime(), not_after: p.notAfter.getTime(), actor: p.actor, reference: p.reference ?? null })
-      .execute();
-    await this.db
-      .updateTable("cas")
-      .set((eb) => ({ status_revision: eb("status_revision", "+", 1) }))
-      .where("id", "=", p.caId)
-      .execute();
-    if (p.state === "revoked" && p.notify !== false) {
-      const owner = await this.db.selectFrom("certificates").select("user_id").where("serial", "=", p.serial).executeTakeFirst();
-      if (owner) await this.queueNotice({ kind: "revoked", serial: p.serial, userId: Number(owner.user_id), at: p.at });
+  async revoke(p: RevocationParams & { serial: string; caId: number; notAfter: Date }): Promise<boolean> {
+    return (await this.revokeAll([p], p)).length === 1;
+  }
+
+  /**
+   * revoke() for many certificates with the same reason and moment, in a few statements whatever
+   * their number: the ones still live are revoked (their serials returned), each CA's status
+   * revision bumped once.
+   */
+  async revokeAll(certs: ReadonlyArray<{ serial: string; caId: number; notAfter: Date }>, p: RevocationParams): Promise<string[]> {
+    const done: Array<{ serial: string; caId: number; notAfter: Date; userId: number }> = [];
+    for (let i = 0; i < certs.length; i += ROWS_PER_STATEMENT) {
+      const chunk = certs.slice(i, i + ROWS_PER_STATEMENT);
+      const rows = await this.db
+        .updateTable("certificates")
+        .set({ state: p.state, revoked_at: p.at.getTime(), revocation_reason: p.reason, updated_at: p.at.getTime() })
+        .where("bank_id", "=", this.bankId)
+        .where("serial", "in", chunk.map((c) => c.serial))
+        .where("state", "in", ["pending", "active", "signing"])
+        .returning(["serial", "user_id"])
+        .execute();
+      const owner = new Map(rows.map((r) => [r.serial, Number(r.user_id)]));
+      for (const c of chunk) {
+        const userId = owner.get(c.serial);
+        if (userId === undefined) continue;
+        owner.delete(c.serial);
+        done.push({ serial: c.serial, caId: c.caId, notAfter: c.notAfter, userId });
+      }
     }
-    return true;
+    for (let i = 0; i < done.length; i += ROWS_PER_STATEMENT) {
+      await this.db
+        .insertInto("revocations")
+        .values(done.slice(i, i + ROWS_PER_STATEMENT).map((c) => ({ serial: c.serial, bank_id: this.bankId, ca_id: c.caId, reason: p.reason, revoked_at: p.at.getTime(), not_after: c.notAfter.getTime(), actor: p.actor, reference: p.reference ?? null })))
+        .execute();
+    }
+    for (const caId of new Set(done.map((c) => c.caId))) {
+      await this.db
+        .updateTable("cas")
+        .set((eb) => ({ status_revision: eb("status_revision", "+", 1) }))
+        .where("id", "=", caId)
+        .execute();
+    }
+    if (p.state === "revoked" && p.notify !== false) await this.queueNotices(done.map((c) => ({ kind: "revoked", serial: c.serial, userId: c.userId, at: p.at })));
+    return done.map((c) => c.serial);
   }
 
   /** The root revokes one of the bank's issuing CAs (compromise drill); false if it already had. */
@@ -349,12 +407,20 @@ export class WriteTx extends Repositories {
   }
 
   /** A security notice, queued in the same transaction as the change it reports (outbox). */
-  async queueNotice(n: { kind: "issued" | "revoked" | "expiry_warning" | "otp_reset" | "ca_compromised"; serial: string; userId: number; at: Date; offsetKey?: string; recipientUserId?: number }): Promise<void> {
-    await this.db
-      .insertInto("notices")
-      .values({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: n.offsetKey ?? "", user_id: n.userId, recipient_user_id: n.recipientUserId ?? n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+  async queueNotice(n: QueuedNotice): Promise<void> {
+    await this.queueNotices([n]);
+  }
+
+  async queueNotices(ns: readonly QueuedNotice[]): Promise<void> {
+    for (let i = 0; i < ns.length; i += ROWS_PER_STATEMENT) {
+      await this.db
+        .insertInto("notices")
+        .values(
+          ns.slice(i, i + ROWS_PER_STATEMENT).map((n) => ({ bank_id: this.bankId, kind: n.kind, cert_serial: n.serial, offset_key: n.offsetKey ?? "", user_id: n.userId, recipient_user_id: n.recipientUserId ?? n.userId, due_at: n.at.getTime(), status: "queued", attempts: 0, next_attempt_at: n.at.getTime(), lease_until: null, last_error: null, sent_at: null, read_at: null, created_at: n.at.getTime() })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
   }
 
   /**
