@@ -199,7 +199,7 @@ export async function seedGeneration(h: Harness, bankId: string, bank: BankConte
     );
     await c.query("UPDATE banks SET audit_seq = $1, audit_head = $2 WHERE id = $3", [seq, prev, bankId]);
     await c.query("COMMIT");
-    await c.query("ANALYZE");
+    await c.query("ANALYZE users, requests, certificates, notices, audit_events");
     const insertMs = performance.now() - tInsert;
 
     return {
