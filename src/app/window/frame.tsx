@@ -19,6 +19,9 @@ export function page(node: VNode): string {
   return "<!doctype html>" + renderToString(node);
 }
 
+/** The switch names the other language in that language itself (English / 日本語), as language menus do. */
+const LANGUAGE_NAME: Record<Locale, string> = { ja: "日本語", en: "English" };
+
 /** The frame of every screen: the app's name and the language switch, then the screen's title and ID. */
 export function Frame(p: { v: View; title: Text; screenId?: string; unstyled?: boolean; children: ComponentChildren }) {
   const { v } = p;
@@ -35,7 +38,7 @@ export function Frame(p: { v: View; title: Text; screenId?: string; unstyled?: b
         <header class="app">
           <span class="name">{w(v, "appName")}</span>
           <a href={`/lang/${other}?back=${encodeURIComponent(v.path)}`} lang={other} hrefLang={other}>
-            {w(v, "language")}
+            {LANGUAGE_NAME[other]}
           </a>
         </header>
         <main>
