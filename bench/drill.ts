@@ -276,6 +276,8 @@ export async function drillBench(): Promise<{ rows: Row[]; details: string[] }> 
       serverRssMax = Math.max(serverRssMax, status(pid, "VmRSS"));
     }, 50);
     const serverCpu0 = groupCpuMs(server.pgid);
+    const crlNumber = async () => Number((await c.query("SELECT crl_number FROM cas WHERE id = $1", [g1.issuing.id])).rows[0].crl_number);
+    const crlNumber0 = await crlNumber();
 
     log(`drill: inkan ca revoke --bank ${BANK} --generation G1 --reason caCompromise (${fmt(SIZE)} active certificates)`);
     const probe = samplePresenters[0]!;
@@ -315,6 +317,8 @@ export async function drillBench(): Promise<{ rows: Row[]; details: string[] }> 
     clearInterval(sampler);
     if (server.proc.exitCode !== null || server.proc.signalCode !== null) throw new Error(`inkan serve stopped during the drill (${server.proc.exitCode ?? server.proc.signalCode}): ${server.output().slice(-3000)}`);
     const serverCpuMs = groupCpuMs(server.pgid) - serverCpu0;
+    // each build of G1's list, by the server (at most one a second while its status changes) or by the command at its end, takes a number
+    const crlBuilds = (await crlNumber()) - crlNumber0;
     const serverPeak = peakReset ? status(pid, "VmHWM") : serverRssMax;
 
     log("drill: checking what the drill left");
@@ -392,7 +396,7 @@ export async function drillBench(): Promise<{ rows: Row[]; details: string[] }> 
         `The server sees the revoked issuer at its status poll (\`statusPollMs\`, 250 ms as shipped); a single certificate's revocation is refused at the next request because its record is read on every request. ` +
         `The bare SQL reference (b) does the drill's writes — certificates revoked, revocations, users reset, sessions ended, notices and audit records inserted — on copies of the tables (indexes, no foreign keys) in one statement: ${fmt(floor.ms / 1000, 2)} s for ${n} rows.`,
       "",
-      `The command: \`${drill.stdout.split("\n").pop()}\`; its CPU ${fmt(drill.cpuMs / 1000, 1)} s; the server's CPU during it ${fmt(serverCpuMs / 1000, 1)} s; server peak ${peakReset ? "from VmHWM, reset just before" : "sampled every 50 ms"}. The empty bank's drill: ${fmt(emptyDrill.ms / 1000, 2)} s, ${fmt(emptyDrill.maxRssMb)} MB.`,
+      `The command: \`${drill.stdout.split("\n").pop()}\`; its CPU ${fmt(drill.cpuMs / 1000, 1)} s; the server's CPU during it ${fmt(serverCpuMs / 1000, 1)} s, G1's CRL built ${fmt(crlBuilds)} times meanwhile (by the server while the holders' records changed, then by the command); server peak ${peakReset ? "from VmHWM, reset just before" : "sampled every 50 ms"}. The empty bank's drill: ${fmt(emptyDrill.ms / 1000, 2)} s, ${fmt(emptyDrill.maxRssMb)} MB.`,
       "",
       `Checked after the drill: no G1 certificate left active; ${n} revoked with cACompromise and ${n} revocation rows; ${n} users reset, ${n} ca_compromised notices queued (${fmt(delivered)} of them already delivered by the server's notifier to its file outbox by then), ${n} certificate.reset audit records; the sample's ${sessionsBefore} sessions ended, and all ${sample.length} of its certificates refused again once the command was done; a G1 certificate login refused on the portal API; \`inkan audit verify\` passes (${fmt(verifyMs / 1000, 1)} s: ${verify.stdout.split("\n").pop()}); G1's CRL read back by \`openssl crl\`: signature verifies, ${n} entries.`,
       "",
