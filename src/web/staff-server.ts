@@ -11,6 +11,7 @@ import { staffRoutes } from "./staff/routes.js";
 import { BareErrorPage } from "./staff/screens/bare-error.js";
 import { checkOrigin } from "./origin-check.js";
 import { fastifyTimeoutOptions, clientCertificateListener, type ListenerTimeouts } from "./transport.js";
+import { pageHeaderSet } from "../shared/page-headers.js";
 
 /**
  * The key of the staff console's form tokens, derived from the CA passphrase: every node of an
@@ -57,14 +58,7 @@ export async function buildStaffServer(deps: StaffServerDeps): Promise<FastifyIn
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
   // on every answer, pages, errors, refusals and stylesheets alike
   app.addHook("onSend", async (_req, reply) => {
-    reply.header("content-security-policy", STAFF_CSP);
-    reply.header("strict-transport-security", "max-age=31536000");
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("x-frame-options", "DENY");
-    // same-origin, not no-referrer: our own forms then carry a real Origin (origin-check.ts), and
-    // no other site is ever sent a Referer
-    reply.header("referrer-policy", "same-origin");
-    reply.header("cache-control", "no-store");
+    reply.headers(pageHeaderSet(STAFF_CSP, "https"));
   });
 
   // every change of the console comes from its own pages (origin-check.ts): before identification

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { pageHeaderSet } from "../../shared/page-headers.js";
 
 /**
  * The window's own web server, for the one browser of the person at this PC:
@@ -98,14 +99,9 @@ export async function startWindowServer(h: WindowHandlers): Promise<WindowServer
 }
 
 function headers(res: ServerResponse, setCookie?: string[]) {
-  res.setHeader("content-security-policy", WINDOW_CSP);
-  res.setHeader("x-content-type-options", "nosniff");
-  res.setHeader("x-frame-options", "DENY");
-  // a Referer to ourselves only; under no-referrer a browser sends our own forms Origin: null
-  res.setHeader("referrer-policy", "same-origin");
+  for (const [name, value] of Object.entries(pageHeaderSet(WINDOW_CSP, "loopback"))) res.setHeader(name, value);
   res.setHeader("cross-origin-opener-policy", "same-origin");
   res.setHeader("cross-origin-resource-policy", "same-origin");
-  res.setHeader("cache-control", "no-store");
   if (setCookie?.length) res.setHeader("set-cookie", setCookie);
 }
 
