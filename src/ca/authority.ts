@@ -14,6 +14,8 @@ import { addDuration, parseDuration } from "../domain/duration.js";
 /** A root CRL is signed in a ceremony; the log warns this long before it runs out. */
 const ROOT_CRL_WARNING_DAYS = 30;
 const ROOT_CRL_WARNING_MS = ROOT_CRL_WARNING_DAYS * 86_400_000;
+/** how long a revoked generation's records must stand still before the poll rebuilds its list */
+const REVOKED_GENERATION_QUIET_MS = 2000;
 
 export interface AuthorityLog {
   info(obj: object, msg: string): void;
@@ -43,6 +45,8 @@ export class CertificateAuthority implements CaStatus, CaOperations {
   private readonly rootCrls = new Map<number, PublishedCrl>();
   private readonly rootCrlWarned = new Map<number, number>();
   private readonly seenRevision = new Map<number, number>();
+  /** when (the CA's clock, ms) the poll last saw a revoked generation's records change */
+  private readonly revokedGenerationChangedAt = new Map<number, number>();
   private readonly configs = new Map<string, BankConfig>();
   private polling: NodeJS.Timeout | undefined;
   private readonly clients = new ClientCertificateVerifier();
@@ -300,12 +304,18 @@ export class CertificateAuthority implements CaStatus, CaOperations {
         if (r.statusRevision !== seen) {
           this.responders.get(bankId)?.invalidate();
           this.seenRevision.set(caId, r.statusRevision);
+          if (ca.generation.revokedAt) this.revokedGenerationChangedAt.set(caId, this.clock.now().getTime());
         }
         const cached = this.crls.get(caId);
         const half = cached ? cached.nextUpdate - this.clock.now().getTime() : 0;
         const cfg = this.configs.get(bankId)!;
         const life = durationMs(effectivePolicy(cfg).crlValidity, this.clock);
-        if (!cached || cached.statusRevision < r.statusRevision || half < life / 2) {
+        // A generation the root has revoked is refused whole by every verifier (the root's CRL lists
+        // it), so its own list can wait until a drill's reset stops changing its records, instead of
+        // being rebuilt — ever longer — once a second on the cores that drill needs; the drill's
+        // command builds it once at its end, and a drill cut short is caught up here once quiet.
+        const settling = !!ca.generation.revokedAt && this.clock.now().getTime() - (this.revokedGenerationChangedAt.get(caId) ?? -Infinity) < REVOKED_GENERATION_QUIET_MS;
+        if (!cached || half < life / 2 || (cached.statusRevision < r.statusRevision && !settling)) {
           const stored = await this.store.getCrl(caId);
           if (stored && stored.statusRevision >= r.statusRevision && stored.nextUpdate.getTime() - this.clock.now().getTime() >= life / 2) {
             this.crls.set(caId, publishedCrl(stored));
