@@ -9,7 +9,6 @@ import { createDemo, demoBanks, demoJson, readDemo } from "./demo.js";
 import { ensureServerTls } from "../ca/server-tls.js";
 import { isDomainError } from "../domain/errors.js";
 import { bilingual } from "../i18n/index.js";
-import { displayStatus } from "../domain/certificate.js";
 import { DISPLAY_STATUS_LABELS } from "../i18n/certificate-status-text.js";
 import { formatLocalDateTime } from "../domain/time-zone.js";
 import { auditVerifyCommand } from "./audit-command.js";
@@ -207,10 +206,7 @@ async function run(cmd: string, sub: string | undefined, rest: string[], a: Args
         } else if (sub === "list") {
           const contract = a.contract ? await rt.store.getContractByCode(bank, a.contract) : undefined;
           if (a.contract && !contract) throw new UsageError(`no contract ${a.contract} in bank ${bank}`);
-          const ctx = rt.lifecycle.bank(bank);
-          for (const u of await rt.store.listUsers(bank, contract?.id)) {
-            const certs = await rt.store.userCertificates(bank, u.id);
-            const st = displayStatus(certs, rt.clock.now(), ctx.policy.renewalWindow);
+          for (const { user: u, status: st } of await rt.lifecycle.bankUsers(bank, contract?.id)) {
             console.log(`${u.loginId}\t${u.userNo}\t${u.role}\t${u.name}\t${DISPLAY_STATUS_LABELS[st].ja} (${DISPLAY_STATUS_LABELS[st].en})`);
           }
         } else if (sub === "reset" || sub === "unlock" || sub === "suspend" || sub === "resume") {

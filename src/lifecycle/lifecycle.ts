@@ -17,7 +17,7 @@ import type { StaffRole } from "../domain/rights.js";
 import { confirmOneTimePasswordEnrolment, oneTimePasswordDemandOf, startOneTimePasswordEnrolment } from "./otp-enrolment.js";
 import { registerUserToken, resetUserToken } from "./token-administration.js";
 import { tokenRequired, type OtpDemand, type OtpPurpose } from "../domain/one-time-password.js";
-import { contractUserList, type UserCertificateEntry } from "./user-certificates.js";
+import { bankUserList, contractUserList, type UserCertificateEntry } from "./user-certificates.js";
 import { openIssueGrant, acquireWithGrant, closeIssueGrant, grantHolder, type GrantedCsr, type IssueGrantRequest } from "./issue-grant.js";
 import { importantNotices, markNoticeRead } from "./important-notices.js";
 import { submitOnce } from "./submissions.js";
@@ -243,6 +243,10 @@ export class Lifecycle {
   issuerHorizon(bankId: string) {
     const issuer = this.deps.ca.issuer(bankId);
     return issuer && issuerHorizonOf(this.banks.get(bankId), issuer.notAfter, this.deps.clock.now());
+  }
+  /** The bank's users with their 証明書状態, as every 利用者一覧 counts it (a reset's certificates no longer count): the CLI. */
+  bankUsers(bankId: string, contractId?: number): Promise<UserCertificateEntry[]> {
+    return bankUserList(this.deps, this.banks.get(bankId), contractId);
   }
   addContract(bankId: string, c: NewContract, ctx: RequestContext) {
     return addContract(this.deps, this.banks.get(bankId), c, ctx);

@@ -38,3 +38,11 @@ export async function contractUserList(deps: Deps, bank: BankContext, viewer: Us
   for (const u of users) out.push(await userCertificateEntry(deps, bank, u, now));
   return sortUsers(out, order, (e) => ({ loginId: e.user.loginId, name: e.user.name, role: e.user.role, status: e.status, expiry: e.current?.notAfter }));
 }
+
+/** The bank's users (of one contract, or all), each with 証明書状態 as 利用者一覧 shows it: `inkan user list`. */
+export async function bankUserList(deps: Deps, bank: BankContext, contractId?: number): Promise<UserCertificateEntry[]> {
+  const now = deps.clock.now();
+  const out: UserCertificateEntry[] = [];
+  for (const u of await deps.store.listUsers(bank.config.id, contractId)) out.push(await userCertificateEntry(deps, bank, u, now));
+  return out;
+}
