@@ -2,7 +2,8 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DATABASES, startHarness, testBank, type Harness } from "./support/harness.js";
 import { newKeyAndCsr } from "./support/client.js";
-import { rootOperations } from "../src/cli/runtime.js";
+import { openRuntime, rootOperations } from "../src/cli/runtime.js";
+import { loadConfig } from "../src/config/load.js";
 import { resetAfterIssuerRevoked } from "../src/lifecycle/ca-compromise.js";
 import { verifyAuditChain } from "../src/audit/verify.js";
 import { REVOCATION_REASONS } from "../src/domain/certificate.js";
@@ -22,10 +23,11 @@ for (const db of DATABASES) {
   describe(`compromise drill: the revoked generation's holders, batch by batch (${db})`, () => {
     let h: Harness;
     const ids: Record<string, number> = {};
+    let contractId: number;
     before(async () => {
       // renewal open at once, so that a certificate can be renewed today
       h = await startHarness({ db, serve: false, banks: [testBank(BANK, { policy: { validity: "P40D", renewalWindow: "P42D" } as any })] });
-      const contractId = await h.addContract(BANK);
+      contractId = await h.addContract(BANK);
       await h.addUser(BANK, contractId, "master01", "master");
       for (const u of ["one00001", "two00002", "kept0003", "sess0004", "g2only05", "gone0006"]) ids[u] = await h.addUser(BANK, contractId, u, "general");
     });
@@ -106,6 +108,27 @@ for (const db of DATABASES) {
       // again: nothing left to do
       assert.deepEqual(await resetAfterIssuerRevoked(deps, h.rt.lifecycle.bank(BANK), g1, "ceremony", 2), { reset: 0, kept: 0, certificates: 0 });
       assert.equal((await notices("one00001")).length, 1);
+    });
+
+    test("a serving node whose status poll has not yet seen the revocation refuses the generation's certificates saying why all the same", async () => {
+      for (const u of ["late0007", "kcmp0008"]) ids[u] = await h.addUser(BANK, contractId, u, "general");
+      const late = await acquire("late0007");
+      const g2 = h.rt.ca.bank(BANK)!.issuing.id;
+      // another node on the same database, between two polls: it knows G2 as live and unrevoked
+      const other = await openRuntime(loadConfig(h.dataDir, {}));
+      try {
+        await (await rootOperations(h.rt)).rollover(BANK, "ceremony");
+        await (await rootOperations(h.rt)).revokeGeneration(BANK, 2, "cACompromise", "ceremony");
+        await resetAfterIssuerRevoked({ store: h.rt.store, ca: h.rt.ca, clock: h.rt.clock }, h.rt.lifecycle.bank(BANK), g2, "ceremony");
+        assert.equal(other.ca.identifyClient(late.der)?.issuerRevoked, false, "the other node has not polled");
+        await assert.rejects(() => other.lifecycle.useCertificate(BANK, late.der, BASE, "test"), (e: any) => e.code === "certificate_refused" && e.params.cause === "issuer_revoked");
+      } finally {
+        await other.close();
+      }
+      // a certificate revoked on its own, in a generation that is not, is just revoked
+      const own = await acquire("kcmp0008");
+      await h.rt.lifecycle.revoke(BANK, { serial: own.serial, reason: "cACompromise" }, { actorKind: "cli", actorId: "test" });
+      await assert.rejects(() => h.rt.lifecycle.useCertificate(BANK, own.der, BASE, "test"), (e: any) => e.code === "certificate_refused" && e.params.cause === "revoked");
     });
   });
 }

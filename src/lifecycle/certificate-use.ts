@@ -57,7 +57,9 @@ export async function judgePresented(deps: Deps, bank: BankContext, der: Uint8Ar
   // the root revoked the generation that signed it (compromise drill): one check on the issuer, whatever the certificate's own state
   if (id.issuerRevoked) return { refused: "issuer_revoked", cert };
   const now = deps.clock.now().getTime();
-  if (cert.state === "revoked") return { refused: "revoked", cert };
+  // the drill revokes the generation's certificates right after the generation itself, often before
+  // this process's status poll has seen the latter: the record of the issuer says why all the same
+  if (cert.state === "revoked") return { refused: (await deps.store.getCa(bankId, cert.caId))?.revokedAt ? "issuer_revoked" : "revoked", cert };
   if (cert.state === "superseded") return { refused: "superseded", cert };
   if (now < cert.notBefore.getTime()) return { refused: "not_yet_valid", cert };
   if (now > cert.notAfter.getTime() && !opts.allowExpired) return { refused: "expired", cert };
