@@ -4,6 +4,9 @@ import { webcrypto } from "node:crypto";
 import * as x509 from "../../src/ca/x509.js";
 import type { Harness } from "./harness.js";
 
+/** Where a client connects: a harness, or an `inkan` process started on its own (support/fresh-start.ts). */
+export type Endpoint = Pick<Harness, "https" | "serverCaFile">;
+
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export interface Identity {
@@ -43,7 +46,7 @@ export interface Answer {
  * One HTTPS request over a new TLS connection (no agent, no session reuse), presenting the given
  * client certificate if any: each call is a fresh handshake, as a new browser session would be.
  */
-export function https(h: Harness, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string; localAddress?: string; noOrigin?: boolean }): Promise<Answer> {
+export function https(h: Endpoint, o: { method?: string; path: string; identity?: Identity; body?: string | object; headers?: Record<string, string>; origin?: string; localAddress?: string; noOrigin?: boolean }): Promise<Answer> {
   const url = new URL((o.origin ?? h.https) + o.path);
   const body = typeof o.body === "object" ? JSON.stringify(o.body) : o.body;
   const method = o.method ?? (body === undefined ? "GET" : "POST");
@@ -96,7 +99,7 @@ export function certFromEst(b64: string): { certPem: string; serial: string } {
   return { certPem: c.toString("pem"), serial: c.serialNumber };
 }
 
-export async function estEnroll(h: Harness, bank: string, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
+export async function estEnroll(h: Endpoint, bank: string, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
   const r = await https(h, {
     origin,
     path: `/.well-known/est/${bank}/simpleenroll`,
@@ -106,7 +109,7 @@ export async function estEnroll(h: Harness, bank: string, loginId: string, passw
   return r.status === 200 ? { ...r, identity: { keyPem: kc.keyPem, ...certFromEst(r.text) } } : r;
 }
 
-export async function estReenroll(h: Harness, bank: string, current: Identity, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
+export async function estReenroll(h: Endpoint, bank: string, current: Identity, loginId: string, password: string, kc: KeyAndCsr, otp?: string, origin?: string): Promise<Answer & { identity?: Identity }> {
   const r = await https(h, {
     origin,
     path: `/.well-known/est/${bank}/simplereenroll`,
@@ -125,14 +128,14 @@ export interface Session {
   login: any;
 }
 
-export async function apiLogin(h: Harness, bank: string, identity: Identity | undefined, password: string, loginId?: string): Promise<Answer & { session?: Session }> {
+export async function apiLogin(h: Endpoint, bank: string, identity: Identity | undefined, password: string, loginId?: string): Promise<Answer & { session?: Session }> {
   const r = await https(h, { path: `/api/${bank}/login`, identity, body: { password, ...(loginId ? { loginId } : {}) } });
   if (r.status !== 200) return r;
   const cookie = String(r.headers["set-cookie"]).split(";")[0]!;
   return { ...r, session: { cookie, csrf: r.json.csrf, identity, login: r.json } };
 }
 
-export function api(h: Harness, s: Session, path: string, body?: object, over: { identity?: Identity | null; csrf?: string } = {}): Promise<Answer> {
+export function api(h: Endpoint, s: Session, path: string, body?: object, over: { identity?: Identity | null; csrf?: string } = {}): Promise<Answer> {
   const identity = over.identity === null ? undefined : (over.identity ?? s.identity);
   return https(h, { path, identity, body, headers: { cookie: s.cookie, ...(body ? { "x-csrf-token": over.csrf ?? s.csrf } : {}) } });
 }
