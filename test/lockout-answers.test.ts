@@ -9,6 +9,12 @@ const BANK = "lk";
 const ROUNDS = 9;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/**
+ * The fastest of the rounds is the work the server does for that ID and little else: load on a
+ * shared machine only adds to a round, so it moves the medians apart (a full run saw 223 vs 176 ms)
+ * but hardly the minima. A skipped hash — the fault this test is for — shows there as ~10×.
+ */
+const fastest = (xs: number[]) => Math.min(...xs);
 
 /**
  * Issue 13: a locked login ID answered 403 user_locked in ~12 ms without looking at the password, an
@@ -57,9 +63,11 @@ for (const db of DATABASES) {
       assert.equal(bodies.size, 1, `one body for all: ${[...bodies].join(" | ")}`);
       const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
       console.log(`# median ms of a wrong password (${db}): locked ${m.locked01!.toFixed(1)}, unlocked ${m.open01!.toFixed(1)}, unknown ${m.nobody01!.toFixed(1)}`);
-      const noise = Math.max(15, 0.25 * m.open01!);
-      assert.ok(Math.abs(m.locked01! - m.open01!) < noise, `locked ${m.locked01} vs unlocked ${m.open01} ms`);
-      assert.ok(Math.abs(m.nobody01! - m.open01!) < noise, `unknown ${m.nobody01} vs unlocked ${m.open01} ms`);
+      const f = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, fastest(v)]));
+      const noise = Math.max(15, 0.25 * f.open01!);
+      const all = (id: string) => times[id]!.map((x) => x.toFixed(0)).join(", ");
+      assert.ok(Math.abs(f.locked01! - f.open01!) < noise, `fastest: locked ${f.locked01} vs unlocked ${f.open01} ms (locked ${all("locked01")}; unlocked ${all("open01")})`);
+      assert.ok(Math.abs(f.nobody01! - f.open01!) < noise, `fastest: unknown ${f.nobody01} vs unlocked ${f.open01} ms (unknown ${all("nobody01")}; unlocked ${all("open01")})`);
       const right = await login("locked01", "Pass1234");
       assert.equal(right.status, 403);
       assert.equal(right.json.error, "user_locked");
