@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASES, startHarness, run, until, type Harness } from "./support/harness.js";
 import { opensslCsr, writeTemp } from "./support/csr.js";
+import { SEC_ERROR } from "./support/nss.js";
 import * as x509 from "../src/ca/x509.js";
 
 /**
@@ -21,11 +22,7 @@ import * as x509 from "../src/ca/x509.js";
 const BANK = "tbank";
 const ROOT_TRUST = "CT,,";
 
-/** NSS error codes (secerr.h) as vfychain prints them */
-const SEC_ERROR_REVOKED_CERTIFICATE = -8180;
-const SEC_ERROR_UNKNOWN_ISSUER = -8179;
-const SEC_ERROR_INADEQUATE_KEY_USAGE = -8102;
-const SEC_ERROR_INADEQUATE_CERT_TYPE = -8101;
+const { REVOKED_CERTIFICATE: SEC_ERROR_REVOKED_CERTIFICATE, UNKNOWN_ISSUER: SEC_ERROR_UNKNOWN_ISSUER, INADEQUATE_KEY_USAGE: SEC_ERROR_INADEQUATE_KEY_USAGE, INADEQUATE_CERT_TYPE: SEC_ERROR_INADEQUATE_CERT_TYPE } = SEC_ERROR;
 
 interface Tool {
   status: number;

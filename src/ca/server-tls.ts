@@ -19,8 +19,10 @@ const DAY = 86_400_000;
 /**
  * The HTTPS server's own certificate, from a local server CA made at init (not a bank CA: the
  * banks' CAs sign users only). Reissued when it nears its end or the configured names change.
+ * `until` stretches both to a given end: a test whose browser runs on a clock years ahead
+ * (libfaketime) needs a server certificate that is still valid there, not one it must ignore.
  */
-export async function ensureServerTls(dataDir: string, names: string[], passphrase: string, clock: Clock): Promise<ServerTls> {
+export async function ensureServerTls(dataDir: string, names: string[], passphrase: string, clock: Clock, o: { until?: Date } = {}): Promise<ServerTls> {
   const dir = join(dataDir, "tls");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const caKeyFile = join(dir, "server-ca.key.pem");
@@ -37,7 +39,7 @@ export async function ensureServerTls(dataDir: string, names: string[], passphra
       { type: "O", value: "Inkan" },
       { type: "CN", value: "Inkan Local Server CA" },
     ]);
-    caDer = await signTbs(buildTbs({ serial: randomSerial(), issuer: name, subject: name, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY), subjectSpki: caSigner.spki, issuerSpki: caSigner.spki, signer: caSigner, extensions: rootExtensions() }), caSigner);
+    caDer = await signTbs(buildTbs({ serial: randomSerial(), issuer: name, subject: name, notBefore: now, notAfter: new Date(Math.max(now.getTime() + 3650 * DAY, o.until?.getTime() ?? 0)), subjectSpki: caSigner.spki, issuerSpki: caSigner.spki, signer: caSigner, extensions: rootExtensions() }), caSigner);
     writeFileSync(caFile, toPem(caDer));
   } else {
     caSigner = FileSigner.load(caKeyFile, passphrase);
@@ -58,7 +60,7 @@ export async function ensureServerTls(dataDir: string, names: string[], passphra
       { type: "O", value: "Inkan" },
       { type: "CN", value: names[0] ?? "localhost" },
     ]);
-    const der = await signTbs(buildTbs({ serial: randomSerial(), issuer, subject, notBefore: now, notAfter: new Date(now.getTime() + 397 * DAY), subjectSpki: spki, issuerSpki: caSigner.spki, signer: caSigner, extensions: serverExtensions(names) }), caSigner);
+    const der = await signTbs(buildTbs({ serial: randomSerial(), issuer, subject, notBefore: now, notAfter: o.until ?? new Date(now.getTime() + 397 * DAY), subjectSpki: spki, issuerSpki: caSigner.spki, signer: caSigner, extensions: serverExtensions(names) }), caSigner);
     writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase }), { mode: 0o600 });
     writeFileSync(certFile, toPem(der) + toPem(caDer));
   }

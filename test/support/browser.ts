@@ -25,11 +25,27 @@ export const SCREENSHOT_DIR = join(process.cwd(), "test-artifacts", "screenshots
 const require = createRequire(import.meta.url);
 let axeSource: string | undefined;
 
-/** Chromium, headless; `home` chooses the $HOME (and so the NSS database) it reads. */
-export function launchChromium(o: { home?: string } = {}): Promise<Browser> {
+export const LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+/**
+ * The environment that runs a program (and every process it starts) on a clock `at` the given
+ * moment: Debian's libfaketime preloaded with a fixed offset from the real clock, so Chromium's
+ * processes agree with each other and the clock still runs. The monotonic clock is offset too:
+ * with FAKETIME_DONT_FAKE_MONOTONIC, Chromium spins (a minute of CPU to load a page).
+ */
+export function fakeTimeEnv(at: Date): NodeJS.ProcessEnv {
+  const seconds = Math.round((at.getTime() - Date.now()) / 1000);
+  return { LD_PRELOAD: LIBFAKETIME, FAKETIME: `${seconds >= 0 ? "+" : ""}${seconds}` };
+}
+
+/**
+ * Chromium, headless; `home` chooses the $HOME (and so the NSS database) it reads; `at` runs it on
+ * a clock at that moment (libfaketime), for the certificates it offers and the server's it accepts.
+ */
+export function launchChromium(o: { home?: string; at?: Date } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    env: o.home ? { ...process.env, HOME: o.home } : process.env,
+    env: { ...process.env, ...(o.home ? { HOME: o.home } : {}), ...(o.at ? fakeTimeEnv(o.at) : {}) },
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--font-render-hinting=none"],
   });
 }

@@ -10,7 +10,8 @@ import { saveConfigFile, loadConfig } from "../../src/config/load.js";
 import type { BankConfig } from "../../src/config/schema.js";
 import { openRuntime, makeLogger, type Runtime } from "../../src/cli/runtime.js";
 import { serve, type Serving } from "../../src/cli/serve.js";
-import type { Clock } from "../../src/domain/clock.js";
+import { systemClock, type Clock } from "../../src/domain/clock.js";
+import { ensureServerTls } from "../../src/ca/server-tls.js";
 import type { UserRole } from "../../src/domain/roles.js";
 
 export type DbKind = "sqlite" | "postgres";
@@ -88,7 +89,17 @@ export interface Harness {
  * A real Inkan: a temporary data directory, a real database (a fresh SQLite file or a fresh
  * PostgreSQL schema), real CA keys, and with serve: true real HTTPS and HTTP listeners.
  */
-export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?: Clock; serve?: boolean; logLines?: string[]; config?: Record<string, unknown>; env?: NodeJS.ProcessEnv }): Promise<Harness> {
+export async function startHarness(o: {
+  db: DbKind;
+  banks?: BankConfig[];
+  clock?: Clock;
+  serve?: boolean;
+  /** the server's TLS certificate (and its CA) valid until then, for a browser run on a clock years ahead */
+  serverTlsUntil?: Date;
+  logLines?: string[];
+  config?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-test-"));
   const schema = `t_${randomBytes(6).toString("hex")}`;
   const databaseUrl = o.db === "postgres" ? `${PG_URL}?schema=${schema}` : "inkan.db";
@@ -114,6 +125,7 @@ export async function startHarness(o: { db: DbKind; banks?: BankConfig[]; clock?
   const lines = o.logLines;
   const log = lines ? makeLogger("debug", new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) })) : makeLogger("silent");
   const rt = await openRuntime(config, { clock: o.clock, createCas: true, log });
+  if (o.serverTlsUntil) await ensureServerTls(dataDir, rt.config.serverNames, rt.passphrase, systemClock, { until: o.serverTlsUntil });
   const serving = o.serve ? await serve(rt) : undefined;
   const h: Harness = {
     db: o.db,
