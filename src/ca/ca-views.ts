@@ -9,9 +9,10 @@ import type { PresentedCertificate } from "./client-identity.js";
 
 export type { PresentedCertificate } from "./client-identity.js";
 
-/** A CRL as published: its number, when it runs out (ms), and its bytes. */
+/** A CRL as published: its number, when it was signed and when it runs out (ms), and its bytes. */
 export interface PublishedCrl {
   number: number;
+  thisUpdate: number;
   nextUpdate: number;
   der: Uint8Array;
 }

@@ -1,15 +1,13 @@
 import type { CrlRecord } from "../store/records.js";
+import type { PublishedCrl as ServedCrl } from "./ca-views.js";
 
-/** A CRL as this process serves it. */
-export interface PublishedCrl {
-  number: number;
+/** A CRL as this process serves it, with the status revision it reflects (which web/ does not see). */
+export interface PublishedCrl extends ServedCrl {
   statusRevision: number;
-  nextUpdate: number;
-  der: Uint8Array;
 }
 
-export function publishedCrl(c: Pick<CrlRecord, "number" | "statusRevision" | "nextUpdate" | "der">): PublishedCrl {
-  return { number: c.number, statusRevision: c.statusRevision, nextUpdate: c.nextUpdate.getTime(), der: c.der };
+export function publishedCrl(c: Pick<CrlRecord, "number" | "statusRevision" | "thisUpdate" | "nextUpdate" | "der">): PublishedCrl {
+  return { number: c.number, statusRevision: c.statusRevision, thisUpdate: c.thisUpdate.getTime(), nextUpdate: c.nextUpdate.getTime(), der: c.der };
 }
 
 /**

@@ -12,6 +12,9 @@ const MALFORMED = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]);
 const CERT = Buffer.from("issuing certificate DER");
 const CRL = Buffer.alloc(70_000, 0x5a);
 
+/** when the served CRL was signed: its Last-Modified, whatever the moment it is fetched */
+const CRL_SIGNED = Date.parse("2027-01-01T09:00:00Z");
+
 /** A status view of one bank, "tbank", whose issuing CA is number 7. */
 const ca: CaStatus = {
   bankIds: () => ["tbank"],
@@ -19,7 +22,7 @@ const ca: CaStatus = {
   chain: (id) => (id === "tbank" ? [new Uint8Array(CERT)] : undefined),
   caCertificate: (bank, caId) => (bank === "tbank" && caId === 7 ? new Uint8Array(CERT) : undefined),
   ocsp: async (bank, req) => (bank !== "tbank" ? undefined : req.length === 0 ? MALFORMED : Buffer.concat([Buffer.from("answer to "), req])),
-  crl: (bank, caId) => (bank === "tbank" && caId === 7 ? { number: 12, nextUpdate: Date.now() + 86_400_000, der: new Uint8Array(CRL) } : undefined),
+  crl: (bank, caId) => (bank === "tbank" && caId === 7 ? { number: 12, thisUpdate: CRL_SIGNED, nextUpdate: Date.now() + 86_400_000, der: new Uint8Array(CRL) } : undefined),
   identifyClient: () => undefined,
 };
 
@@ -100,7 +103,8 @@ test("the plain-HTTP fast path answers exactly as the Fastify routes do, and lea
       assert.deepEqual(logged, byFastPath ? [] : [path], `${name}: ${byFastPath ? "fast path" : "Fastify"}`);
       assert.equal(fast.status, slow.status, `${name}: status`);
       for (const h of compared) assert.equal(fast.headers[h], slow.headers[h], `${name}: ${h}`);
-      assert.equal(fast.headers["last-modified"] === undefined, slow.headers["last-modified"] === undefined, `${name}: last-modified`);
+      assert.equal(fast.headers["last-modified"], slow.headers["last-modified"], `${name}: last-modified`);
+      if (fast.headers["last-modified"] !== undefined) assert.equal(fast.headers["last-modified"], "Fri, 01 Jan 2027 09:00:00 GMT", `${name}: a CRL is as new as it was signed`);
       assert.deepEqual(fast.body, slow.body, `${name}: body`);
     }
     // both saw the same requests: the fast path counts them as the Fastify hook does

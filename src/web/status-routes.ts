@@ -24,7 +24,7 @@ export function crlFile(ca: CaStatus, file: string): StatusFile | undefined {
   if (!crl) return undefined;
   const maxAge = Math.max(0, Math.min(300, Math.floor((crl.nextUpdate - Date.now()) / 1000)));
   return {
-    headers: { "content-type": "application/pkix-crl", "cache-control": `public, max-age=${maxAge}`, etag: `"${crl.number}"`, "last-modified": new Date().toUTCString() },
+    headers: { "content-type": "application/pkix-crl", "cache-control": `public, max-age=${maxAge}`, etag: `"${crl.number}"`, "last-modified": new Date(crl.thisUpdate).toUTCString() },
     body: view(crl.der),
   };
 }
